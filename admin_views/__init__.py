@@ -1,0 +1,16 @@
+"""The staff desk (Flask-Admin). For now: the staff-only home page."""
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
+
+from helpdesk.settings import PROJECT_ROOT
+
+from .base import SecureIndexView
+
+
+def init_admin(app):
+    admin = Admin(app, name=_l("Helpdesk Pusdatin Kesos"),
+                  index_view=SecureIndexView(name=_l("Home")),
+                  theme=Bootstrap4Theme(swatch="flatly", fluid=True),
+                  translations_path=str(PROJECT_ROOT / "translations"))
+    return admin

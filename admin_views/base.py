@@ -1,0 +1,28 @@
+"""The staff gate shared by every admin view."""
+from flask import abort, redirect, request, url_for
+from flask_admin import AdminIndexView, expose
+from flask_login import current_user
+
+from helpdesk.models import STAFF_ROLES
+
+
+class StaffOnly:
+    """Open to active staff with one of ``roles``; anonymous visitors are sent to sign in,
+    signed-in citizens get 403."""
+
+    roles = STAFF_ROLES
+
+    def is_accessible(self):
+        return (current_user.is_active and current_user.is_authenticated
+                and any(current_user.has_role(r) for r in self.roles))
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("security.login", next=request.url))
+        abort(403)
+
+
+class SecureIndexView(StaffOnly, AdminIndexView):
+    @expose("/")
+    def index(self):
+        return self.render("admin/index.html")

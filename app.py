@@ -1,0 +1,90 @@
+"""Application factory: configuration layers, extensions, blueprints, admin and CLI."""
+import hashlib
+import hmac
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from flask_babel import Babel, get_locale
+from flask_mail import Mail
+from flask_security import PeeweeUserDatastore, Security
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from admin_views import init_admin
+from helpdesk import cli, mailer
+from helpdesk.db import db, make_database
+from helpdesk.models import Role, User, UserRoles
+from helpdesk.settings import DEFAULTS, PROJECT_ROOT
+from portal import errors, locale, security_forms
+from portal.views import portal
+
+csrf = CSRFProtect()
+mail = Mail()
+babel = Babel()
+
+
+def create_app(config=None):
+    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
+    _configure(app, config or {})
+
+    app.config["DATABASE"] = make_database(app.config["DATABASE_URL"])
+    db.init_app(app)  # first: Flask-Security loads the user with a query
+    babel.init_app(app, locale_selector=locale.select_locale,
+                   timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"])
+    csrf.init_app(app)  # before Security, which registers its CSRF header with it
+    mail.init_app(app)
+    datastore = PeeweeUserDatastore(db, User, Role, UserRoles)
+    Security(app, datastore, mail_util_cls=security_forms.OutboxMailUtil,
+             register_form=security_forms.RegisterForm)
+
+    app.register_blueprint(portal)
+    init_admin(app)
+    locale.init_app(app)
+    errors.init_app(app)
+    mailer.init_app(app)
+    cli.init_app(app)
+    app.jinja_env.globals["get_locale"] = get_locale
+    if app.config["TRUSTED_PROXIES"]:
+        n = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    return app
+
+
+def _configure(app, overrides):
+    app.config.update(DEFAULTS)
+    app.config.from_prefixed_env()
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(app)
+    app.config.setdefault("SECURITY_PASSWORD_SALT", hmac.new(
+        app.config["SECRET_KEY"].encode(), b"password-salt", hashlib.sha256).hexdigest())
+    app.config.setdefault("SECURITY_EMAIL_SENDER", app.config["MAIL_DEFAULT_SENDER"])
+    for key in ("UPLOAD_FOLDER", "MAIL_FOLDER"):
+        app.config[key] = str(PROJECT_ROOT / app.config[key])
+    app.config["DATABASE_URL"] = _anchor_sqlite(app.config["DATABASE_URL"])
+    app.config["MAX_CONTENT_LENGTH"] = (
+        app.config["UPLOAD_MAX_FILES"] * app.config["UPLOAD_MAX_FILE_SIZE"] + 1024 * 1024)
+    translations = str(PROJECT_ROOT / "translations")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = translations
+    app.config["SECURITY_I18N_DIRNAME"] = [translations, "builtin"]
+
+
+def _instance_secret(app):
+    """The secret key kept in instance/ when none is configured: made once, then reused."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _anchor_sqlite(url):
+    """``sqlite:///instance/x.db`` is taken from the project folder, not the cwd."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+        path = PROJECT_ROOT / url[len(prefix):]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return prefix + str(path)
+    return url

@@ -1,0 +1,6 @@
+"""The helpdesk domain: models, the ticket lifecycle, mail, uploads and queries.
+
+Nothing in this package reads the request, the session or ``current_user``:
+views pass the acting user explicitly, so the CLI and cron jobs call the same
+functions the web does.
+"""

@@ -1,0 +1,84 @@
+"""Commands: ``flask --app app <command>``."""
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from . import mailer, migrations, seed as seeding
+from .db import atomic, db
+from .models import AgentDepartment, Department, STAFF_ROLES, User
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db():
+    """Create or upgrade the schema and seed roles, departments and help topics."""
+    with db.database.connection_context():
+        applied = migrations.upgrade(db.database)
+        with atomic():
+            seeding.seed()
+    click.echo(f"Database ready ({', '.join(applied) or 'no migration pending'}).")
+
+
+@click.group("staff")
+def staff():
+    """Manage staff accounts."""
+
+
+@staff.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(STAFF_ROLES), required=True)
+@click.option("--department", "departments", multiple=True,
+              help="Department name (repeat for several).")
+@click.option("--name", "full_name", default="", help="Full name.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def staff_add(email, role, departments, full_name, password):
+    """Create a confirmed staff account, or give an existing one a role and departments."""
+    datastore = current_app.extensions["security"].datastore
+    with db.database.connection_context(), atomic():
+        found = {d.name: d for d in Department.select().where(Department.name.in_(departments))}
+        missing = sorted(set(departments) - set(found))
+        if missing:
+            raise click.BadParameter(f"unknown department(s): {', '.join(missing)}",
+                                     param_hint="--department")
+        user = add_staff(datastore, email, role, found.values(), full_name, password)
+    click.echo(f"{user.email}: {role}" + (f" in {', '.join(departments)}" if departments else ""))
+
+
+def add_staff(datastore, email, role, departments, full_name="", password=None):
+    """Create (or update) a confirmed staff account with a role and departments."""
+    from flask_security import hash_password
+    from .models import utcnow
+
+    user = datastore.find_user(email=email)
+    if user is None:
+        user = datastore.create_user(email=email, full_name=full_name or email.split("@")[0],
+                                     password=hash_password(password), confirmed_at=utcnow())
+    elif password:
+        user.password = hash_password(password)
+        user.save()
+    datastore.add_role_to_user(user, role)
+    for department in departments:
+        AgentDepartment.get_or_create(agent=user, department=department)
+    return user
+
+
+@click.command("send-mail")
+@with_appcontext
+def send_mail():
+    """Send the e-mails waiting in the outbox (for cron or a worker)."""
+    total_sent = total_failed = 0
+    with db.database.connection_context():
+        while True:
+            sent, failed = mailer.deliver_pending()
+            total_sent, total_failed = total_sent + sent, total_failed + failed
+            if not sent:
+                break
+    click.echo(f"{total_sent} sent, {total_failed} failed")
+
+
+def init_app(app):
+    from . import demo
+
+    for command in (init_db, staff, send_mail, demo.demo_data):
+        app.cli.add_command(command)

@@ -1,0 +1,174 @@
+"""Delivery of the outbox: SMTP when MAIL_SERVER is set, else .eml files in MAIL_FOLDER.
+
+Rows are claimed one by one with a conditional UPDATE, so several app processes and a
+cron ``send-mail`` can drain the same outbox without sending a message twice. A failed
+send is retried with growing delays; it never touches the change that queued it.
+"""
+import json
+import logging
+import re
+import smtplib
+import socket
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app, request
+from flask_mail import Message
+
+from .db import db
+from .models import OutboxMail, utcnow
+
+log = logging.getLogger(__name__)
+
+RETRY_DELAYS = [timedelta(minutes=m) for m in (1, 5, 15, 60, 180, 360, 720)]
+LEASE = timedelta(minutes=5)
+
+
+def deliver_pending(now=None, limit=200):
+    """Send what is due; returns (sent, failed)."""
+    now = now or utcnow()
+    max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
+    due = list(OutboxMail.select()
+               .where(OutboxMail.sent_at.is_null(), OutboxMail.next_attempt_at <= now,
+                      OutboxMail.attempts < max_attempts)
+               .order_by(OutboxMail.id).limit(limit))
+    claimed = [row for row in due if _claim(row, now)]
+    if not claimed:
+        return 0, 0
+    sent = failed = 0
+    try:
+        with _transport() as send:
+            for row in claimed:
+                try:
+                    send(_message(row))
+                except (OSError, smtplib.SMTPException) as exc:
+                    _failed(row, exc, now)
+                    failed += 1
+                else:
+                    OutboxMail.update(sent_at=utcnow(), last_error=None).where(
+                        OutboxMail.id == row.id).execute()
+                    sent += 1
+    except (OSError, smtplib.SMTPException) as exc:  # could not connect at all
+        for row in claimed[sent + failed:]:
+            _failed(row, exc, now)
+            failed += 1
+    return sent, failed
+
+
+def _claim(row, now):
+    """Take the row for LEASE, unless another process took it first."""
+    return OutboxMail.update(next_attempt_at=now + LEASE).where(
+        OutboxMail.id == row.id, OutboxMail.sent_at.is_null(),
+        OutboxMail.next_attempt_at == row.next_attempt_at).execute() == 1
+
+
+def _failed(row, exc, now):
+    attempts = row.attempts + 1
+    delay = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
+    OutboxMail.update(attempts=attempts, last_error=f"{type(exc).__name__}: {exc}"[:1000],
+                      next_attempt_at=now + delay).where(OutboxMail.id == row.id).execute()
+    log.warning("mail %s to %s failed (attempt %s): %s", row.id, row.recipient, attempts, exc)
+
+
+def _message(row):
+    msg = Message(row.subject, recipients=[row.recipient], body=row.body_text,
+                  html=row.body_html or None,
+                  sender=current_app.config["MAIL_DEFAULT_SENDER"])
+    headers = json.loads(row.headers or "{}")
+    if "Message-ID" in headers:
+        msg.msgId = headers.pop("Message-ID")
+    msg.extra_headers = headers
+    return msg
+
+
+class _transport:
+    """Context manager yielding a ``send(message)`` callable."""
+
+    def __enter__(self):
+        config = current_app.config
+        if config["MAIL_SERVER"]:
+            mail = current_app.extensions["mail"]
+            self._conn = mail.connect()
+            previous = socket.getdefaulttimeout()
+            socket.setdefaulttimeout(config["MAIL_SMTP_TIMEOUT"])
+            try:
+                self._conn.__enter__()
+            finally:
+                socket.setdefaulttimeout(previous)
+            return self._conn.send
+        self._conn = None
+        return _write_eml
+
+    def __exit__(self, *exc):
+        if self._conn is not None:
+            try:
+                self._conn.__exit__(*exc)
+            except (OSError, smtplib.SMTPException):
+                pass
+        return False
+
+
+def _write_eml(msg):
+    folder = Path(current_app.config["MAIL_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", msg.msgId.strip("<>"))
+    path = folder / f"{utcnow():%Y%m%d-%H%M%S}-{name}.eml"
+    path.write_bytes(msg.as_bytes())
+    links = re.findall(r"https?://\S+", msg.body or "")
+    log.warning("mail to %s saved as %s%s", ", ".join(msg.recipients), path,
+                f" — links: {' '.join(links)}" if links else "")
+
+
+class Dispatcher:
+    """A thread per app process that sends the outbox right after a request queued mail,
+    and retries every MAIL_POLL_SECONDS. No second process is needed in the default setup."""
+
+    def __init__(self, app):
+        self.app = app
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = None
+        self._lock = threading.Lock()
+
+    def wake(self):
+        self._ensure_started()
+        self._wake.set()
+
+    def _ensure_started(self):
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="mail-dispatcher",
+                                                daemon=True)
+                self._thread.start()
+
+    def stop(self, timeout=5):
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self):
+        while not self._stop.is_set():
+            self._wake.wait(self.app.config["MAIL_POLL_SECONDS"])
+            self._wake.clear()
+            if self._stop.is_set():
+                break
+            try:
+                with self.app.app_context(), db.database.connection_context():
+                    while deliver_pending()[0]:
+                        pass
+            except Exception:  # keep the thread alive whatever happens
+                log.exception("mail delivery failed")
+
+
+def init_app(app):
+    if not app.config["MAIL_BACKGROUND_DELIVERY"]:
+        return
+    dispatcher = Dispatcher(app)
+    app.extensions["mail_dispatcher"] = dispatcher
+
+    @app.teardown_request
+    def _deliver_after_change(exc):
+        if request.method != "GET":
+            dispatcher.wake()

@@ -1,0 +1,248 @@
+"""The tables of the helpdesk. Times are stored as naive UTC."""
+from datetime import datetime, timezone
+
+from flask_babel import lazy_gettext as _l
+from flask_security import RoleMixin, UserMixin
+from peewee import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from .db import db
+
+STAFF_ROLES = ("agent", "supervisor", "admin")
+
+
+def utcnow():
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class ListField(TextField):
+    """A list of strings kept as "a,b" (Flask-Security role permissions)."""
+
+    def db_value(self, value):
+        return ",".join(value) if value else None
+
+    def python_value(self, value):
+        return [v for v in value.split(",") if v] if value else []
+
+
+class Role(RoleMixin, db.Model):
+    name = CharField(unique=True, max_length=80)
+    description = TextField(null=True)
+    permissions = ListField(null=True)
+
+    def __str__(self):
+        return self.name
+
+
+class User(UserMixin, db.Model):
+    email = CharField(unique=True, max_length=255)
+    full_name = CharField(max_length=120, default="")
+    password = CharField(null=True, max_length=255)
+    active = BooleanField(default=True)
+    fs_uniquifier = CharField(max_length=64, unique=True)
+    confirmed_at = DateTimeField(null=True)
+    locale = CharField(max_length=8, null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "users"
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    @property
+    def role_names(self):
+        """The user's role names, read once per user object (menus ask often)."""
+        if "_role_names" not in self.__dict__:
+            self.__dict__["_role_names"] = {
+                r.name for r in Role.select(Role.name).join(UserRoles).where(UserRoles.user == self)
+            }
+        return self.__dict__["_role_names"]
+
+    def has_role(self, role):
+        return (role if isinstance(role, str) else role.name) in self.role_names
+
+    @property
+    def is_staff(self):
+        return bool(self.role_names & set(STAFF_ROLES))
+
+
+class UserRoles(db.Model):
+    """The link between users and roles: the ``roles`` backref Flask-Security walks."""
+
+    user = ForeignKeyField(User, backref="roles", on_delete="CASCADE")
+    role = ForeignKeyField(Role, backref="users", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("user", "role"), True),)
+
+    @property
+    def name(self):
+        return self.role.name
+
+    def get_permissions(self):
+        return self.role.get_permissions()
+
+
+class Department(db.Model):
+    name = CharField(unique=True, max_length=120)
+    description = TextField(default="")
+    active = BooleanField(default=True)
+
+    def __str__(self):
+        return self.name
+
+
+class AgentDepartment(db.Model):
+    """Which departments an agent works for."""
+
+    agent = ForeignKeyField(User, backref="department_links", on_delete="CASCADE")
+    department = ForeignKeyField(Department, backref="agent_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("agent", "department"), True),)
+
+
+class HelpTopic(db.Model):
+    name = CharField(unique=True, max_length=120)
+    description = TextField(default="")
+    department = ForeignKeyField(Department, backref="topics")
+    sla_hours = IntegerField(default=48)
+    active = BooleanField(default=True)
+    sort_order = IntegerField(default=0)
+
+    def __str__(self):
+        return self.name
+
+
+class TicketStatus:
+    OPEN = "open"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+    LABELS = {OPEN: _l("Open"), RESOLVED: _l("Resolved"), CLOSED: _l("Closed")}
+
+
+class Ticket(db.Model):
+    number = IntegerField(unique=True)  # random 7 digits, shown as #8881358
+    subject = CharField(max_length=200)
+    topic = ForeignKeyField(HelpTopic, backref="tickets")
+    department = ForeignKeyField(Department, backref="tickets")
+    requester = ForeignKeyField(User, backref="tickets")
+    assignee = ForeignKeyField(User, null=True, backref="assigned_tickets")
+    status = CharField(max_length=16, default=TicketStatus.OPEN)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)  # last activity
+    due_at = DateTimeField()
+    overdue = BooleanField(default=False)
+    first_response_at = DateTimeField(null=True)
+    resolved_at = DateTimeField(null=True)
+    closed_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("requester", "updated_at"), False),
+            (("department", "status", "due_at"), False),
+            (("status", "due_at"), False),
+            (("assignee", "status"), False),
+            (("created_at",), False),
+        )
+
+    @property
+    def display_number(self):
+        return f"#{self.number}"
+
+    @property
+    def status_label(self):
+        return TicketStatus.LABELS.get(self.status, self.status)
+
+
+class EntryKind:
+    MESSAGE = "message"  # from the requester
+    RESPONSE = "response"  # public answer from staff
+    NOTE = "note"  # internal, staff only
+    PUBLIC = (MESSAGE, RESPONSE)
+
+
+class ThreadEntry(db.Model):
+    ticket = ForeignKeyField(Ticket, backref="entries", on_delete="CASCADE")
+    author = ForeignKeyField(User, backref="entries")
+    kind = CharField(max_length=16)
+    body = TextField()
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("ticket", "created_at"), False),)
+
+
+class Attachment(db.Model):
+    entry = ForeignKeyField(ThreadEntry, backref="attachments", on_delete="CASCADE")
+    ticket = ForeignKeyField(Ticket, backref="attachments", on_delete="CASCADE")
+    original_name = CharField(max_length=255)
+    stored_name = CharField(max_length=64, unique=True)
+    content_type = CharField(max_length=127)
+    size = BigIntegerField()
+    sha256 = CharField(max_length=64)
+    created_at = DateTimeField(default=utcnow)
+
+
+class TicketEvent(db.Model):
+    """Something that happened to a ticket (opened, reopened, ...): the audit trail."""
+
+    ticket = ForeignKeyField(Ticket, backref="events", on_delete="CASCADE")
+    actor = ForeignKeyField(User, null=True, backref="events")
+    kind = CharField(max_length=32)
+    detail = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("ticket", "created_at"), False), (("kind", "created_at"), False))
+
+
+class OutboxMail(db.Model):
+    """An e-mail waiting to be sent; written in the transaction of the change it reports."""
+
+    recipient = CharField(max_length=255)
+    subject = CharField(max_length=255)
+    body_text = TextField()
+    body_html = TextField(null=True)
+    headers = TextField(default="{}")  # JSON: Message-ID, In-Reply-To, References
+    kind = CharField(max_length=64, default="")
+    created_at = DateTimeField(default=utcnow)
+    attempts = IntegerField(default=0)
+    next_attempt_at = DateTimeField(default=utcnow)
+    last_error = TextField(null=True)
+    sent_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("sent_at", "next_attempt_at"), False),)
+
+
+class SchemaVersion(db.Model):
+    """Migrations applied to this database (see helpdesk/migrations)."""
+
+    name = CharField(primary_key=True, max_length=100)
+    applied_at = DateTimeField(default=utcnow)
+
+
+ALL_MODELS = (
+    Role,
+    User,
+    UserRoles,
+    Department,
+    AgentDepartment,
+    HelpTopic,
+    Ticket,
+    ThreadEntry,
+    Attachment,
+    TicketEvent,
+    OutboxMail,
+    SchemaVersion,
+)

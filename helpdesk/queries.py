@@ -1,0 +1,70 @@
+"""The read side: every ticket or file a user sees is loaded through a scoped query here."""
+from .models import (
+    AgentDepartment,
+    Attachment,
+    EntryKind,
+    HelpTopic,
+    Ticket,
+    ThreadEntry,
+    User,
+)
+
+
+def active_topics():
+    return HelpTopic.select().where(HelpTopic.active).order_by(HelpTopic.sort_order,
+                                                               HelpTopic.name)
+
+
+def tickets_of(citizen):
+    """The tickets a citizen opened, newest activity first, with their topic."""
+    return (Ticket.select(Ticket, HelpTopic)
+            .join(HelpTopic)
+            .where(Ticket.requester == citizen)
+            .order_by(Ticket.updated_at.desc(), Ticket.id.desc()))
+
+
+def tickets_visible_to(user):
+    """What a staff member may see: supervisors and admins everything, agents the tickets
+    of their departments and those assigned to them; anyone else nothing."""
+    if user.has_role("supervisor") or user.has_role("admin"):
+        return Ticket.select()
+    if user.has_role("agent"):
+        departments = AgentDepartment.select(AgentDepartment.department).where(
+            AgentDepartment.agent == user)
+        return Ticket.select().where(
+            Ticket.department.in_(departments) | (Ticket.assignee == user))
+    return Ticket.select().where(False)
+
+
+def public_thread(ticket):
+    """The messages and staff replies the requester sees, in time order, with the authors."""
+    return (ThreadEntry.select(ThreadEntry, User)
+            .join(User, on=(ThreadEntry.author == User.id))
+            .where(ThreadEntry.ticket == ticket, ThreadEntry.kind.in_(EntryKind.PUBLIC))
+            .order_by(ThreadEntry.created_at, ThreadEntry.id))
+
+
+def attachments_by_entry(entries):
+    """{entry id: [attachments]} for the given entries, in one query."""
+    grouped = {entry.id: [] for entry in entries}
+    if grouped:
+        for attachment in (Attachment.select()
+                           .where(Attachment.entry.in_(list(grouped)))
+                           .order_by(Attachment.id)):
+            grouped[attachment.entry_id].append(attachment)
+    return grouped
+
+
+def attachment_for(user, attachment_id):
+    """The attachment if ``user`` may download it (its ticket's requester, or staff who
+    can see the ticket, on a public entry or as staff), else None."""
+    query = (Attachment.select(Attachment, ThreadEntry.kind)
+             .join(ThreadEntry)
+             .where(Attachment.id == attachment_id))
+    if user.is_staff:
+        query = query.where(Attachment.ticket.in_(tickets_visible_to(user).select(Ticket.id)))
+    else:
+        query = (query.switch(Attachment).join(Ticket)
+                 .where(Ticket.requester == user, ThreadEntry.kind.in_(EntryKind.PUBLIC)))
+    return query.first()
+

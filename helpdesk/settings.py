@@ -1,0 +1,62 @@
+"""Every setting with its default, in one place.
+
+Each key can be overridden by an environment variable ``FLASK_<KEY>`` (values are
+parsed as JSON when they can be: ``FLASK_MAIL_PORT=2525``, ``FLASK_UPLOAD_MAX_FILES=3``).
+Paths that are relative are taken from the project folder.
+"""
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS = {
+    # Storage
+    "DATABASE_URL": "sqlite:///instance/helpdesk.db",
+    "UPLOAD_FOLDER": "uploads",
+    "UPLOAD_MAX_FILES": 5,
+    "UPLOAD_MAX_FILE_SIZE": 10 * 1024 * 1024,
+    "UPLOAD_EXTENSIONS": [
+        "pdf", "png", "jpg", "jpeg", "gif", "doc", "docx", "xls", "xlsx",
+        "odt", "ods", "txt", "csv", "zip",
+    ],
+    # Public address used in e-mail links when set (else the request's host)
+    "PUBLIC_URL": "",
+    "TRUSTED_PROXIES": 0,
+    # Mail: with no MAIL_SERVER, messages are written as .eml files to MAIL_FOLDER
+    "MAIL_SERVER": "",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": "Helpdesk Pusdatin Kesos <helpdesk@kemensos.go.id>",
+    "MAIL_FOLDER": "instance/mail",
+    "MAIL_BACKGROUND_DELIVERY": True,  # deliver from a thread in each app process
+    "MAIL_POLL_SECONDS": 30,
+    "MAIL_MAX_ATTEMPTS": 8,
+    "MAIL_SMTP_TIMEOUT": 30,
+    # Language and time
+    "LANGUAGES": ["id", "en"],
+    "BABEL_DEFAULT_LOCALE": "id",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+    # Sessions and cookies
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    # Flask-Security
+    "SECURITY_REGISTERABLE": True,
+    "SECURITY_CONFIRMABLE": True,
+    "SECURITY_RECOVERABLE": True,
+    "SECURITY_CHANGEABLE": True,
+    "SECURITY_SEND_REGISTER_EMAIL": True,
+    "SECURITY_PASSWORD_HASH": "argon2",
+    "SECURITY_PASSWORD_LENGTH_MIN": 8,
+    "SECURITY_EMAIL_VALIDATOR_ARGS": {"check_deliverability": False},
+    "SECURITY_POST_LOGIN_VIEW": "portal.start",
+    "SECURITY_POST_REGISTER_VIEW": "security.login",
+    "SECURITY_POST_CONFIRM_VIEW": "security.login",
+    "SECURITY_POST_RESET_VIEW": "security.login",
+    "SECURITY_POST_LOGOUT_VIEW": "portal.home",
+    "SECURITY_POST_CHANGE_VIEW": "portal.tickets",
+}

@@ -1,0 +1,165 @@
+"""Attachments: check what a file really is, store it under a random name, open it again.
+
+The kind is decided from the file's content; the name's extension must agree with it,
+so a web page renamed ``photo.png`` or a program renamed ``surat.pdf`` is refused.
+"""
+import hashlib
+import os
+import uuid
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "txt": "text/plain",
+    "csv": "text/csv",
+    "zip": "application/zip",
+}
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+CHUNK = 1024 * 1024
+
+
+class UploadRejected(ValueError):
+    """A file that may not be attached; the message is shown to the user."""
+
+
+@dataclass
+class CheckedFile:
+    """An upload that passed the checks, not yet stored."""
+
+    name: str
+    kind: str
+    size: int
+    stream: object
+
+    @property
+    def content_type(self):
+        return CONTENT_TYPES[self.kind]
+
+
+def check(storage, allowed, max_size):
+    """Check one werkzeug FileStorage; returns a CheckedFile or raises UploadRejected."""
+    name = clean_name(storage.filename or "")
+    ext = name.rpartition(".")[2].lower() if "." in name else ""
+    if ext not in allowed:
+        raise UploadRejected(_l("%(name)s: files of this type are not accepted "
+                                "(allowed: %(kinds)s).", name=name or "?",
+                                kinds=", ".join(sorted(allowed))))
+    stream = storage.stream
+    stream.seek(0, os.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    if size == 0:
+        raise UploadRejected(_l("%(name)s is empty.", name=name))
+    if size > max_size:
+        raise UploadRejected(_l("%(name)s is too large (%(size)s MB; at most %(max)s MB).",
+                                name=name, size=megabytes(size), max=megabytes(max_size)))
+    if not _content_matches(ext, stream):
+        raise UploadRejected(_l("%(name)s does not contain what its name says (.%(ext)s).",
+                                name=name, ext=ext))
+    stream.seek(0)
+    return CheckedFile(name=name, kind=ext, size=size, stream=stream)
+
+
+def store(checked, folder):
+    """Copy a checked file into ``folder`` under a random name; returns (stored_name, sha256)."""
+    stored_name = uuid.uuid4().hex
+    path = path_of(folder, stored_name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    checked.stream.seek(0)
+    with open(path, "xb") as out:
+        while chunk := checked.stream.read(CHUNK):
+            digest.update(chunk)
+            out.write(chunk)
+    return stored_name, digest.hexdigest()
+
+
+def path_of(folder, stored_name):
+    return Path(folder) / stored_name[:2] / stored_name
+
+
+def remove(folder, stored_names):
+    for name in stored_names:
+        path_of(folder, name).unlink(missing_ok=True)
+
+
+def clean_name(filename):
+    """The original name without any folder part or control characters, at most 255 chars."""
+    base = filename.replace("\\", "/").rpartition("/")[2]
+    base = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(".")
+    if len(base) > 255:
+        stem, dot, ext = base.rpartition(".")
+        base = stem[: 254 - len(ext)] + dot + ext if dot else base[:255]
+    return base
+
+
+def megabytes(size):
+    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
+
+
+def _content_matches(ext, stream):
+    head = stream.read(8192)
+    stream.seek(0)
+    if ext == "pdf":
+        return b"%PDF-" in head[:1024]
+    if ext == "png":
+        return head.startswith(b"\x89PNG\r\n\x1a\n")
+    if ext in ("jpg", "jpeg"):
+        return head.startswith(b"\xff\xd8\xff")
+    if ext == "gif":
+        return head[:6] in (b"GIF87a", b"GIF89a")
+    if ext in ("doc", "xls"):
+        return head.startswith(OLE2)
+    if ext in ("txt", "csv"):
+        return _is_text(stream)
+    if ext in ("zip", "docx", "xlsx", "odt", "ods"):
+        return head.startswith(b"PK") and _zip_kind_matches(ext, stream)
+    return False
+
+
+def _zip_kind_matches(ext, stream):
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            names = set(archive.namelist())
+            if ext == "docx":
+                return "word/document.xml" in names
+            if ext == "xlsx":
+                return "xl/workbook.xml" in names
+            if ext in ("odt", "ods"):
+                kind = "text" if ext == "odt" else "spreadsheet"
+                return ("mimetype" in names and archive.read("mimetype").strip()
+                        == f"application/vnd.oasis.opendocument.{kind}".encode())
+            return True
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+    finally:
+        stream.seek(0)
+
+
+def _is_text(stream):
+    """Plain text: no NUL bytes, and readable as UTF-8 (or, failing that, Windows-1252)."""
+    data = stream.read()
+    stream.seek(0)
+    if b"\x00" in data:
+        return False
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            data.decode(encoding)
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False

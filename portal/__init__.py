@@ -1,0 +1,1 @@
+"""The public portal for citizens and regional operators."""

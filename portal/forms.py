@@ -1,0 +1,71 @@
+"""Forms of the public portal. Every message is translated; files are checked by content."""
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from helpdesk import uploads
+
+
+class AttachmentsField(MultipleFileField):
+    """Several files, each checked by ``helpdesk.uploads``; the accepted ones land in
+    ``checked`` and every refused one is named in the field's errors."""
+
+    checked = ()
+
+    def pre_validate(self, form):
+        config = current_app.config
+        files = [f for f in (self.data or []) if f and f.filename]
+        if len(files) > config["UPLOAD_MAX_FILES"]:
+            raise ValidationError(_l("At most %(max)d files can be attached (you chose %(n)d).",
+                                     max=config["UPLOAD_MAX_FILES"], n=len(files)))
+        checked, errors = [], []
+        for storage in files:
+            try:
+                checked.append(uploads.check(storage, config["UPLOAD_EXTENSIONS"],
+                                             config["UPLOAD_MAX_FILE_SIZE"]))
+            except uploads.UploadRejected as exc:
+                errors.append(str(exc.args[0]))
+        self.errors.extend(errors)
+        self.checked = checked if not errors else ()
+
+
+def _message_field(label):
+    return TextAreaField(label, validators=[
+        DataRequired(message=_l("Please describe the problem.")),
+        Length(max=20000, message=_l("At most %(max)d characters.", max=20000)),
+    ])
+
+
+class TicketForm(FlaskForm):
+    topic = SelectField(_l("Help topic"), validate_choice=False,
+                        validators=[DataRequired(message=_l("Please choose a help topic."))])
+    subject = StringField(_l("Subject"), validators=[
+        DataRequired(message=_l("Please write a short subject.")),
+        Length(max=200, message=_l("At most %(max)d characters.", max=200)),
+    ])
+    message = _message_field(_l("Describe the problem in detail"))
+    attachments = AttachmentsField(_l("Attachments"))
+
+    def __init__(self, topics, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topics = {str(t.id): t for t in topics}
+        self.topic.choices = [SelectChoice("", _l("— Choose a help topic —"))] + [
+            SelectChoice(str(t.id), t.name, render_kw={"data-description": t.description})
+            for t in topics]
+
+    def validate_topic(self, field):
+        if field.data not in self.topics:
+            raise ValidationError(_l("Please choose one of the listed help topics."))
+
+    @property
+    def chosen_topic(self):
+        return self.topics[self.topic.data]
+
+
+class ReplyForm(FlaskForm):
+    message = _message_field(_l("Your reply"))
+    attachments = AttachmentsField(_l("Attachments"))

@@ -1,0 +1,32 @@
+"""Which language a page is shown in: ``?lang=`` (remembered), the browser, else Indonesian."""
+from flask import current_app, has_request_context, request, session
+from flask_login import current_user
+
+
+def select_locale():
+    languages = current_app.config["LANGUAGES"]
+    if has_request_context():
+        lang = request.args.get("lang")
+        if lang in languages:
+            return lang
+        if session.get("lang") in languages:
+            return session["lang"]
+        best = request.accept_languages.best_match(languages)
+        if best:
+            return best
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def remember_choice():
+    """Keep ``?lang=xx`` in the session and as the signed-in user's e-mail language."""
+    lang = request.args.get("lang")
+    if lang not in current_app.config["LANGUAGES"]:
+        return
+    session["lang"] = lang
+    if current_user.is_authenticated and current_user.locale != lang:
+        type(current_user).update(locale=lang).where(
+            type(current_user).id == current_user.id).execute()
+
+
+def init_app(app):
+    app.before_request(remember_choice)

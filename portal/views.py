@@ -1,0 +1,112 @@
+"""The public portal: home, my tickets, open a ticket, follow and answer it, download files.
+
+Each view loads through a scoped query, validates a form, makes one lifecycle call and
+redirects. Another user's ticket or file is a 404, never a 403, so numbers leak nothing.
+"""
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_security import login_required
+
+from helpdesk import lifecycle, queries, uploads
+from helpdesk.models import Ticket
+
+from .downloads import send_attachment
+from .forms import ReplyForm, TicketForm
+
+portal = Blueprint("portal", __name__)
+PAGE_SIZE = 20
+
+
+@portal.route("/")
+def home():
+    return render_template("portal/home.html", topics=queries.active_topics())
+
+
+@portal.route("/start")
+@login_required
+def start():
+    """Where sign-in leads: staff to the desk, citizens to their tickets."""
+    return redirect(url_for("admin.index" if current_user.is_staff else "portal.tickets"))
+
+
+@portal.route("/tickets/")
+@login_required
+def tickets():
+    query = queries.tickets_of(current_user)
+    page = max(1, _int_arg("page", 1))
+    total = query.count()
+    rows = list(query.paginate(page, PAGE_SIZE))
+    return render_template("portal/tickets.html", tickets=rows, page=page,
+                           pages=max(1, -(-total // PAGE_SIZE)), total=total)
+
+
+@portal.route("/tickets/new", methods=("GET", "POST"))
+@login_required
+def new_ticket():
+    form = TicketForm(list(queries.active_topics()))
+    if form.validate_on_submit():
+        try:
+            ticket = lifecycle.open_ticket(
+                by=current_user, topic=form.chosen_topic, subject=form.subject.data,
+                message=form.message.data, files=form.attachments.checked)
+        except lifecycle.NotAllowed as exc:
+            form.topic.errors.append(str(exc))
+        else:
+            flash(_("Your ticket %(number)s has been created.", number=ticket.display_number),
+                  "success")
+            return redirect(url_for(".ticket", number=ticket.number, created=1))
+    return render_template("portal/new_ticket.html", form=form, limits=_upload_limits())
+
+
+@portal.route("/tickets/<int:number>", methods=("GET", "POST"))
+@login_required
+def ticket(number):
+    ticket = _own_ticket(number)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            lifecycle.reply(ticket, by=current_user, message=form.message.data,
+                            files=form.attachments.checked)
+        except (lifecycle.NotAllowed, lifecycle.InvalidTransition) as exc:
+            flash(str(exc), "danger")
+        else:
+            flash(_("Your reply has been added to ticket %(number)s.",
+                    number=ticket.display_number), "success")
+            return redirect(url_for(".ticket", number=number, _anchor="latest"))
+    entries = list(queries.public_thread(ticket))
+    return render_template("portal/ticket.html", ticket=ticket, entries=entries, form=form,
+                           files=queries.attachments_by_entry(entries), limits=_upload_limits())
+
+
+@portal.route("/tickets/<int:number>/files/<int:attachment_id>")
+@login_required
+def attachment(number, attachment_id):
+    found = queries.attachment_for(current_user, attachment_id)
+    if found is None or found.ticket.number != number:
+        abort(404)
+    return send_attachment(found)
+
+
+def _own_ticket(number):
+    ticket = queries.tickets_of(current_user).where(Ticket.number == number).first()
+    if ticket is None:
+        abort(404)
+    return ticket
+
+
+def _upload_limits():
+    config = current_app.config
+    return {"max_files": config["UPLOAD_MAX_FILES"],
+            "max_mb": uploads.megabytes(config["UPLOAD_MAX_FILE_SIZE"]),
+            "max_bytes": config["UPLOAD_MAX_FILE_SIZE"],
+            "extensions": config["UPLOAD_EXTENSIONS"],
+            "accept": ",".join("." + ext for ext in config["UPLOAD_EXTENSIONS"])}
+
+
+def _int_arg(name, default):
+    try:
+        return int(request.args.get(name, default))
+    except ValueError:
+        return default

@@ -1,0 +1,75 @@
+// Small progressive enhancements for the portal forms; without JavaScript they still work.
+(function () {
+  "use strict";
+
+  // Show the chosen help topic's description.
+  var topic = document.getElementById("topic");
+  var description = document.getElementById("topic-description");
+  if (topic && description) {
+    topic.addEventListener("change", function () {
+      var option = topic.options[topic.selectedIndex];
+      var text = option ? option.getAttribute("data-description") : "";
+      description.textContent = text || "";
+      description.hidden = !text;
+    });
+  }
+
+  // List the chosen files, each with a Remove button, before the form is sent.
+  if (typeof DataTransfer === "undefined") { return; }
+  document.querySelectorAll(".chosen-files").forEach(function (list) {
+    var input = document.getElementById(list.getAttribute("data-for"));
+    if (!input) { return; }
+    var maxFiles = parseInt(input.getAttribute("data-max-files"), 10);
+    var maxBytes = parseInt(input.getAttribute("data-max-bytes"), 10);
+    var chosen = [];
+
+    function key(file) { return file.name + "|" + file.size + "|" + file.lastModified; }
+    function sync() {
+      var transfer = new DataTransfer();
+      chosen.forEach(function (file) { transfer.items.add(file); });
+      input.files = transfer.files;
+      render();
+    }
+    function render() {
+      list.innerHTML = "";
+      chosen.forEach(function (file, index) {
+        var item = document.createElement("li");
+        item.className = "list-group-item d-flex justify-content-between align-items-center";
+        var name = document.createElement("span");
+        var size = (file.size / 1024 / 1024).toFixed(1) + " MB";
+        name.textContent = file.name + " (" + size + ")";
+        if (file.size > maxBytes) {
+          name.textContent += " — " + list.getAttribute("data-label-too-large");
+          item.classList.add("list-group-item-danger");
+        }
+        var remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "btn btn-sm btn-outline-danger remove-file";
+        remove.textContent = list.getAttribute("data-label-remove");
+        remove.setAttribute("aria-label", list.getAttribute("data-label-remove") + " " + file.name);
+        remove.addEventListener("click", function () {
+          chosen.splice(index, 1);
+          sync();
+          input.focus();
+        });
+        item.appendChild(name);
+        item.appendChild(remove);
+        list.appendChild(item);
+      });
+      if (chosen.length > maxFiles) {
+        var warning = document.createElement("li");
+        warning.className = "list-group-item list-group-item-warning";
+        warning.textContent = list.getAttribute("data-label-too-many");
+        list.appendChild(warning);
+      }
+      list.hidden = chosen.length === 0;
+    }
+    input.addEventListener("change", function () {
+      var known = chosen.map(key);
+      Array.prototype.forEach.call(input.files, function (file) {
+        if (known.indexOf(key(file)) === -1) { chosen.push(file); }
+      });
+      sync();
+    });
+  });
+})();

@@ -1,0 +1,204 @@
+"""Fixtures: a fresh database per test (SQLite, or PostgreSQL with TEST_DATABASE_URL), a
+real SMTP sink on loopback, users, sign-in and tickets made through the lifecycle."""
+import email
+import os
+import re
+import socket
+import threading
+import time
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from app import create_app
+from helpdesk import lifecycle, migrations, seed
+from helpdesk.db import db
+from helpdesk.models import ALL_MODELS, AgentDepartment, Department, HelpTopic, utcnow
+
+PASSWORD = "rahasia-123"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+class Sink:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self):
+        self.messages = []
+        self.cond = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        with self.cond:
+            self.messages.append(message)
+            self.cond.notify_all()
+        return "250 OK"
+
+    def wait(self, count=1, timeout=10):
+        """Block until ``count`` messages have arrived; returns them all."""
+        with self.cond:
+            self.cond.wait_for(lambda: len(self.messages) >= count, timeout)
+            assert len(self.messages) >= count, f"expected {count} mail(s), got {self.messages}"
+            return list(self.messages)
+
+    def to(self, address, count=1, timeout=10):
+        """Wait for ``count`` messages to ``address``; returns them."""
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                found = [m for m in self.messages if address in m["To"]]
+                if len(found) >= count or time.monotonic() > deadline:
+                    assert len(found) >= count, f"no mail to {address} in {self.messages}"
+                    return found
+                self.cond.wait(0.05)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    sink.port = controller.port
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    sink = smtp_server.handler
+    with sink.cond:
+        sink.messages.clear()
+    return sink
+
+
+def body_of(message):
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def links_in(message):
+    return re.findall(r"https?://\S+", body_of(message))
+
+
+def test_config(tmp_path, smtp_port):
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": TEST_DATABASE_URL or f"sqlite:///{tmp_path}/helpdesk.db",
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "MAIL_FOLDER": str(tmp_path / "mail"),
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_port,
+        "MAIL_SUPPRESS_SEND": False,
+        "MAIL_POLL_SECONDS": 1,
+        # Fast but real hashing (see STACK-NOTES)
+        "SECURITY_HASHING_SCHEMES": ["hex_md5"],
+        "SECURITY_DEPRECATED_HASHING_SCHEMES": [],
+        "SECURITY_PASSWORD_HASH_PASSLIB_OPTIONS": {"argon2__memory_cost": 1024,
+                                                   "argon2__rounds": 1},
+    }
+
+
+@pytest.fixture
+def config(tmp_path, smtp_server):
+    """Override keys here (in a test or fixture) before ``app`` is created."""
+    return test_config(tmp_path, smtp_server.port)
+
+
+@pytest.fixture
+def app(config):
+    app = create_app(config)
+    with app.app_context(), db.database.connection_context():
+        if TEST_DATABASE_URL:
+            db.database.drop_tables(ALL_MODELS, safe=True, cascade=True)
+        migrations.upgrade(db.database)
+        seed.seed()
+    yield app
+    dispatcher = app.extensions.get("mail_dispatcher")
+    if dispatcher:
+        dispatcher.stop()
+    if not db.database.is_closed():
+        db.database.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_from(html):
+    match = (re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+             or re.search(r'name="csrf_token" value="([^"]+)"', html))
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def make_user(app):
+    def make(email, roles=(), departments=(), confirmed=True, full_name=None, locale="id"):
+        from flask_security import hash_password
+
+        datastore = app.extensions["security"].datastore
+        with app.app_context():
+            user = datastore.create_user(
+                email=email, full_name=full_name or email.split("@")[0].title(),
+                password=hash_password(PASSWORD), locale=locale,
+                confirmed_at=utcnow() if confirmed else None)
+            for role in roles:
+                datastore.add_role_to_user(user, role)
+            for name in departments:
+                AgentDepartment.create(agent=user, department=Department.get(name=name))
+        return user
+    return make
+
+
+@pytest.fixture
+def citizen(make_user):
+    return make_user("warga@contoh.id", full_name="Siti Warga")
+
+
+@pytest.fixture
+def other_citizen(make_user):
+    return make_user("tetangga@contoh.id", full_name="Budi Tetangga")
+
+
+@pytest.fixture
+def agent(make_user):
+    return make_user("petugas@kemensos.go.id", roles=["agent"], departments=["Tim SIKS-NG"])
+
+
+def login(client, user_or_email, password=PASSWORD):
+    address = getattr(user_or_email, "email", user_or_email)
+    page = client.get("/login")
+    return client.post("/login", data={"email": address, "password": password,
+                                       "csrf_token": csrf_from(page.text)})
+
+
+def logout(client):
+    token = csrf_from(client.get("/").text)
+    return client.post("/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def topic(app):
+    return HelpTopic.get(name="Aplikasi SIKS-NG")
+
+
+@pytest.fixture
+def make_ticket(app, topic):
+    def make(user, subject="Tidak bisa login SIKS-NG", message="Sejak pagi gagal masuk.",
+             files=(), chosen_topic=None):
+        with app.test_request_context():
+            return lifecycle.open_ticket(by=user, topic=chosen_topic or topic, subject=subject,
+                                         message=message, files=files)
+    return make
