@@ -73,12 +73,13 @@ def reply(ticket, *, by, message, files=(), now=None):
 def _create_with_number(**fields):
     """Insert the ticket under a fresh random 7-digit number (never starting with 0)."""
     for _ in range(20):
+        number = 1_000_000 + secrets.randbelow(9_000_000)
         try:
             with atomic():  # a savepoint: a collision rolls back only this insert
-                return Ticket.create(number=1_000_000 + secrets.randbelow(9_000_000), **fields)
+                return Ticket.create(number=number, **fields)
         except IntegrityError:
-            if not Ticket.select().where(Ticket.number == fields.get("number")).exists():
-                continue
+            if not Ticket.select().where(Ticket.number == number).exists():
+                raise  # some other constraint failed
     raise RuntimeError("no free ticket number found")
 
 

@@ -13,7 +13,7 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
-from flask import current_app, request
+from flask import current_app, g
 from flask_mail import Message
 
 from .db import db
@@ -170,5 +170,5 @@ def init_app(app):
 
     @app.teardown_request
     def _deliver_after_change(exc):
-        if request.method != "GET":
+        if g.pop("mail_queued", False):
             dispatcher.wake()

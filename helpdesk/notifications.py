@@ -6,7 +6,7 @@ that caused it was committed. Delivery is ``mailer``'s job.
 import json
 from email.utils import make_msgid, parseaddr
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, g, has_request_context, render_template, url_for
 from flask_babel import force_locale, gettext as _
 
 from .models import OutboxMail
@@ -27,6 +27,7 @@ def queue_rendered(recipient, subject, body, html=None, kind="", headers=None):
     """Queue an already rendered message (Flask-Security's account mails)."""
     headers = dict(headers or {})
     headers.setdefault("Message-ID", make_msgid(domain=mail_domain()))
+    g.mail_queued = True  # the mailer sends once the request is over
     return OutboxMail.create(recipient=recipient, subject=subject, body_text=body or "",
                              body_html=html, kind=kind, headers=json.dumps(headers))
 

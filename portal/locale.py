@@ -2,6 +2,8 @@
 from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
+from helpdesk.models import User
+
 
 def select_locale():
     languages = current_app.config["LANGUAGES"]
@@ -24,8 +26,7 @@ def remember_choice():
         return
     session["lang"] = lang
     if current_user.is_authenticated and current_user.locale != lang:
-        type(current_user).update(locale=lang).where(
-            type(current_user).id == current_user.id).execute()
+        User.update(locale=lang).where(User.id == current_user.id).execute()
 
 
 def init_app(app):

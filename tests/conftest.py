@@ -202,3 +202,13 @@ def make_ticket(app, topic):
             return lifecycle.open_ticket(by=user, topic=chosen_topic or topic, subject=subject,
                                          message=message, files=files)
     return make
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With HELPDESK_FORBID_SKIPS=1 (make test, CI) a skipped test fails the run."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if os.environ.get("HELPDESK_FORBID_SKIPS") == "1" and skipped:
+        reporter.write_line(f"{len(skipped)} test(s) skipped: skips are not allowed here",
+                            red=True)
+        session.exitstatus = 1

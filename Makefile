@@ -1,0 +1,52 @@
+# The two commands of the README:  make run   and   make test
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-sqlite test-postgres install install-test translations benchmark
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## Set up everything and run the app on SQLite with demo data (mail goes to instance/mail/)
+run: install
+	$(FLASK) init-db
+	$(FLASK) demo-data --tickets 200 --if-empty
+	@echo "Open http://$(HOST):$(PORT)/  (staff desk: /admin/)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## Set up everything and run the whole test suite on SQLite, then on PostgreSQL
+test: install-test test-sqlite test-postgres
+
+test-sqlite: install-test
+	HELPDESK_FORBID_SKIPS=1 $(BIN)/python -m pytest -q
+
+test-postgres: install-test
+	@$(BIN)/python -c "import psycopg2, sys; psycopg2.connect('$(TEST_DATABASE_URL)').close()" \
+	  || { echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL)"; exit 1; }
+	HELPDESK_FORBID_SKIPS=1 TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -q
+
+## Re-extract strings and update the catalogs after changing user-facing text
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -l id -D messages --no-fuzzy-matching
+	$(BIN)/pybabel compile -d translations -D "messages flask_security" --statistics
+
+benchmark: install
+	$(BIN)/python benchmarks/demo_data.py

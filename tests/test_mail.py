@@ -1,0 +1,99 @@
+"""The outbox: mail survives an SMTP outage, is retried later, is sent once, and falls
+back to .eml files when no SMTP server is configured."""
+import logging
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from helpdesk import mailer, notifications
+from helpdesk.db import db
+from helpdesk.models import OutboxMail, utcnow
+
+from conftest import free_port
+
+
+def queue(app, count=1):
+    with app.app_context():
+        for i in range(count):
+            notifications.queue_rendered(f"warga{i}@contoh.id", f"Uji {i}", f"Isi {i}")
+
+
+def test_failed_send_is_retried_later_with_backoff(app, runner, mailbox):
+    app.extensions["mail_dispatcher"].stop()
+    app.extensions["mail"].port = free_port()  # nothing listens there
+    queue(app)
+    assert "0 sent, 1 failed" in runner.invoke(args=["send-mail"]).output
+    row = OutboxMail.get()
+    assert row.attempts == 1 and row.sent_at is None
+    assert timedelta(seconds=50) < row.next_attempt_at - utcnow() <= timedelta(minutes=1)
+
+    app.extensions["mail"].port = mailbox.port
+    assert "0 sent, 0 failed" in runner.invoke(args=["send-mail"]).output  # not due yet
+    OutboxMail.update(next_attempt_at=utcnow() - timedelta(seconds=1)).execute()
+    assert "1 sent, 0 failed" in runner.invoke(args=["send-mail"]).output
+    assert mailbox.to("warga0@contoh.id")[0]["Subject"] == "Uji 0"
+    assert OutboxMail.get().sent_at is not None
+
+
+def test_second_failure_waits_longer(app):
+    app.extensions["mail_dispatcher"].stop()
+    app.extensions["mail"].port = free_port()
+    queue(app)
+    OutboxMail.update(attempts=1).execute()
+    with app.app_context():
+        assert mailer.deliver_pending() == (0, 1)
+    assert OutboxMail.get().next_attempt_at - utcnow() > timedelta(minutes=4)
+
+
+def test_mail_that_failed_too_often_is_left_alone(app, runner):
+    app.extensions["mail_dispatcher"].stop()
+    queue(app)
+    OutboxMail.update(attempts=app.config["MAIL_MAX_ATTEMPTS"]).execute()
+    assert "0 sent, 0 failed" in runner.invoke(args=["send-mail"]).output
+
+
+def test_concurrent_senders_send_each_mail_once(app, mailbox):
+    app.extensions["mail_dispatcher"].stop()
+    queue(app, count=30)
+    results = []
+
+    def drain():
+        with app.app_context(), db.database.connection_context():
+            results.append(mailer.deliver_pending())
+
+    threads = [threading.Thread(target=drain) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(sent for sent, _ in results) == 30
+    mailbox.wait(30)
+    assert sorted(m["To"] for m in mailbox.messages) == sorted(
+        f"warga{i}@contoh.id" for i in range(30))
+
+
+def test_background_delivery_needs_no_command(client, citizen, make_ticket, mailbox):
+    ticket = make_ticket(citizen)
+    [mail] = mailbox.to(citizen.email, timeout=5)
+    assert f"#{ticket.number}" in mail["Subject"]
+    assert OutboxMail.get().sent_at is not None
+
+
+class TestWithoutSmtpServer:
+    @pytest.fixture
+    def config(self, config):
+        config["MAIL_SERVER"] = ""
+        return config
+
+    def test_mail_is_written_as_eml_and_links_are_logged(self, app, runner, citizen,
+                                                         make_ticket, caplog):
+        app.extensions["mail_dispatcher"].stop()
+        ticket = make_ticket(citizen)
+        with caplog.at_level(logging.WARNING, logger="helpdesk.mailer"):
+            assert "1 sent, 0 failed" in runner.invoke(args=["send-mail"]).output
+        [eml] = Path(app.config["MAIL_FOLDER"]).glob("*.eml")
+        content = eml.read_bytes()
+        assert f"#{ticket.number}".encode() in content and b"warga@contoh.id" in content
+        assert f"http://localhost/tickets/{ticket.number}" in caplog.text
