@@ -2,10 +2,11 @@
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_security import hash_password
 
 from . import mailer, migrations, seed as seeding
 from .db import atomic, db
-from .models import AgentDepartment, Department, STAFF_ROLES, User
+from .models import AgentDepartment, Department, STAFF_ROLES, utcnow
 
 
 @click.command("init-db")
@@ -34,28 +35,38 @@ def staff():
 @with_appcontext
 def staff_add(email, role, departments, full_name, password):
     """Create a confirmed staff account, or give an existing one a role and departments."""
-    datastore = current_app.extensions["security"].datastore
+    security = current_app.extensions["security"]
+    try:
+        email = security._mail_util.validate(email)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="EMAIL") from exc
+    problems, password = security._password_util.validate(password, True, email=email)
+    if problems:
+        raise click.BadParameter(" ".join(map(str, problems)), param_hint="--password")
     with db.database.connection_context(), atomic():
         found = {d.name: d for d in Department.select().where(Department.name.in_(departments))}
         missing = sorted(set(departments) - set(found))
         if missing:
             raise click.BadParameter(f"unknown department(s): {', '.join(missing)}",
                                      param_hint="--department")
-        user = add_staff(datastore, email, role, found.values(), full_name, password)
+        user = add_staff(security.datastore, email, role, found.values(), full_name, password)
     click.echo(f"{user.email}: {role}" + (f" in {', '.join(departments)}" if departments else ""))
 
 
 def add_staff(datastore, email, role, departments, full_name="", password=None):
-    """Create (or update) a confirmed staff account with a role and departments."""
-    from flask_security import hash_password
-    from .models import utcnow
+    """Create (or update) a confirmed staff account with a role and departments.
 
-    user = datastore.find_user(email=email)
+    An existing account is found whatever the case of the address; it is marked confirmed,
+    since an administrator vouches for it."""
+    user = datastore.find_user(case_insensitive=True, email=email)
     if user is None:
         user = datastore.create_user(email=email, full_name=full_name or email.split("@")[0],
                                      password=hash_password(password), confirmed_at=utcnow())
-    elif password:
-        user.password = hash_password(password)
+    else:
+        if password:
+            user.password = hash_password(password)
+        user.confirmed_at = user.confirmed_at or utcnow()
+        user.full_name = full_name or user.full_name
         user.save()
     datastore.add_role_to_user(user, role)
     for department in departments:

@@ -217,3 +217,11 @@ def test_empty_reply_is_refused(client, citizen, make_ticket):
     login(client, citizen)
     assert reply(client, ticket, message="").status_code == 200
     assert ThreadEntry.select().count() == 1
+
+
+def test_a_taken_ticket_number_is_never_reused(monkeypatch, citizen, make_ticket):
+    draws = iter([5, 5, 6])
+    monkeypatch.setattr("helpdesk.lifecycle.secrets.randbelow", lambda n: next(draws))
+    first, second = make_ticket(citizen), make_ticket(citizen)
+    assert (first.number, second.number) == (1_000_005, 1_000_006)
+    assert Ticket.select().count() == 2
