@@ -45,7 +45,7 @@ test-postgres: install-test
 ## Re-extract strings and update the catalogs after changing user-facing text
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations -l id -D messages --no-fuzzy-matching
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -l id -D messages --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d translations -D "messages flask_security" --statistics
 
 benchmark: install

@@ -5,7 +5,7 @@ redirects. Another user's ticket or file is a 404, never a 403, so numbers leak 
 """
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
-from flask_babel import gettext as _
+from flask_babel import format_datetime, gettext as _
 from flask_login import current_user
 from flask_security import login_required
 
@@ -54,8 +54,6 @@ def new_ticket():
         except lifecycle.NotAllowed as exc:
             form.topic.errors.append(str(exc))
         else:
-            flash(_("Your ticket %(number)s has been created.", number=ticket.display_number),
-                  "success")
             return redirect(url_for(".ticket", number=ticket.number, created=1))
     return render_template("portal/new_ticket.html", form=form, limits=_upload_limits())
 
@@ -87,6 +85,12 @@ def attachment(number, attachment_id):
     if found is None or found.ticket.number != number:
         abort(404)
     return send_attachment(found)
+
+
+@portal.app_template_filter("when")
+def when(value, with_zone=True):
+    """A date and time in the configured zone (Asia/Jakarta): "30 Nov 2026, 21.06 WIB"."""
+    return format_datetime(value, "d MMM y, HH:mm" + (" z" if with_zone else ""))
 
 
 def _own_ticket(number):

@@ -36,7 +36,8 @@
         var item = document.createElement("li");
         item.className = "list-group-item d-flex justify-content-between align-items-center";
         var name = document.createElement("span");
-        var size = (file.size / 1024 / 1024).toFixed(1) + " MB";
+        var size = file.size < 1024 * 1024 ? Math.max(1, Math.round(file.size / 1024)) + " KB"
+          : (file.size / 1024 / 1024).toFixed(1) + " MB";
         name.textContent = file.name + " (" + size + ")";
         if (file.size > maxBytes) {
           name.textContent += " — " + list.getAttribute("data-label-too-large");
