@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 from helpdesk.models import OutboxMail, User
 
-from conftest import PASSWORD, csrf_from, free_port, links_in, login
+from conftest import PASSWORD, body_of, csrf_from, free_port, links_in, login, logout
 
 
 def register(client, email="baru@contoh.id", name="Rina Baru", password=PASSWORD,
@@ -32,6 +32,7 @@ def test_register_confirm_by_mail_then_sign_in(client, mailbox):
     assert "/tickets/" not in refused.headers.get("Location", "")
 
     [mail] = mailbox.to("baru@contoh.id")
+    assert "Rina Baru" in body_of(mail) and "Helpdesk Pusdatin Kesos" in body_of(mail)
     confirm = [link for link in links_in(mail) if "/confirm/" in link]
     assert confirm and confirm[0].startswith("http://localhost/confirm/")
     followed = client.get(path_of(confirm[0]))
@@ -96,3 +97,29 @@ def test_sign_out_is_a_post_with_csrf(client, citizen):
     assert client.get("/logout").status_code == 405
     client.post("/logout", data={"csrf_token": csrf_from(page.text)})
     assert client.get("/tickets/").status_code == 302
+
+
+def test_change_password_tells_the_user_by_mail(client, citizen, mailbox):
+    login(client, citizen)
+    form = client.get("/change")
+    assert form.status_code == 200
+    changed = client.post("/change", data={
+        "password": PASSWORD, "new_password": "sandi-baru-2026",
+        "new_password_confirm": "sandi-baru-2026", "csrf_token": csrf_from(form.text)})
+    assert changed.status_code == 302
+    [notice] = mailbox.to(citizen.email)
+    assert "kata sandi" in body_of(notice).lower()
+    logout(client)
+    assert login(client, citizen).status_code == 200  # the old password no longer works
+    assert login(client, citizen, "sandi-baru-2026").status_code == 302
+
+
+def test_change_password_refuses_a_wrong_current_password(client, citizen):
+    login(client, citizen)
+    form = client.get("/change")
+    refused = client.post("/change", data={
+        "password": "salah-sekali", "new_password": "sandi-baru-2026",
+        "new_password_confirm": "sandi-baru-2026", "csrf_token": csrf_from(form.text)})
+    assert refused.status_code == 200 and "is-invalid" in refused.text
+    logout(client)
+    assert login(client, citizen).status_code == 302
