@@ -39,12 +39,12 @@ def open_ticket(*, by, topic, subject, message, files=(), now=None):
     now = now or utcnow()
     if not topic.active:
         raise NotAllowed(_l("This help topic is no longer available; please choose another."))
-    with _storing_files() as store, atomic():
+    with _stored(files) as stored, atomic():
         ticket = _create_with_number(
-            subject=subject.strip(), topic=topic, department=topic.department_id,
+            subject=" ".join(subject.split()), topic=topic, department=topic.department_id,
             requester=by, status=TicketStatus.OPEN, created_at=now, updated_at=now,
             due_at=now + timedelta(hours=topic.sla_hours))
-        _add_entry(ticket, by, EntryKind.MESSAGE, message, files, now, store)
+        _add_entry(ticket, by, EntryKind.MESSAGE, message, stored, now)
         TicketEvent.create(ticket=ticket, actor=by, kind="opened", created_at=now)
         notifications.ticket_opened(ticket)
     return ticket
@@ -59,8 +59,8 @@ def reply(ticket, *, by, message, files=(), now=None):
         raise InvalidTransition(_l(
             "Ticket #%(number)s is closed and cannot take new replies. Please open a new "
             "ticket and mention #%(number)s in it.", number=ticket.number))
-    with _storing_files() as store, atomic():
-        entry = _add_entry(ticket, by, EntryKind.MESSAGE, message, files, now, store)
+    with _stored(files) as stored, atomic():
+        entry = _add_entry(ticket, by, EntryKind.MESSAGE, message, stored, now)
         changes = {Ticket.updated_at: now}
         if ticket.status == TicketStatus.RESOLVED:
             changes.update({Ticket.status: TicketStatus.OPEN, Ticket.resolved_at: None})
@@ -83,11 +83,10 @@ def _create_with_number(**fields):
     raise RuntimeError("no free ticket number found")
 
 
-def _add_entry(ticket, author, kind, body, files, now, store):
+def _add_entry(ticket, author, kind, body, stored, now):
     entry = ThreadEntry.create(ticket=ticket, author=author, kind=kind, body=body.strip(),
                                created_at=now)
-    for checked in files:
-        stored_name, sha256 = store(checked)
+    for checked, stored_name, sha256 in stored:
         Attachment.create(entry=entry, ticket=ticket, original_name=checked.name,
                           stored_name=stored_name, content_type=checked.content_type,
                           size=checked.size, sha256=sha256, created_at=now)
@@ -95,18 +94,16 @@ def _add_entry(ticket, author, kind, body, files, now, store):
 
 
 @contextmanager
-def _storing_files():
-    """Yields ``store(checked_file)``; files written are removed again if the change fails."""
+def _stored(files):
+    """Write the checked files to the upload folder before the transaction starts (so it
+    is not held open while copying), and remove them again if the change fails.
+    Yields [(checked file, stored name, sha256)]."""
     folder = current_app.config["UPLOAD_FOLDER"]
-    written = []
-
-    def store(checked):
-        stored_name, sha256 = uploads.store(checked, folder)
-        written.append(stored_name)
-        return stored_name, sha256
-
+    stored = []
     try:
-        yield store
+        for checked in files:
+            stored.append((checked, *uploads.store(checked, folder)))
+        yield stored
     except BaseException:
-        uploads.remove(folder, written)
+        uploads.remove(folder, [name for _, name, _ in stored])
         raise

@@ -8,13 +8,13 @@ import json
 import logging
 import re
 import smtplib
-import socket
 import threading
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app, g
-from flask_mail import Message
+from flask_mail import BadHeaderError, Connection, Message
 
 from .db import db
 from .models import OutboxMail, utcnow
@@ -42,7 +42,7 @@ def deliver_pending(now=None, limit=200):
             for row in claimed:
                 try:
                     send(_message(row))
-                except (OSError, smtplib.SMTPException) as exc:
+                except (OSError, smtplib.SMTPException, BadHeaderError) as exc:
                     _failed(row, exc, now)
                     failed += 1
                 else:
@@ -82,31 +82,34 @@ def _message(row):
     return msg
 
 
-class _transport:
-    """Context manager yielding a ``send(message)`` callable."""
+class _SmtpConnection(Connection):
+    """Flask-Mail's connection with a timeout: its own has none, so a server that accepts
+    and never answers would block the sender forever."""
 
-    def __enter__(self):
-        config = current_app.config
-        if config["MAIL_SERVER"]:
-            mail = current_app.extensions["mail"]
-            self._conn = mail.connect()
-            previous = socket.getdefaulttimeout()
-            socket.setdefaulttimeout(config["MAIL_SMTP_TIMEOUT"])
-            try:
-                self._conn.__enter__()
-            finally:
-                socket.setdefaulttimeout(previous)
-            return self._conn.send
-        self._conn = None
-        return _write_eml
+    def __init__(self, mail, timeout):
+        super().__init__(mail)
+        self.timeout = timeout
 
-    def __exit__(self, *exc):
-        if self._conn is not None:
-            try:
-                self._conn.__exit__(*exc)
-            except (OSError, smtplib.SMTPException):
-                pass
-        return False
+    def configure_host(self):
+        factory = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
+        host = factory(self.mail.server, self.mail.port, timeout=self.timeout)
+        if self.mail.use_tls:
+            host.starttls()
+        if self.mail.username and self.mail.password:
+            host.login(self.mail.username, self.mail.password)
+        return host
+
+
+@contextmanager
+def _transport():
+    """Yields ``send(message)``: over one SMTP connection, or into .eml files."""
+    config = current_app.config
+    if not config["MAIL_SERVER"]:
+        yield _write_eml
+        return
+    connection = _SmtpConnection(current_app.extensions["mail"], config["MAIL_SMTP_TIMEOUT"])
+    with connection:
+        yield connection.send
 
 
 def _write_eml(msg):

@@ -56,15 +56,12 @@ def attachments_by_entry(entries):
 
 
 def attachment_for(user, attachment_id):
-    """The attachment if ``user`` may download it (its ticket's requester, or staff who
-    can see the ticket, on a public entry or as staff), else None."""
-    query = (Attachment.select(Attachment, ThreadEntry.kind)
-             .join(ThreadEntry)
-             .where(Attachment.id == attachment_id))
+    """The attachment if ``user`` may download it: the requester of its ticket (from the
+    public thread), or staff who can see the ticket; else None."""
+    allowed = (Ticket.requester == user) & ThreadEntry.kind.in_(EntryKind.PUBLIC)
     if user.is_staff:
-        query = query.where(Attachment.ticket.in_(tickets_visible_to(user).select(Ticket.id)))
-    else:
-        query = (query.switch(Attachment).join(Ticket)
-                 .where(Ticket.requester == user, ThreadEntry.kind.in_(EntryKind.PUBLIC)))
-    return query.first()
-
+        allowed |= Attachment.ticket.in_(tickets_visible_to(user).select(Ticket.id))
+    return (Attachment.select(Attachment, Ticket)
+            .join(ThreadEntry).switch(Attachment).join(Ticket)
+            .where(Attachment.id == attachment_id, allowed)
+            .first())

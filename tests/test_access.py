@@ -85,3 +85,16 @@ def test_staff_desk_is_for_staff_only(client, citizen, agent):
     logout(client)
     login(client, agent)
     assert client.get("/admin/").status_code == 200
+
+
+def test_staff_member_reads_files_of_their_own_ticket(client, make_user, topic):
+    member = make_user("jaringan2@kemensos.go.id", roles=["agent"], departments=["Tim Jaringan"])
+    login(client, member)
+    token = csrf_from(client.get("/tickets/new").text)
+    client.post("/tickets/new", data={
+        "csrf_token": token, "topic": str(topic.id), "subject": "Laptop dinas",
+        "message": "Tidak bisa login SIKS-NG.", "attachments": [upload("bukti.pdf", PDF)]},
+        content_type="multipart/form-data")
+    attachment = Attachment.get()
+    url = f"/tickets/{attachment.ticket.number}/files/{attachment.id}"
+    assert client.get(url).data == PDF

@@ -1,6 +1,7 @@
 """The outbox: mail survives an SMTP outage, is retried later, is sent once, and falls
 back to .eml files when no SMTP server is configured."""
 import logging
+import socket
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -97,3 +98,17 @@ class TestWithoutSmtpServer:
         content = eml.read_bytes()
         assert f"#{ticket.number}".encode() in content and b"warga@contoh.id" in content
         assert f"http://localhost/tickets/{ticket.number}" in caplog.text
+
+
+def test_a_server_that_never_answers_times_out(app):
+    app.extensions["mail_dispatcher"].stop()
+    app.config["MAIL_SMTP_TIMEOUT"] = 0.5
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        app.extensions["mail"].port = silent.getsockname()[1]
+        queue(app)
+        with app.app_context():
+            assert mailer.deliver_pending() == (0, 1)
+    row = OutboxMail.get()
+    assert row.attempts == 1 and "timed out" in row.last_error.lower()

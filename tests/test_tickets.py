@@ -225,3 +225,11 @@ def test_a_taken_ticket_number_is_never_reused(monkeypatch, citizen, make_ticket
     first, second = make_ticket(citizen), make_ticket(citizen)
     assert (first.number, second.number) == (1_000_005, 1_000_006)
     assert Ticket.select().count() == 2
+
+
+def test_line_breaks_in_a_crafted_subject_cannot_reach_mail_headers(citizen, make_ticket,
+                                                                     mailbox):
+    ticket = make_ticket(citizen, subject="Halo\r\nBcc: korban@contoh.id")
+    assert ticket.subject == "Halo Bcc: korban@contoh.id"
+    [mail] = mailbox.to(citizen.email)
+    assert mail["Bcc"] is None and "Halo Bcc:" in mail["Subject"]
