@@ -7,16 +7,21 @@ from conftest import csrf_from, login, logout
 from samples import PDF, upload
 
 
-@pytest.fixture
-def ticket_with_file(app, client, citizen, topic):
-    login(client, citizen)
+def open_with_file(client, topic, name="surat <b>.pdf"):
+    """Open a ticket through the portal as the signed-in user; returns its attachment."""
     token = csrf_from(client.get("/tickets/new").text)
     client.post("/tickets/new", data={
         "csrf_token": token, "topic": str(topic.id), "subject": "Surat",
-        "message": "Terlampir.", "attachments": [upload("surat <b>.pdf", PDF)]},
+        "message": "Terlampir.", "attachments": [upload(name, PDF)]},
         content_type="multipart/form-data")
-    client.post("/logout", data={"csrf_token": token})
-    attachment = Attachment.get()
+    return Attachment.get()
+
+
+@pytest.fixture
+def ticket_with_file(app, client, citizen, topic):
+    login(client, citizen)
+    attachment = open_with_file(client, topic)
+    logout(client)
     return attachment.ticket, attachment
 
 
@@ -90,11 +95,6 @@ def test_staff_desk_is_for_staff_only(client, citizen, agent):
 def test_staff_member_reads_files_of_their_own_ticket(client, make_user, topic):
     member = make_user("jaringan2@kemensos.go.id", roles=["agent"], departments=["Tim Jaringan"])
     login(client, member)
-    token = csrf_from(client.get("/tickets/new").text)
-    client.post("/tickets/new", data={
-        "csrf_token": token, "topic": str(topic.id), "subject": "Laptop dinas",
-        "message": "Tidak bisa login SIKS-NG.", "attachments": [upload("bukti.pdf", PDF)]},
-        content_type="multipart/form-data")
-    attachment = Attachment.get()
+    attachment = open_with_file(client, topic)
     url = f"/tickets/{attachment.ticket.number}/files/{attachment.id}"
     assert client.get(url).data == PDF
