@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
 from . import notifications, uploads
-from .db import atomic
+from .db import atomic, db
 from .models import (
     Attachment,
     EntryKind,
@@ -55,19 +55,28 @@ def reply(ticket, *, by, message, files=(), now=None):
     now = now or utcnow()
     if by.id != ticket.requester_id:
         raise NotAllowed(_l("Only the person who opened this ticket can reply here."))
-    if ticket.status == TicketStatus.CLOSED:
-        raise InvalidTransition(_l(
-            "Ticket #%(number)s is closed and cannot take new replies. Please open a new "
-            "ticket and mention #%(number)s in it.", number=ticket.number))
     with _stored(files) as stored, atomic():
+        current = _locked(ticket)
+        if current.status == TicketStatus.CLOSED:
+            raise InvalidTransition(_l(
+                "Ticket #%(number)s is closed and cannot take new replies. Please open a new "
+                "ticket and mention #%(number)s in it.", number=ticket.number))
         entry = _add_entry(ticket, by, EntryKind.MESSAGE, message, stored, now)
         changes = {Ticket.updated_at: now}
-        if ticket.status == TicketStatus.RESOLVED:
+        if current.status == TicketStatus.RESOLVED:
             changes.update({Ticket.status: TicketStatus.OPEN, Ticket.resolved_at: None})
             TicketEvent.create(ticket=ticket, actor=by, kind="reopened", created_at=now,
                                detail="reply")
         Ticket.update(changes).where(Ticket.id == ticket.id).execute()
     return entry
+
+
+def _locked(ticket):
+    """The ticket as it is now, read inside the current transaction and locked against
+    concurrent changes (FOR UPDATE on PostgreSQL; on SQLite the IMMEDIATE transaction
+    already holds the write lock)."""
+    query = Ticket.select().where(Ticket.id == ticket.id)
+    return (query.for_update() if db.database.for_update else query).get()
 
 
 def _create_with_number(**fields):

@@ -233,3 +233,13 @@ def test_line_breaks_in_a_crafted_subject_cannot_reach_mail_headers(citizen, mak
     assert ticket.subject == "Halo Bcc: korban@contoh.id"
     [mail] = mailbox.to(citizen.email)
     assert mail["Bcc"] is None and "Halo Bcc:" in mail["Subject"]
+
+
+def test_a_ticket_closed_after_the_page_was_loaded_refuses_the_reply(app, citizen, make_ticket):
+    from helpdesk import lifecycle
+
+    ticket = make_ticket(citizen)  # the copy the reply form was built from says "open"
+    Ticket.update(status=TicketStatus.CLOSED).where(Ticket.id == ticket.id).execute()
+    with app.test_request_context(), pytest.raises(lifecycle.InvalidTransition):
+        lifecycle.reply(ticket, by=citizen, message="Masih ada?")
+    assert ThreadEntry.select().count() == 1
