@@ -21,6 +21,7 @@
     if (!input) { return; }
     var maxFiles = parseInt(input.getAttribute("data-max-files"), 10);
     var maxBytes = parseInt(input.getAttribute("data-max-bytes"), 10);
+    var accepted = (input.getAttribute("accept") || "").toLowerCase().split(",");
     var chosen = [];
 
     function key(file) { return file.name + "|" + file.size + "|" + file.lastModified; }
@@ -39,8 +40,12 @@
         var size = file.size < 1024 * 1024 ? Math.max(1, Math.round(file.size / 1024)) + " KB"
           : (file.size / 1024 / 1024).toFixed(1) + " MB";
         name.textContent = file.name + " (" + size + ")";
-        if (file.size > maxBytes) {
-          name.textContent += " — " + list.getAttribute("data-label-too-large");
+        var dot = file.name.lastIndexOf(".");
+        var extension = dot > 0 ? file.name.slice(dot).toLowerCase() : "";
+        var problem = accepted.indexOf(extension) === -1 ? "data-label-bad-type"
+          : file.size > maxBytes ? "data-label-too-large" : null;
+        if (problem) {
+          name.textContent += " — " + list.getAttribute(problem);
           item.classList.add("list-group-item-danger");
         }
         var remove = document.createElement("button");
