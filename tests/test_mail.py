@@ -112,3 +112,16 @@ def test_a_server_that_never_answers_times_out(app):
             assert mailer.deliver_pending() == (0, 1)
     row = OutboxMail.get()
     assert row.attempts == 1 and "timed out" in row.last_error.lower()
+
+
+class TestPublicUrl:
+    @pytest.fixture
+    def config(self, config):
+        config["PUBLIC_URL"] = "https://helpdesk.kemensos.go.id/layanan"
+        return config
+
+    def test_ticket_links_use_the_public_address(self, citizen, make_ticket, mailbox):
+        ticket = make_ticket(citizen)
+        [mail] = mailbox.to(citizen.email)
+        link = f"https://helpdesk.kemensos.go.id/layanan/tickets/{ticket.number}"
+        assert link in mail.get_body(preferencelist=("plain",)).get_content()
