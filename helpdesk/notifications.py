@@ -5,6 +5,7 @@ that caused it was committed. Delivery is ``mailer``'s job.
 """
 import json
 from email.utils import make_msgid, parseaddr
+from urllib.parse import urlsplit
 
 from flask import current_app, g, has_request_context, render_template, url_for
 from flask_babel import force_locale, gettext as _
@@ -39,9 +40,11 @@ def ticket_link(ticket):
 def absolute_url(endpoint, **values):
     """A link for an e-mail: PUBLIC_URL when configured, else the current request's host."""
     base = current_app.config["PUBLIC_URL"].rstrip("/")
-    if base:
-        with current_app.test_request_context(base_url=base):
-            return url_for(endpoint, _external=True, **values)
+    if base:  # no request context is pushed: its teardown would close the database
+        parts = urlsplit(base)
+        adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
+                                           url_scheme=parts.scheme)
+        return adapter.build(endpoint, values, force_external=True)
     if not has_request_context():
         raise RuntimeError("PUBLIC_URL must be set to build e-mail links outside a request")
     return url_for(endpoint, _external=True, **values)
