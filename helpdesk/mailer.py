@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app, g
-from flask_mail import BadHeaderError, Connection, Message
+from flask_mail import Connection, Message
 
 from .db import db
 from .models import OutboxMail, utcnow
@@ -42,7 +42,7 @@ def deliver_pending(now=None, limit=200):
             for row in claimed:
                 try:
                     send(_message(row))
-                except (OSError, smtplib.SMTPException, BadHeaderError) as exc:
+                except Exception as exc:  # one bad message must not hold up the others
                     _failed(row, exc, now)
                     failed += 1
                 else:

@@ -129,3 +129,14 @@ class TestPublicUrl:
         [mail] = mailbox.to(citizen.email)
         link = f"https://helpdesk.kemensos.go.id/layanan/tickets/{ticket.number}"
         assert link in mail.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_a_message_that_cannot_be_sent_does_not_hold_up_the_others(app, runner, mailbox):
+    app.extensions["mail_dispatcher"].stop()
+    with app.app_context():
+        notifications.queue_rendered("rusak@contoh.id", "Baris\r\nBcc: x@contoh.id", "Isi")
+        notifications.queue_rendered("baik@contoh.id", "Baik", "Isi")
+    assert "1 sent, 1 failed" in runner.invoke(args=["send-mail"]).output
+    assert mailbox.to("baik@contoh.id")[0]["Subject"] == "Baik"
+    broken = OutboxMail.get(OutboxMail.recipient == "rusak@contoh.id")
+    assert broken.attempts == 1 and broken.sent_at is None and "BadHeader" in broken.last_error
