@@ -207,7 +207,8 @@ def test_reply_to_a_closed_ticket_is_refused(client, citizen, make_ticket):
     response = client.post(f"/tickets/{ticket.number}", data={"csrf_token": token,
                                                               "message": "Halo?"})
     assert response.status_code == 200
-    assert f"#{ticket.number}" in response.text
+    assert (f"Tiket #{ticket.number} sudah ditutup dan tidak dapat menerima balasan baru. "
+            f"Silakan buat tiket baru dan sebutkan #{ticket.number}") in response.text
     assert ThreadEntry.select().count() == 1
     assert Ticket.get_by_id(ticket.id).status == TicketStatus.CLOSED
 
