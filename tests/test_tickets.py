@@ -138,7 +138,7 @@ def test_oversized_request_gets_a_friendly_page(app, client, citizen, topic):
     login(client, citizen)
     response = post_ticket(client, topic, files=[("besar.pdf", PDF + b"0" * 8000)])
     assert response.status_code == 413
-    assert "<html" in response.text and "MB" in response.text
+    assert "Berkas terlalu besar" in response.text and "10 MB" in response.text
     assert Ticket.select().count() == 0 and stored_files(app) == []
 
 
