@@ -101,8 +101,8 @@ def clean_name(filename):
     """The original name without any folder part or control characters, at most 255 chars."""
     base = filename.replace("\\", "/").rpartition("/")[2]
     base = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(".").strip()
-    stem, dot, ext = base.rpartition(".")
     if len(base) > 255:
+        stem, dot, ext = base.rpartition(".")
         base = f"{stem[:254 - len(ext)]}.{ext}" if dot and len(ext) <= 16 else base[:255]
     return base
 
