@@ -22,6 +22,14 @@ class StaffOnly:
         abort(403)
 
 
+class AdminOnly(StaffOnly):
+    roles = ("admin",)
+
+
+class SupervisorOrAdmin(StaffOnly):
+    roles = ("supervisor", "admin")
+
+
 class SecureIndexView(StaffOnly, AdminIndexView):
     @expose("/")
     def index(self):

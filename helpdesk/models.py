@@ -145,6 +145,7 @@ class Ticket(db.Model):
     first_response_at = DateTimeField(null=True)
     resolved_at = DateTimeField(null=True)
     closed_at = DateTimeField(null=True)
+    sla_breached_at = DateTimeField(null=True)  # kept for reports when ``overdue`` clears
 
     class Meta:
         indexes = (
@@ -162,6 +163,30 @@ class Ticket(db.Model):
     @property
     def status_label(self):
         return TicketStatus.LABELS.get(self.status, self.status)
+
+
+class TicketParticipant(db.Model):
+    """A staff member who worked on a ticket: they keep read-only sight of it after it
+    leaves their departments (transfer)."""
+
+    ticket = ForeignKeyField(Ticket, backref="participants", on_delete="CASCADE")
+    user = ForeignKeyField(User, backref="participations", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("user", "ticket"), True),)
+
+
+class CannedResponse(db.Model):
+    """A prepared answer staff can start a reply from; ``department`` None = for everyone."""
+
+    title = CharField(unique=True, max_length=120)
+    body = TextField()
+    department = ForeignKeyField(Department, null=True, backref="canned_responses",
+                                 on_delete="SET NULL")
+    active = BooleanField(default=True)
+
+    def __str__(self):
+        return self.title
 
 
 class EntryKind:
@@ -240,6 +265,8 @@ ALL_MODELS = (
     AgentDepartment,
     HelpTopic,
     Ticket,
+    TicketParticipant,
+    CannedResponse,
     ThreadEntry,
     Attachment,
     TicketEvent,

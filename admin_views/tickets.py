@@ -1,0 +1,5 @@
+"""The ticket queue and the ticket page."""
+
+
+def register(admin):
+    pass

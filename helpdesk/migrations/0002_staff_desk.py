@@ -1,0 +1,8 @@
+"""The staff desk: the SLA breach time on tickets. (Its new tables, ticket participants and
+canned responses, are created by ``upgrade`` from the models.)"""
+from peewee import DateTimeField
+from playhouse.migrate import migrate
+
+
+def up(migrator, database):
+    migrate(migrator.add_column("ticket", "sla_breached_at", DateTimeField(null=True)))
