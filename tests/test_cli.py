@@ -76,14 +76,25 @@ def test_init_db_keeps_existing_data(app, runner, citizen, make_ticket):
     assert User.select().where(User.email == citizen.email).count() == 1
 
 
-def test_init_db_applies_a_missing_migration_once(app, runner):
-    name = migrations.migration_names()[-1]
+def test_init_db_applies_a_missing_migration_once(app, runner, citizen, make_ticket):
+    """A database from before the staff desk: no breach column, no desk tables."""
+    from playhouse.migrate import migrate
+
+    from helpdesk.models import CannedResponse, TicketParticipant
+
+    make_ticket(citizen)
+    name = "0002_staff_desk"
+    migrator = migrations.migrator_for(db.database)
+    db.database.drop_tables([CannedResponse, TicketParticipant])
+    migrate(migrator.drop_column("ticket", "sla_breached_at"))
     SchemaVersion.delete().where(SchemaVersion.name == name).execute()
 
     result = invoke(runner, "init-db")
     assert result.exit_code == 0, result.output
     assert name in result.output
     assert SchemaVersion.select().where(SchemaVersion.name == name).count() == 1
+    assert Ticket.get().sla_breached_at is None  # the column is back, the ticket kept
+    assert CannedResponse.table_exists() and TicketParticipant.table_exists()
 
     again = invoke(runner, "init-db")
     assert again.exit_code == 0, again.output

@@ -18,6 +18,13 @@ def migration_names():
     return sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name[:4].isdigit())
 
 
+def migrator_for(database):
+    real = getattr(database, "obj", None) or database  # FlaskDB hands out a Proxy
+    if isinstance(real, PostgresqlDatabase):
+        return PostgresqlMigrator(real)
+    return SqliteMigrator(real)
+
+
 def upgrade(database):
     """Bring the schema up to date; returns the names of the migrations applied."""
     if not User.table_exists():
@@ -27,8 +34,7 @@ def upgrade(database):
     SchemaVersion.create_table(safe=True)
     done = {v.name for v in SchemaVersion.select()}
     applied = []
-    migrator = (PostgresqlMigrator(database) if isinstance(database, PostgresqlDatabase)
-                else SqliteMigrator(database))
+    migrator = migrator_for(database)
     for name in migration_names():
         if name in done:
             continue
