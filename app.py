@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from admin_views import init_admin
-from helpdesk import cli, mailer
+from helpdesk import cli, mailer, scheduler
 from helpdesk.db import db, make_database
 from helpdesk.models import Role, User, UserRoles
 from helpdesk.settings import DEFAULTS, PROJECT_ROOT
@@ -43,6 +43,7 @@ def create_app(config=None):
     locale.init_app(app)
     errors.init_app(app)
     mailer.init_app(app)
+    scheduler.init_app(app)
     cli.init_app(app)
     app.jinja_env.globals["get_locale"] = get_locale
     if app.config["TRUSTED_PROXIES"]:

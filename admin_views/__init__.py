@@ -13,7 +13,8 @@ from .base import SecureIndexView
 def init_admin(app):
     admin = Admin(app, name=_l("Helpdesk Pusdatin Kesos"),
                   index_view=SecureIndexView(name=_l("Home")),
-                  theme=Bootstrap4Theme(swatch="flatly", fluid=True),
+                  theme=Bootstrap4Theme(swatch="flatly", fluid=True,
+                                        base_template="admin/desk_base.html"),
                   translations_path=str(PROJECT_ROOT / "translations"))
     tickets.register(admin)
     directory.register(admin)

@@ -1,5 +1,162 @@
-"""The ticket queue and the ticket page."""
+"""The ticket queue: a Flask-Admin list of the tickets the signed-in staff member may see.
+
+Every page is one query for the rows (requester, topic, department and assignee joined)
+plus the session user, their roles and the filters' options: the same number of queries
+whatever the page size. No COUNT runs (prev/next pager); the default view is the open
+tickets, most urgent first, served by the (status, due_at) index.
+"""
+import re
+
+from flask import flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_admin.contrib.peewee import ModelView
+from flask_admin.model.template import TemplateLinkRowAction
+from flask_babel import lazy_gettext as _l, ngettext
+from flask_login import current_user
+from peewee import JOIN
+
+from helpdesk import lifecycle, queries
+from helpdesk.models import Department, HelpTopic, Ticket, User
+
+from . import formatters
+from .base import StaffOnly
+from .ticket_filters import queue_filters
+from .ticket_page import TicketPage
+
+Requester = User.alias("requester")
+Assignee = User.alias("assignee")
+LIST_ARGS = ("search", "sort", "page", "page_size")
+
+
+class TicketView(StaffOnly, TicketPage, ModelView):
+    list_template = "admin/ticket/list.html"
+    can_create = can_edit = can_delete = False
+    can_view_details = True
+    column_display_actions = True
+    simple_list_pager = True
+    page_size = 25
+    can_set_page_size = True
+    page_size_options = (25, 50, 100)
+    named_filter_urls = True
+
+    column_list = ("number", "subject", "requester", "topic", "department", "status",
+                   "assignee", "created_at", "updated_at", "due_at")
+    column_labels = {
+        "number": _l("Number"), "subject": _l("Subject"), "requester": _l("Requester"),
+        "requester_name": _l("Requester name"), "topic": _l("Help topic"),
+        "department": _l("Department"), "status": _l("Status"), "assignee": _l("Assignee"),
+        "created_at": _l("Created"), "updated_at": _l("Last activity"), "due_at": _l("Due"),
+        "overdue": _l("Overdue"), "first_response_at": _l("First response"),
+        "resolved_at": _l("Resolved"), "closed_at": _l("Closed"),
+        "sla_breached_at": _l("SLA breached"),
+    }
+    column_sortable_list = ("number", "subject", "status", "created_at", "updated_at",
+                            "due_at")
+    column_default_sort = [("due_at", False), ("id", False)]
+    column_searchable_list = (Ticket.subject,)  # the search itself is ``ticket_search``
+    column_filters = queue_filters()
+    column_formatters = formatters.LIST
+    column_extra_row_actions = [TemplateLinkRowAction("ticket_rows.claim", _l("Claim"))]
+
+    export_types = ["csv", "xlsx"]
+    export_max_rows = 0
+    column_export_list = ("number", "subject", "requester", "requester_name", "topic",
+                          "department", "status", "assignee", "created_at", "updated_at",
+                          "due_at", "overdue", "first_response_at", "resolved_at",
+                          "closed_at", "sla_breached_at")
+    column_formatters_export = formatters.EXPORT
+
+    def __init__(self, **kwargs):
+        super().__init__(Ticket, name=_l("Tickets"), endpoint="ticket", **kwargs)
+
+    @property
+    def can_export(self):
+        return queries.oversees(current_user)
+
+    def search_placeholder(self):
+        return _l("Number, subject or e-mail")
+
+    def get_filter_arg(self, index, flt):
+        return getattr(flt, "key_name", None) or super().get_filter_arg(index, flt)
+
+    def get_export_columns(self):
+        """Readable headings; times say their zone."""
+        zone = _l("WIB")
+        return [(name, f"{label} ({zone})" if name.endswith("_at") else label)
+                for name, label in super().get_export_columns()]
+
+    def get_query(self):
+        return (queries.tickets_visible_to(current_user)
+                .select(Ticket, Requester, HelpTopic, Department, Assignee)
+                .join_from(Ticket, Requester, on=(Ticket.requester == Requester.id),
+                           attr="requester")
+                .join_from(Ticket, HelpTopic, on=(Ticket.topic == HelpTopic.id), attr="topic")
+                .join_from(Ticket, Department, on=(Ticket.department == Department.id),
+                           attr="department")
+                .join_from(Ticket, Assignee, JOIN.LEFT_OUTER,
+                           on=(Ticket.assignee == Assignee.id), attr="assignee"))
+
+    def get_one(self, id):
+        """Only tickets the user may see: anything else is None (→ 404 on our pages)."""
+        try:
+            return self.get_query().where(Ticket.id == int(id)).first()
+        except (TypeError, ValueError):
+            return None
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
+                 page_size=None):
+        count, query = super().get_list(page, sort_column, sort_desc, None, filters,
+                                         execute=False, page_size=page_size)
+        if search and search.strip():
+            query = query.where(ticket_search(search))
+        return count, (list(query) if execute else query)
+
+    @expose("/")
+    def index_view(self):
+        if not any(k in request.args for k in LIST_ARGS) and not any(
+                k.startswith("flt") for k in request.args):
+            return redirect(url_for(".index_view", flt0_status="open"))
+        self._refresh_filters_cache()  # departments and agents added since start-up
+        return super().index_view()
+
+    @action("claim", _l("Claim"), _l("Claim the selected tickets?"))
+    def action_claim(self, ids):
+        self._bulk(ids, lifecycle.claim, lambda n: ngettext(
+            "%(num)d ticket claimed.", "%(num)d tickets claimed.", n))
+
+    @action("release", _l("Release"), _l("Release the selected tickets?"))
+    def action_release(self, ids):
+        self._bulk(ids, lifecycle.release, lambda n: ngettext(
+            "%(num)d ticket released.", "%(num)d tickets released.", n))
+
+    def _bulk(self, ids, change, done_message):
+        """Apply ``change`` to each selected ticket the user can see; say what was done
+        and why each refusal happened."""
+        done = 0
+        wanted = [int(i) for i in ids if str(i).isdigit()]
+        for ticket in self.get_query().where(Ticket.id.in_(wanted)):
+            try:
+                change(ticket, by=current_user)
+                done += 1
+            except (lifecycle.NotAllowed, lifecycle.InvalidTransition) as exc:
+                flash(str(exc), "warning")
+        if done:
+            flash(done_message(done), "success")
+
+
+def ticket_search(term):
+    """A ticket number (``8881358`` or ``#8881358``) matches exactly; other words match
+    the subject or the requester's e-mail address."""
+    term = term.strip()
+    if re.fullmatch(r"#?\d{1,9}", term):
+        return Ticket.number == int(term.lstrip("#"))
+    like = f"%{term}%"
+    return (Ticket.subject ** like) | Ticket.requester.in_(
+        User.select(User.id).where(User.email ** like))
 
 
 def register(admin):
-    pass
+    admin.add_view(TicketView())
+
+

@@ -4,7 +4,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_security import hash_password
 
-from . import mailer, migrations, seed as seeding
+from . import lifecycle, mailer, migrations, seed as seeding
 from .db import atomic, db
 from .models import AgentDepartment, Department, STAFF_ROLES, utcnow
 
@@ -78,18 +78,32 @@ def add_staff(datastore, email, role, departments, full_name="", password=None):
 @with_appcontext
 def send_mail():
     """Send the e-mails waiting in the outbox (for cron or a worker)."""
-    total_sent = total_failed = 0
     with db.database.connection_context():
-        while True:
-            sent, failed = mailer.deliver_pending()
-            total_sent, total_failed = total_sent + sent, total_failed + failed
-            if not sent:
-                break
-    click.echo(f"{total_sent} sent, {total_failed} failed")
+        sent, failed = _drain_outbox()
+    click.echo(f"{sent} sent, {failed} failed")
+
+
+def _drain_outbox():
+    total_sent = total_failed = 0
+    while True:
+        sent, failed = mailer.deliver_pending()
+        total_sent, total_failed = total_sent + sent, total_failed + failed
+        if not sent:
+            return total_sent, total_failed
+
+
+@click.command("sla-check")
+@with_appcontext
+def sla_check():
+    """Mark open tickets past due as overdue and alert their agents (safe to run often)."""
+    with db.database.connection_context():
+        breached = lifecycle.mark_overdue()
+        sent, failed = _drain_outbox()
+    click.echo(f"{breached} ticket(s) newly overdue; {sent} mail(s) sent, {failed} failed")
 
 
 def init_app(app):
     from . import demo
 
-    for command in (init_db, staff, send_mail, demo.demo_data):
+    for command in (init_db, staff, send_mail, sla_check, demo.demo_data):
         app.cli.add_command(command)

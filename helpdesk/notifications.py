@@ -8,13 +8,14 @@ from email.utils import make_msgid, parseaddr
 from urllib.parse import urlsplit
 
 from flask import current_app, g, has_request_context, render_template, url_for
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale, format_datetime, gettext as _
 
+from . import queries
 from .models import OutboxMail
 
 
-def ticket_opened(ticket):
-    """The requester's receipt: the number, the deadline and the link to follow it."""
+def ticket_opened(ticket, entry):
+    """The requester's receipt (number, deadline, link) and an alert to the department."""
     requester = ticket.requester
     with force_locale(_locale_of(requester)):
         subject = _("[#%(number)s] Ticket received: %(subject)s",
@@ -22,6 +23,83 @@ def ticket_opened(ticket):
         _queue_template("ticket_opened_requester", requester.email, subject,
                         headers=_thread_headers(ticket, first=True),
                         ticket=ticket, user=requester, link=ticket_link(ticket))
+    _alert_staff(queries.agents_of(ticket.department_id), ticket, "ticket_opened_staff",
+                 lambda: _("New ticket for %(department)s", department=ticket.department.name),
+                 message=entry.body, attachments=entry.attachments)
+
+
+def responded(ticket, entry, new_status=None):
+    """Post Reply: the answer goes to the requester, with the link to follow the ticket."""
+    requester = ticket.requester
+    with force_locale(_locale_of(requester)):
+        _queue_template("ticket_response_requester", requester.email, _subject(ticket),
+                        headers=_thread_headers(ticket), ticket=ticket, user=requester,
+                        entry=entry, attachments=list(entry.attachments),
+                        new_status=new_status, link=ticket_link(ticket))
+
+
+def status_changed(ticket, comment=""):
+    """The requester learns that the ticket was resolved, closed or reopened."""
+    requester = ticket.requester
+    with force_locale(_locale_of(requester)):
+        _queue_template("ticket_status_requester", requester.email, _subject(ticket),
+                        headers=_thread_headers(ticket), ticket=ticket, user=requester,
+                        comment=comment, link=ticket_link(ticket))
+
+
+def requester_replied(ticket, entry, reopened=False):
+    """The requester wrote: the assignee is told, or the department when nobody has it."""
+    recipients = [ticket.assignee] if ticket.assignee_id else queries.agents_of(
+        ticket.department_id)
+    _alert_staff(recipients, ticket, "ticket_message_staff",
+                 (lambda: _("The requester replied and the ticket was reopened"))
+                 if reopened else (lambda: _("The requester replied")),
+                 message=entry.body, attachments=entry.attachments)
+
+
+def transferred(ticket, *, by, source, comment):
+    """The agents of the new department are alerted, with the reason."""
+    _alert_staff(queries.agents_of(ticket.department_id), ticket, "ticket_transferred_staff",
+                 lambda: _("Transferred from %(source)s to %(target)s by %(name)s",
+                           source=source, target=ticket.department.name, name=str(by)),
+                 message=comment, exclude=by)
+
+
+def assigned(ticket, *, to, by):
+    _alert_staff([to], ticket, "ticket_assigned_staff",
+                 lambda: _("Assigned to you by %(name)s", name=str(by)), exclude=by)
+
+
+def overdue(ticket):
+    """Past due: the assignee is told, or the department when nobody has it."""
+    recipients = [ticket.assignee] if ticket.assignee_id else queries.agents_of(
+        ticket.department_id)
+    _alert_staff(recipients, ticket, "ticket_overdue_staff",
+                 lambda: _("Overdue: the answer was due by %(due)s",
+                           due=format_datetime(ticket.due_at, "d MMM y, HH:mm z")))
+
+
+def _alert_staff(recipients, ticket, kind, headline, message=None, attachments=(),
+                 exclude=None):
+    """One alert per staff member, each in their own language."""
+    files = list(attachments)
+    for user in recipients:
+        if exclude is not None and user.id == exclude.id:
+            continue
+        with force_locale(_locale_of(user)):
+            text = str(headline())
+            _queue_template("ticket_alert_staff", user.email, f"{_subject(ticket)} — {text}",
+                            headers=_thread_headers(ticket), kind=kind, ticket=ticket,
+                            user=user, headline=text, message=message, attachments=files,
+                            link=staff_link(ticket))
+
+
+def _subject(ticket):
+    return f"[#{ticket.number}] {ticket.subject}"
+
+
+def staff_link(ticket):
+    return absolute_url("ticket.details_view", id=ticket.id)
 
 
 def queue_rendered(recipient, subject, body, html=None, kind="", headers=None):
@@ -40,13 +118,16 @@ def ticket_link(ticket):
 def absolute_url(endpoint, **values):
     """A link for an e-mail: PUBLIC_URL when configured, else the current request's host."""
     base = current_app.config["PUBLIC_URL"].rstrip("/")
+    if not base and not has_request_context():  # cron or a background thread
+        base = current_app.config.get("SEEN_URL_ROOT", "").rstrip("/")
     if base:  # no request context is pushed: its teardown would close the database
         parts = urlsplit(base)
         adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
                                            url_scheme=parts.scheme)
         return adapter.build(endpoint, values, force_external=True)
     if not has_request_context():
-        raise RuntimeError("PUBLIC_URL must be set to build e-mail links outside a request")
+        raise RuntimeError("Set FLASK_PUBLIC_URL (the site's address) so that e-mails "
+                           "made outside a request can link to it")
     return url_for(endpoint, _external=True, **values)
 
 
@@ -55,10 +136,10 @@ def mail_domain():
     return address.rpartition("@")[2] or "localhost"
 
 
-def _queue_template(name, recipient, subject, headers=None, **context):
+def _queue_template(name, recipient, subject, headers=None, kind=None, **context):
     body = render_template(f"email/{name}.txt", **context)
     html = render_template(f"email/{name}.html", **context)
-    return queue_rendered(recipient, subject, body, html, kind=name, headers=headers)
+    return queue_rendered(recipient, subject, body, html, kind=kind or name, headers=headers)
 
 
 def _thread_headers(ticket, first=False):

@@ -4,9 +4,13 @@ from .models import (
     Attachment,
     EntryKind,
     HelpTopic,
+    Role,
+    STAFF_ROLES,
     Ticket,
+    TicketParticipant,
     ThreadEntry,
     User,
+    UserRoles,
 )
 
 
@@ -23,17 +27,72 @@ def tickets_of(citizen):
             .order_by(Ticket.updated_at.desc(), Ticket.id.desc()))
 
 
+def oversees(user):
+    """Supervisors and admins see and act on every ticket."""
+    return user.has_role("supervisor") or user.has_role("admin")
+
+
+def department_ids_of(user):
+    return AgentDepartment.select(AgentDepartment.department).where(AgentDepartment.agent == user)
+
+
 def tickets_visible_to(user):
-    """What a staff member may see: supervisors and admins everything, agents the tickets
-    of their departments and those assigned to them; anyone else nothing."""
-    if user.has_role("supervisor") or user.has_role("admin"):
+    """What a staff member may see: supervisors and admins everything; agents the tickets
+    of their departments, those assigned to them, and (read-only) those they worked on
+    before they moved elsewhere; anyone else nothing."""
+    if oversees(user):
         return Ticket.select()
     if user.has_role("agent"):
-        departments = AgentDepartment.select(AgentDepartment.department).where(
-            AgentDepartment.agent == user)
         return Ticket.select().where(
-            Ticket.department.in_(departments) | (Ticket.assignee == user))
+            Ticket.department.in_(department_ids_of(user)) | (Ticket.assignee == user)
+            | Ticket.id.in_(worked_on_by(user)))
     return Ticket.select().where(False)
+
+
+def worked_on_by(user):
+    """Ids of the tickets ``user`` claimed, answered, noted, transferred or was given."""
+    return TicketParticipant.select(TicketParticipant.ticket).where(
+        TicketParticipant.user == user)
+
+
+def can_act(user, ticket):
+    """Whether ``user`` may change ``ticket``: supervisors and admins always; agents when
+    it is in one of their departments or assigned to them."""
+    if oversees(user):
+        return True
+    if not user.has_role("agent"):
+        return False
+    return ticket.assignee_id == user.id or AgentDepartment.select().where(
+        AgentDepartment.agent == user,
+        AgentDepartment.department == ticket.department_id).exists()
+
+
+def agents_of(department):
+    """The active agents of a department (who get its alerts and can be assigned)."""
+    return (User.select().distinct()
+            .join(AgentDepartment, on=(AgentDepartment.agent == User.id))
+            .switch(User).join(UserRoles, on=(UserRoles.user == User.id))
+            .join(Role, on=(UserRoles.role == Role.id))
+            .where(AgentDepartment.department == department, User.active,
+                   Role.name == "agent")
+            .order_by(User.full_name, User.email))
+
+
+def staff_members():
+    """Active users with a staff role, by name (assignee filter and choices)."""
+    return (User.select().distinct()
+            .join(UserRoles, on=(UserRoles.user == User.id))
+            .join(Role, on=(UserRoles.role == Role.id))
+            .where(User.active, Role.name.in_(STAFF_ROLES))
+            .order_by(User.full_name, User.email))
+
+
+def thread(ticket):
+    """Everything staff see on a ticket: messages, responses and internal notes."""
+    return (ThreadEntry.select(ThreadEntry, User)
+            .join(User, on=(ThreadEntry.author == User.id))
+            .where(ThreadEntry.ticket == ticket)
+            .order_by(ThreadEntry.created_at, ThreadEntry.id))
 
 
 def public_thread(ticket):

@@ -35,6 +35,8 @@ DEFAULTS = {
     "MAIL_POLL_SECONDS": 30,
     "MAIL_MAX_ATTEMPTS": 8,
     "MAIL_SMTP_TIMEOUT": 30,
+    # SLA: how often each app process marks tickets past due (0 = only `flask sla-check`)
+    "SLA_CHECK_SECONDS": 300,
     # Language and time
     "LANGUAGES": ["id", "en"],
     "BABEL_DEFAULT_LOCALE": "id",

@@ -33,6 +33,16 @@ class AttachmentsField(MultipleFileField):
         self.checked = checked if not errors else ()
 
 
+def upload_limits():
+    """The upload rules, for the page's hints and its file-list script."""
+    config = current_app.config
+    return {"max_files": config["UPLOAD_MAX_FILES"],
+            "max_mb": uploads.megabytes(config["UPLOAD_MAX_FILE_SIZE"]),
+            "max_bytes": config["UPLOAD_MAX_FILE_SIZE"],
+            "extensions": config["UPLOAD_EXTENSIONS"],
+            "accept": ",".join("." + ext for ext in config["UPLOAD_EXTENSIONS"])}
+
+
 def _message_field(label):
     return TextAreaField(label, validators=[
         DataRequired(message=_l("Please describe the problem.")),

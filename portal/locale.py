@@ -1,4 +1,6 @@
 """Which language a page is shown in: ``?lang=`` (remembered), the browser, else Indonesian."""
+from urllib.parse import urlencode
+
 from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
@@ -29,5 +31,13 @@ def remember_choice():
         User.update(locale=lang).where(User.id == current_user.id).execute()
 
 
+def url_with_lang(code):
+    """This page in another language: the same address and query, with ``lang`` set."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [code]
+    return request.path + "?" + urlencode(args, doseq=True)
+
+
 def init_app(app):
     app.before_request(remember_choice)
+    app.jinja_env.globals["url_with_lang"] = url_with_lang

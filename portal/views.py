@@ -3,17 +3,17 @@
 Each view loads through a scoped query, validates a form, makes one lifecycle call and
 redirects. Another user's ticket or file is a 404, never a 403, so numbers leak nothing.
 """
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+from flask import (Blueprint, abort, flash, redirect, render_template, request,
                    url_for)
 from flask_babel import format_datetime, gettext as _
 from flask_login import current_user
 from flask_security import login_required
 
-from helpdesk import lifecycle, queries, uploads
+from helpdesk import lifecycle, queries
 from helpdesk.models import Ticket
 
 from .downloads import send_attachment
-from .forms import ReplyForm, TicketForm
+from .forms import ReplyForm, TicketForm, upload_limits
 
 portal = Blueprint("portal", __name__)
 PAGE_SIZE = 20
@@ -55,7 +55,7 @@ def new_ticket():
             form.topic.errors.append(str(exc))
         else:
             return redirect(url_for(".ticket", number=ticket.number, created=1))
-    return render_template("portal/new_ticket.html", form=form, limits=_upload_limits())
+    return render_template("portal/new_ticket.html", form=form, limits=upload_limits())
 
 
 @portal.route("/tickets/<int:number>", methods=("GET", "POST"))
@@ -75,7 +75,7 @@ def ticket(number):
             return redirect(url_for(".ticket", number=number, _anchor="latest"))
     entries = list(queries.public_thread(ticket))
     return render_template("portal/ticket.html", ticket=ticket, entries=entries, form=form,
-                           files=queries.attachments_by_entry(entries), limits=_upload_limits())
+                           files=queries.attachments_by_entry(entries), limits=upload_limits())
 
 
 @portal.route("/tickets/<int:number>/files/<int:attachment_id>")
@@ -98,15 +98,6 @@ def _own_ticket(number):
     if ticket is None:
         abort(404)
     return ticket
-
-
-def _upload_limits():
-    config = current_app.config
-    return {"max_files": config["UPLOAD_MAX_FILES"],
-            "max_mb": uploads.megabytes(config["UPLOAD_MAX_FILE_SIZE"]),
-            "max_bytes": config["UPLOAD_MAX_FILE_SIZE"],
-            "extensions": config["UPLOAD_EXTENSIONS"],
-            "accept": ",".join("." + ext for ext in config["UPLOAD_EXTENSIONS"])}
 
 
 def _int_arg(name, default):

@@ -96,6 +96,7 @@ def test_config(tmp_path, smtp_port):
         "MAIL_PORT": smtp_port,
         "MAIL_SUPPRESS_SEND": False,
         "MAIL_POLL_SECONDS": 1,
+        "SLA_CHECK_SECONDS": 0,  # tests run the SLA watch themselves
         # Fast but real hashing (see STACK-NOTES)
         "SECURITY_HASHING_SCHEMES": ["hex_md5"],
         "SECURITY_DEPRECATED_HASHING_SCHEMES": [],
@@ -119,9 +120,9 @@ def app(config):
         migrations.upgrade(db.database)
         seed.seed()
     yield app
-    dispatcher = app.extensions.get("mail_dispatcher")
-    if dispatcher:
-        dispatcher.stop()
+    for name in ("sla_watch", "mail_dispatcher"):
+        if name in app.extensions:
+            app.extensions[name].stop()
     if not db.database.is_closed():
         db.database.close()
 
@@ -212,3 +213,50 @@ def pytest_sessionfinish(session, exitstatus):
         reporter.write_line(f"{len(skipped)} test(s) skipped: skips are not allowed here",
                             red=True)
         session.exitstatus = 1
+
+
+# --- the staff desk ---------------------------------------------------------------------
+
+@pytest.fixture
+def colleague(make_user):
+    """A second agent of Tim SIKS-NG."""
+    return make_user("rekan@kemensos.go.id", roles=["agent"], departments=["Tim SIKS-NG"],
+                     full_name="Rina Rekan")
+
+
+@pytest.fixture
+def data_agent(make_user):
+    """An agent of another department (Tim Data Terpadu)."""
+    return make_user("data@kemensos.go.id", roles=["agent"], departments=["Tim Data Terpadu"],
+                     full_name="Dodi Data")
+
+
+@pytest.fixture
+def supervisor(make_user):
+    return make_user("supervisor@kemensos.go.id", roles=["supervisor"], full_name="Sari Supervisor")
+
+
+@pytest.fixture
+def client_of(app):
+    """A separate signed-in browser for each user: ``client_of(agent)``."""
+    def make(user):
+        browser = app.test_client()
+        response = login(browser, user)
+        assert response.status_code == 302, response.text
+        return browser
+    return make
+
+
+def desk_url(ticket, view="details"):
+    return f"/admin/ticket/{view}/?id={ticket.id}"
+
+
+def desk_post(client, ticket, view, files=None, **fields):
+    """Send one of the ticket page's forms (``reply``, ``note``, ``transfer``, ``status``,
+    ``assign``; ``claim`` and ``release`` have no fields) as the signed-in user."""
+    token = csrf_from(client.get("/").text)
+    data = {"csrf_token": token, f"{view}-csrf_token": token}
+    data.update({f"{view}-{name}": value for name, value in fields.items()})
+    if files is not None:
+        data[f"{view}-attachments"] = files
+    return client.post(desk_url(ticket, view), data=data, content_type="multipart/form-data")

@@ -222,7 +222,7 @@ def test_empty_reply_is_refused(client, citizen, make_ticket):
 
 def test_a_taken_ticket_number_is_never_reused(monkeypatch, citizen, make_ticket):
     draws = iter([5, 5, 6])
-    monkeypatch.setattr("helpdesk.lifecycle.secrets.randbelow", lambda n: next(draws))
+    monkeypatch.setattr("helpdesk.lifecycle.citizen.secrets.randbelow", lambda n: next(draws))
     first, second = make_ticket(citizen), make_ticket(citizen)
     assert (first.number, second.number) == (1_000_005, 1_000_006)
     assert Ticket.select().count() == 2

@@ -1,0 +1,58 @@
+"""The ticket's history as staff read it: thread entries and events in time order, each
+event told in a sentence ("Transferred from A to B by X: reason")."""
+import json
+
+from flask_babel import gettext as _
+from peewee import JOIN
+
+from helpdesk.models import TicketEvent, TicketStatus, User
+
+
+def timeline(ticket, entries):
+    """[("entry", entry) | ("event", event, sentence)] in time order."""
+    actors = User.alias()
+    found = (TicketEvent.select(TicketEvent, actors)
+             .join(actors, on=(TicketEvent.actor == actors.id), attr="actor",
+                   join_type=JOIN.LEFT_OUTER)
+             .where(TicketEvent.ticket == ticket)
+             .order_by(TicketEvent.created_at, TicketEvent.id))
+    items = [(e.created_at, 0, e.id, ("entry", e)) for e in entries]
+    items += [(ev.created_at, 1, ev.id, ("event", ev, describe(ev))) for ev in found]
+    return [item for *_, item in sorted(items, key=lambda i: i[:3])]
+
+
+def describe(event):
+    """One translated sentence for an event; unknown kinds are shown by name."""
+    detail = _detail(event)
+    actor = str(event.actor) if event.actor_id else _("the system")
+    text = {
+        "opened": lambda: _("Opened by %(name)s", name=actor),
+        "claimed": lambda: (_("Claimed by %(name)s when replying", name=actor)
+                            if detail.get("via") == "reply"
+                            else _("Claimed by %(name)s", name=actor)),
+        "released": lambda: _("Released by %(name)s", name=actor),
+        "assigned": lambda: _("Assigned to %(agent)s by %(name)s",
+                              agent=detail.get("name", "?"), name=actor),
+        "transferred": lambda: _("Transferred from %(source)s to %(target)s by %(name)s",
+                                 source=detail.get("source", "?"),
+                                 target=detail.get("target", "?"), name=actor),
+        "reopened": lambda: {
+            "reply": _("Reopened by the requester's reply"),
+            "transfer": _("Reopened by the transfer (%(name)s)", name=actor),
+        }.get(detail.get("reason"), _("Reopened by %(name)s", name=actor)),
+        TicketStatus.RESOLVED: lambda: _("Resolved by %(name)s", name=actor),
+        TicketStatus.CLOSED: lambda: _("Closed by %(name)s", name=actor),
+        "overdue": lambda: _("Overdue: the answer was not given in time"),
+    }.get(event.kind)
+    sentence = text() if text else event.kind
+    comment = detail.get("comment")
+    return f"{sentence}: {comment}" if comment else sentence
+
+
+def _detail(event):
+    if event.detail and event.detail.startswith("{"):
+        try:
+            return json.loads(event.detail)
+        except ValueError:
+            pass
+    return {"reason": event.detail} if event.detail else {}

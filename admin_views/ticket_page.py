@@ -1,0 +1,167 @@
+"""The ticket's own page in the staff desk: the whole thread (messages, responses, internal
+notes, events, files) and the forms that act on it. Each form posts to its own endpoint,
+which makes one lifecycle call; a refused or invalid form is shown again with what was
+typed and the reason."""
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from helpdesk import lifecycle, queries
+from helpdesk.models import CannedResponse, Department, TicketStatus, User
+
+from . import events
+from portal.forms import upload_limits
+
+from .desk_forms import AssignForm, NoteForm, ReplyForm, StatusForm, TransferForm
+
+REFUSED = (lifecycle.NotAllowed, lifecycle.InvalidTransition)
+
+
+class TicketPage:
+    """Mixed into the queue's ModelView: every page loads the ticket with ``get_one``,
+    which is scoped to what the user may see, so anything else is a 404."""
+
+    @expose("/details/")
+    def details_view(self):
+        return self._page(self._ticket())
+
+    @expose("/claim/", methods=("POST",))
+    def claim_view(self):
+        ticket = self._ticket()
+        return self._act(ticket, lambda: lifecycle.claim(ticket, by=current_user),
+                         _("You now have ticket #%(number)s.", number=ticket.number))
+
+    @expose("/release/", methods=("POST",))
+    def release_view(self):
+        ticket = self._ticket()
+        return self._act(ticket, lambda: lifecycle.release(ticket, by=current_user),
+                         _("Ticket #%(number)s is back in the queue.", number=ticket.number))
+
+    @expose("/reply/", methods=("POST",))
+    def reply_view(self):
+        ticket = self._ticket()
+        form = ReplyForm(_canned_for(ticket))
+        if form.validate_on_submit():
+            return self._act(ticket, lambda: lifecycle.respond(
+                ticket, by=current_user, message=form.message.data,
+                files=form.attachments.checked, status=form.status.data or None),
+                _("Your reply was sent to %(email)s.", email=ticket.requester.email),
+                form=form, name="reply")
+        return self._page(ticket, reply=form)
+
+    @expose("/note/", methods=("POST",))
+    def note_view(self):
+        ticket = self._ticket()
+        form = NoteForm()
+        if form.validate_on_submit():
+            return self._act(ticket, lambda: lifecycle.add_note(
+                ticket, by=current_user, message=form.message.data,
+                files=form.attachments.checked),
+                _("Internal note added."), form=form, name="note")
+        return self._page(ticket, note=form)
+
+    @expose("/transfer/", methods=("POST",))
+    def transfer_view(self):
+        ticket = self._ticket()
+        form = TransferForm(_other_departments(ticket))
+        if form.validate_on_submit():
+            target = Department.get_by_id(int(form.department.data))
+            return self._act(ticket, lambda: lifecycle.transfer(
+                ticket, by=current_user, to=target, comment=form.comment.data),
+                _("Ticket #%(number)s was transferred to %(department)s.",
+                  number=ticket.number, department=target.name),
+                form=form, name="transfer")
+        return self._page(ticket, transfer=form)
+
+    @expose("/status/", methods=("POST",))
+    def status_view(self):
+        ticket = self._ticket()
+        form = StatusForm(ticket.status)
+        if form.validate_on_submit():
+            status = form.status.data
+            return self._act(ticket, lambda: lifecycle.set_status(
+                ticket, by=current_user, status=status, comment=form.comment.data),
+                _("Ticket #%(number)s is now %(status)s.", number=ticket.number,
+                  status=TicketStatus.LABELS[status]), form=form, name="status")
+        return self._page(ticket, status=form)
+
+    @expose("/assign/", methods=("POST",))
+    def assign_view(self):
+        ticket = self._ticket()
+        form = AssignForm(queries.agents_of(ticket.department_id))
+        if form.validate_on_submit():
+            agent = User.get_by_id(int(form.agent.data))
+            return self._act(ticket, lambda: lifecycle.assign(ticket, by=current_user,
+                                                              to=agent),
+                             _("Ticket #%(number)s was assigned to %(name)s.",
+                               number=ticket.number, name=str(agent)),
+                             form=form, name="assign")
+        return self._page(ticket, assign=form)
+
+    # -- helpers --------------------------------------------------------------------
+
+    def _ticket(self):
+        ticket = self.get_one(request.args.get("id"))
+        if ticket is None:
+            abort(404)
+        return ticket
+
+    def _act(self, ticket, call, done, form=None, name=None):
+        """Make the lifecycle call; on success flash ``done`` and show the ticket again
+        (or the queue, if the ticket left the user's sight), else show the refusal with
+        the form as it was filled in."""
+        try:
+            call()
+        except REFUSED as exc:
+            if form is None or not queries.can_act(current_user, ticket):
+                flash(str(exc), "danger")
+                return redirect(self._back(ticket))
+            form.form_errors.append(str(exc))
+            return self._page(ticket, **{name: form})
+        flash(done, "success")
+        if form is None and request.form.get("next"):
+            return redirect(self._back(ticket))
+        if self.get_one(ticket.id) is None:
+            return redirect(url_for(".index_view"))
+        return redirect(url_for(".details_view", id=ticket.id))
+
+    def _back(self, ticket):
+        target = request.form.get("next") or ""
+        if target.startswith("/") and not target.startswith("//"):
+            return target
+        return url_for(".details_view", id=ticket.id)
+
+    def _page(self, ticket, **forms):
+        entries = list(queries.thread(ticket))
+        actionable = queries.can_act(current_user, ticket)
+        oversees = queries.oversees(current_user)
+        if actionable:
+            forms.setdefault("reply", ReplyForm(_canned_for(ticket), formdata=None))
+            forms.setdefault("note", NoteForm(formdata=None))
+            forms.setdefault("transfer", TransferForm(_other_departments(ticket), formdata=None))
+            forms.setdefault("status", StatusForm(ticket.status, formdata=None))
+            if oversees:
+                forms.setdefault("assign", AssignForm(queries.agents_of(ticket.department_id),
+                                                      formdata=None))
+        return self.render(
+            "admin/ticket/details.html", ticket=ticket, entries=entries,
+            files=queries.attachments_by_entry(entries),
+            timeline=events.timeline(ticket, entries), actionable=actionable,
+            oversees=oversees, forms=forms, limits=upload_limits(),
+            status_labels=TicketStatus.LABELS)
+
+
+def _canned_for(ticket):
+    return (CannedResponse.select()
+            .where(CannedResponse.active,
+                   CannedResponse.department.is_null()
+                   | (CannedResponse.department == ticket.department_id))
+            .order_by(CannedResponse.title))
+
+
+def _other_departments(ticket):
+    return (Department.select()
+            .where(Department.active, Department.id != ticket.department_id)
+            .order_by(Department.name))
+

@@ -1,0 +1,16 @@
+"""THE writer of tickets: every state change goes through a function here.
+
+Each function runs one transaction: check, change, write the thread entry or event,
+queue the e-mails. Mail is delivered after commit (see ``mailer``), so a failed send
+never undoes a change. Functions take the acting user explicitly and never read the
+request, so the web, the CLI and cron call them the same way.
+
+``citizen`` holds what requesters do, ``desk`` what staff do, ``sla`` the deadline watch.
+"""
+from ._common import InvalidTransition, NotAllowed
+from .citizen import open_ticket, reply
+from .desk import add_note, assign, claim, release, respond, set_status, transfer
+from .sla import mark_overdue
+
+__all__ = ["InvalidTransition", "NotAllowed", "open_ticket", "reply", "claim", "release",
+           "respond", "add_note", "transfer", "assign", "set_status", "mark_overdue"]

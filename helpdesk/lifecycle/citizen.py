@@ -1,0 +1,65 @@
+"""What requesters do: open a ticket, reply to it."""
+import secrets
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from peewee import IntegrityError
+
+from .. import notifications
+from ..db import atomic
+from ..models import EntryKind, Ticket, TicketStatus, utcnow
+from ._common import (InvalidTransition, NotAllowed, add_entry, change, event, locked,
+                      refreshed, status_changes, stored_files)
+
+
+def open_ticket(*, by, topic, subject, message, files=(), now=None):
+    """A citizen opens a ticket under a help topic; returns the ticket. The topic's
+    department gets it, due after the topic's SLA hours."""
+    now = now or utcnow()
+    if not topic.active:
+        raise NotAllowed(_l("This help topic is no longer available; please choose another."))
+    with stored_files(files) as stored, atomic():
+        ticket = _create_with_number(
+            subject=" ".join(subject.split()), topic=topic, department=topic.department_id,
+            requester=by, status=TicketStatus.OPEN, created_at=now, updated_at=now,
+            due_at=now + timedelta(hours=topic.sla_hours))
+        entry = add_entry(ticket, by, EntryKind.MESSAGE, message, stored, now)
+        event(ticket, by, "opened", now)
+        notifications.ticket_opened(ticket, entry)
+    return ticket
+
+
+def reply(ticket, *, by, message, files=(), now=None):
+    """The requester adds a message; a resolved ticket is reopened; the assignee (or the
+    department, when nobody has the ticket) is alerted. Returns the entry."""
+    now = now or utcnow()
+    if by.id != ticket.requester_id:
+        raise NotAllowed(_l("Only the person who opened this ticket can reply here."))
+    with stored_files(files) as stored, atomic():
+        current = locked(ticket)
+        if current.status == TicketStatus.CLOSED:
+            raise InvalidTransition(_l(
+                "Ticket #%(number)s is closed and cannot take new replies. Please open a new "
+                "ticket and mention #%(number)s in it.", number=ticket.number))
+        entry = add_entry(ticket, by, EntryKind.MESSAGE, message, stored, now)
+        changes = {Ticket.updated_at: now}
+        reopened = current.status == TicketStatus.RESOLVED
+        if reopened:
+            changes.update(status_changes(current, TicketStatus.OPEN, now))
+            event(ticket, by, "reopened", now, reason="reply")
+        change(ticket, changes)
+        notifications.requester_replied(refreshed(ticket), entry, reopened=reopened)
+    return entry
+
+
+def _create_with_number(**fields):
+    """Insert the ticket under a fresh random 7-digit number (never starting with 0)."""
+    for _ in range(20):
+        number = 1_000_000 + secrets.randbelow(9_000_000)
+        try:
+            with atomic():  # a savepoint: a collision rolls back only this insert
+                return Ticket.create(number=number, **fields)
+        except IntegrityError:
+            if not Ticket.select().where(Ticket.number == number).exists():
+                raise  # some other constraint failed
+    raise RuntimeError("no free ticket number found")

@@ -1,0 +1,174 @@
+"""What staff do to a ticket: claim, release, answer, note, transfer, assign, set status."""
+from flask_babel import lazy_gettext as _l
+
+from .. import notifications, queries
+from ..db import atomic
+from ..models import Department, EntryKind, Ticket, TicketStatus, utcnow
+from ._common import (InvalidTransition, NotAllowed, add_entry, change, event, locked,
+                      participate, refreshed, require_desk_access, status_changes,
+                      stored_files)
+
+
+def claim(ticket, *, by, now=None, via=None):
+    """Take an unassigned ticket. The database settles a race: of two agents claiming at
+    the same moment exactly one wins; the other is told who has it."""
+    now = now or utcnow()
+    require_desk_access(ticket, by)
+    with atomic():
+        won = (Ticket.update({Ticket.assignee: by, Ticket.updated_at: now})
+               .where(Ticket.id == ticket.id, Ticket.assignee.is_null(),
+                      Ticket.status != TicketStatus.CLOSED)
+               .execute())
+        if not won:
+            current = refreshed(ticket)
+            if current.status == TicketStatus.CLOSED:
+                raise InvalidTransition(_closed(ticket))
+            if current.assignee_id == by.id:
+                raise InvalidTransition(_l("You already have ticket #%(number)s.",
+                                           number=ticket.number))
+            raise NotAllowed(_l("Ticket #%(number)s is already claimed by %(name)s.",
+                                number=ticket.number, name=str(current.assignee)))
+        participate(ticket, by)
+        return event(ticket, by, "claimed", now, **({"via": via} if via else {}))
+
+
+def release(ticket, *, by, now=None):
+    """Give a claimed ticket back to its department's queue (the assignee, or a
+    supervisor or admin)."""
+    now = now or utcnow()
+    require_desk_access(ticket, by)
+    with atomic():
+        current = locked(ticket)
+        if current.assignee_id is None:
+            raise InvalidTransition(_l("Ticket #%(number)s is not claimed by anyone.",
+                                       number=ticket.number))
+        if current.assignee_id != by.id and not queries.oversees(by):
+            raise NotAllowed(_l("Only %(name)s or a supervisor can release ticket "
+                                "#%(number)s.", name=str(current.assignee),
+                                number=ticket.number))
+        change(ticket, {Ticket.assignee: None, Ticket.updated_at: now})
+        return event(ticket, by, "released", now, name=str(current.assignee))
+
+
+def respond(ticket, *, by, message, files=(), status=None, now=None):
+    """Post Reply: a public answer e-mailed to the requester, optionally with a new status.
+    Records the first response; an unassigned ticket is claimed for the one replying."""
+    now = now or utcnow()
+    require_desk_access(ticket, by)
+    _check_status(status)
+    with stored_files(files) as stored, atomic():
+        current = locked(ticket)
+        entry = add_entry(ticket, by, EntryKind.RESPONSE, message, stored, now)
+        changes = {Ticket.updated_at: now}
+        if current.first_response_at is None:
+            changes[Ticket.first_response_at] = now
+        if current.assignee_id is None:
+            changes[Ticket.assignee] = by
+            event(ticket, by, "claimed", now, via="reply")
+        new_status = status if status and status != current.status else None
+        if new_status:
+            changes.update(status_changes(current, new_status, now))
+            event(ticket, by, _status_event(new_status), now)
+        change(ticket, changes)
+        participate(ticket, by)
+        notifications.responded(refreshed(ticket), entry, new_status=new_status)
+    return entry
+
+
+def add_note(ticket, *, by, message, files=(), now=None):
+    """An internal note: staff only, never shown or e-mailed to the requester."""
+    now = now or utcnow()
+    require_desk_access(ticket, by)
+    with stored_files(files) as stored, atomic():
+        entry = add_entry(ticket, by, EntryKind.NOTE, message, stored, now)
+        participate(ticket, by)
+    return entry
+
+
+def transfer(ticket, *, by, to, comment, now=None):
+    """Escalate to another department with a reason. The claim is released, a resolved or
+    closed ticket reopens, and the new department's agents are alerted. The one who
+    transferred keeps read access (participants)."""
+    now = now or utcnow()
+    comment = (comment or "").strip()
+    require_desk_access(ticket, by)
+    if not comment:
+        raise InvalidTransition(_l("Please say why the ticket is transferred."))
+    if not to.active:
+        raise InvalidTransition(_l("%(department)s no longer takes tickets.",
+                                   department=to.name))
+    with atomic():
+        current = locked(ticket)
+        if current.department_id == to.id:
+            raise InvalidTransition(_l("Ticket #%(number)s is already in %(department)s.",
+                                       number=ticket.number, department=to.name))
+        source = Department.get_by_id(current.department_id)
+        changes = {Ticket.department: to, Ticket.assignee: None, Ticket.updated_at: now}
+        if current.status != TicketStatus.OPEN:
+            changes.update(status_changes(current, TicketStatus.OPEN, now))
+            event(ticket, by, "reopened", now, reason="transfer")
+        change(ticket, changes)
+        participate(ticket, by)
+        done = event(ticket, by, "transferred", now, source=source.name, target=to.name,
+                     comment=comment)
+        notifications.transferred(refreshed(ticket), by=by, source=source.name,
+                                  comment=comment)
+    return done
+
+
+def assign(ticket, *, by, to, now=None):
+    """A supervisor or admin gives the ticket to an agent of its department, who is
+    alerted."""
+    now = now or utcnow()
+    if not queries.oversees(by):
+        raise NotAllowed(_l("Only supervisors and administrators can assign tickets."))
+    with atomic():
+        current = locked(ticket)
+        if current.status == TicketStatus.CLOSED:
+            raise InvalidTransition(_closed(ticket))
+        if to.id not in {a.id for a in queries.agents_of(current.department_id)}:
+            raise InvalidTransition(_l("%(name)s is not an active agent of this ticket's "
+                                       "department.", name=str(to)))
+        if current.assignee_id == to.id:
+            raise InvalidTransition(_l("Ticket #%(number)s is already assigned to "
+                                       "%(name)s.", number=ticket.number, name=str(to)))
+        change(ticket, {Ticket.assignee: to, Ticket.updated_at: now})
+        participate(ticket, by)
+        participate(ticket, to)
+        done = event(ticket, by, "assigned", now, name=str(to))
+        notifications.assigned(refreshed(ticket), to=to, by=by)
+    return done
+
+
+def set_status(ticket, *, by, status, comment="", now=None):
+    """Open, resolve or close; the requester is told by e-mail."""
+    now = now or utcnow()
+    require_desk_access(ticket, by)
+    _check_status(status)
+    comment = (comment or "").strip()
+    with atomic():
+        current = locked(ticket)
+        if current.status == status:
+            raise InvalidTransition(_l("Ticket #%(number)s is already %(status)s.",
+                                       number=ticket.number,
+                                       status=TicketStatus.LABELS[status]))
+        change(ticket, {**status_changes(current, status, now), Ticket.updated_at: now})
+        participate(ticket, by)
+        done = event(ticket, by, _status_event(status), now,
+                     **({"comment": comment} if comment else {}))
+        notifications.status_changed(refreshed(ticket), comment=comment)
+    return done
+
+
+def _check_status(status):
+    if status is not None and status not in TicketStatus.LABELS:
+        raise InvalidTransition(_l("Unknown status."))
+
+
+def _status_event(status):
+    return "reopened" if status == TicketStatus.OPEN else status
+
+
+def _closed(ticket):
+    return _l("Ticket #%(number)s is closed.", number=ticket.number)
+
