@@ -106,6 +106,8 @@ class TicketView(StaffOnly, TicketPage, ModelView):
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
                  page_size=None):
+        if sort_column not in self._sortable_columns:
+            sort_column = None  # a hand-made ?sort=N: the default order, not a 500
         count, query = super().get_list(page, sort_column, sort_desc, None, filters,
                                          execute=False, page_size=page_size)
         if search and search.strip():

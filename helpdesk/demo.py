@@ -25,6 +25,7 @@ from .models import (
     HelpTopic,
     Ticket,
     TicketEvent,
+    TicketParticipant,
     TicketStatus,
     ThreadEntry,
     User,
@@ -164,13 +165,17 @@ def _ticket_batch(rng, numbers, topics, citizens, agents, now):
     plans = [_plan(rng, n, topics, citizens, agents, now) for n in numbers]
     _bulk_insert(Ticket, [p["ticket"] for p in plans])
     ids = dict(Ticket.select(Ticket.number, Ticket.id).where(Ticket.number.in_(numbers)).tuples())
-    entries, events = [], []
+    entries, events, participants = [], [], []
     for plan in plans:
         ticket_id = ids[plan["ticket"]["number"]]
         entries += [dict(e, ticket=ticket_id) for e in plan["entries"]]
         events += [dict(e, ticket=ticket_id) for e in plan["events"]]
+        if plan["ticket"]["assignee"]:
+            participants.append({"ticket": ticket_id, "user": plan["ticket"]["assignee"]})
     _bulk_insert(ThreadEntry, entries)
     _bulk_insert(TicketEvent, events)
+    if participants:
+        _bulk_insert(TicketParticipant, participants)
     _attach_some(rng, plans, ids)
 
 
@@ -235,6 +240,7 @@ def _plan(rng, number, topics, citizens, agents, now):
         "first_response_at": responses[0] if responses else None,
         "resolved_at": finished if status != TicketStatus.OPEN else None,
         "closed_at": finished if status == TicketStatus.CLOSED else None,
+        "sla_breached_at": due if (finished or now) > due else None,
     }
     return {"ticket": ticket, "entries": entries, "events": events}
 

@@ -145,3 +145,8 @@ def test_supervisor_exports_the_filtered_queue(client_of, supervisor, tickets):
     assert "Nomor" in values[0] or "Number" in values[0]
     assert f"#{tickets['login'].number}" in {r[0] for r in values[1:]}
     assert len(values) == 1 + 4  # a supervisor sees every department's open tickets
+
+
+def test_a_hand_made_sort_falls_back_to_the_default_order(client_of, agent, tickets):
+    page = client_of(agent).get("/admin/ticket/?flt0_status=open&sort=2")  # requester: shown, not sortable
+    assert page.status_code == 200 and str(tickets["login"].number) in page.text
