@@ -86,7 +86,9 @@ def test_init_db_applies_a_missing_migration_once(app, runner, citizen, make_tic
     name = "0002_staff_desk"
     migrator = migrations.migrator_for(db.database)
     db.database.drop_tables([CannedResponse, TicketParticipant])
-    migrate(migrator.drop_column("ticket", "sla_breached_at"))
+    migrate(migrator.drop_column("ticket", "sla_breached_at"),
+            migrator.drop_index("ticket", "ticket_updated_at"),
+            migrator.drop_index("ticket", "ticket_due_at"))
     SchemaVersion.delete().where(SchemaVersion.name == name).execute()
 
     result = invoke(runner, "init-db")
@@ -95,6 +97,8 @@ def test_init_db_applies_a_missing_migration_once(app, runner, citizen, make_tic
     assert SchemaVersion.select().where(SchemaVersion.name == name).count() == 1
     assert Ticket.get().sla_breached_at is None  # the column is back, the ticket kept
     assert CannedResponse.table_exists() and TicketParticipant.table_exists()
+    indexes = {i.name for i in db.database.get_indexes("ticket")}
+    assert {"ticket_updated_at", "ticket_due_at"} <= indexes
 
     again = invoke(runner, "init-db")
     assert again.exit_code == 0, again.output
