@@ -148,14 +148,15 @@ class TicketView(StaffOnly, TicketPage, ModelView):
 
 
 def ticket_search(term):
-    """A ticket number (``8881358`` or ``#8881358``) matches exactly; other words match
-    the subject or the requester's e-mail address."""
+    """A ticket number (``8881358`` or ``#8881358``) matches exactly; a term with ``@``
+    matches the requester's e-mail address (through the requester index); other words
+    match the subject or the address."""
     term = term.strip()
     if re.fullmatch(r"#?\d{1,9}", term):
         return Ticket.number == int(term.lstrip("#"))
     like = f"%{term}%"
-    return (Ticket.subject ** like) | Ticket.requester.in_(
-        User.select(User.id).where(User.email ** like))
+    requesters = Ticket.requester.in_(User.select(User.id).where(User.email ** like))
+    return requesters if "@" in term else (Ticket.subject ** like) | requesters
 
 
 def register(admin):

@@ -154,6 +154,8 @@ class Ticket(db.Model):
             (("status", "due_at"), False),
             (("assignee", "status"), False),
             (("created_at",), False),
+            (("updated_at",), False),  # queue sorted by last activity
+            (("due_at",), False),  # queue of every status, most urgent first
         )
 
     @property
