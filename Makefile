@@ -29,7 +29,7 @@ run: install
 	$(FLASK) init-db
 	$(FLASK) demo-data --tickets 200 --if-empty
 	@echo "Open http://$(HOST):$(PORT)/  (staff desk: /admin/)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	FLASK_PUBLIC_URL=$${FLASK_PUBLIC_URL:-http://$(HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 
 ## Set up everything and run the whole test suite on SQLite, then on PostgreSQL
 test: install-test test-sqlite test-postgres
@@ -55,3 +55,4 @@ translations: install
 
 benchmark: install
 	$(BIN)/python benchmarks/demo_data.py
+	$(BIN)/python benchmarks/desk.py

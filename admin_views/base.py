@@ -3,7 +3,8 @@ from flask import abort, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 
-from helpdesk.models import STAFF_ROLES
+from helpdesk import queries
+from helpdesk.models import STAFF_ROLES, Ticket, TicketStatus
 
 
 class StaffOnly:
@@ -31,6 +32,16 @@ class SupervisorOrAdmin(StaffOnly):
 
 
 class SecureIndexView(StaffOnly, AdminIndexView):
+    """The desk's home: what waits for the signed-in staff member, each linking to the
+    matching queue (a few indexed counts)."""
+
     @expose("/")
     def index(self):
-        return self.render("admin/index.html")
+        visible = queries.tickets_visible_to(current_user).where(
+            Ticket.status == TicketStatus.OPEN)
+        counts = {
+            "mine": visible.where(Ticket.assignee == current_user.id).count(),
+            "none": visible.where(Ticket.assignee.is_null()).count(),
+            "overdue": visible.where(Ticket.overdue).count(),
+        }
+        return self.render("admin/index.html", counts=counts)
