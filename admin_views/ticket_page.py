@@ -127,8 +127,9 @@ class TicketPage:
         return redirect(url_for(".details_view", id=ticket.id))
 
     def _back(self, ticket):
+        """Where a row button came from: only a page of this queue (never another site)."""
         target = request.form.get("next") or ""
-        if target.startswith("/") and not target.startswith("//"):
+        if target.startswith(url_for(".index_view")) and "\\" not in target:
             return target
         return url_for(".details_view", id=ticket.id)
 

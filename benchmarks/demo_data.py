@@ -5,29 +5,13 @@
 Uses a temporary SQLite file unless --database-url is given (whose tables it drops).
 """
 import argparse
-import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _common import bench_app, signed_in, timed
+from peewee import fn
 
-from peewee import fn  # noqa: E402
-
-from app import create_app  # noqa: E402
-from helpdesk.db import db  # noqa: E402
-from helpdesk.models import ALL_MODELS, Ticket, User  # noqa: E402
-
-
-def timed(client, url, repeat=20):
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        response = client.get(url)
-        samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(samples), max(samples)
+from helpdesk.db import db
+from helpdesk.models import ALL_MODELS, Ticket, User
 
 
 def main():
@@ -35,11 +19,8 @@ def main():
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--database-url")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="helpdesk-bench-"))
-    url = args.database_url or f"sqlite:///{folder}/bench.db"
-    app = create_app({"DATABASE_URL": url, "UPLOAD_FOLDER": str(folder / "uploads"),
-                      "MAIL_FOLDER": str(folder / "mail"), "SECRET_KEY": "bench",
-                      "WTF_CSRF_ENABLED": False, "MAIL_BACKGROUND_DELIVERY": False})
+    app = bench_app(args.database_url)
+    url = app.config["DATABASE_URL"]
     with app.app_context(), db.database.connection_context():
         db.database.drop_tables(ALL_MODELS, safe=True)
     runner = app.test_cli_runner()
@@ -56,12 +37,7 @@ def main():
             Ticket, on=(Ticket.requester == User.id)).group_by(User.id)
             .order_by(fn.COUNT(Ticket.id).desc()).first())
         ticket = Ticket.select().where(Ticket.requester == busiest).first()
-        datastore = app.extensions["security"].datastore
-        user = datastore.find_user(email=busiest.email)
-    client = app.test_client()
-    with client.session_transaction() as session:  # sign in without a password
-        session["_user_id"] = user.fs_uniquifier
-        session["_fresh"] = True
+    client = signed_in(app, busiest.email)
     print(f"citizen with the most tickets: {busiest.n}")
     for label, path in (("my tickets, page 1", "/tickets/"),
                         ("my tickets, last page", f"/tickets/?page={busiest.n // 20 + 1}"),

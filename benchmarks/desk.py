@@ -8,60 +8,21 @@ Each size gets a fresh database filled by ``demo-data`` (a temporary SQLite file
 the Flask test client, in-process, one user at a time.
 """
 import argparse
-import statistics
-import sys
-import tempfile
-import threading
 import time
 from datetime import timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _common import bench_app, signed_in, timed
+from peewee import fn
 
-from peewee import fn  # noqa: E402
-
-from app import create_app  # noqa: E402
-from helpdesk.db import db  # noqa: E402
-from helpdesk.models import (ALL_MODELS, Department, Ticket, ThreadEntry, User,  # noqa: E402
-                             utcnow)
-
-
-def timed(client, url, repeat=20):
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        response = client.get(url)
-        samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(samples), max(samples)
+from helpdesk.db import db, statements_run
+from helpdesk.models import ALL_MODELS, Department, Ticket, ThreadEntry, User, utcnow
 
 
 def statements(client, url):
     """How many SQL statements one request runs."""
-    seen = []
-    real = db.database.obj.execute_sql
-    me = threading.get_ident()
-
-    def counting(sql, params=None, *args, **kwargs):
-        if threading.get_ident() == me:
-            seen.append(sql)
-        return real(sql, params, *args, **kwargs)
-    db.database.obj.execute_sql = counting
-    try:
+    with statements_run() as seen:
         client.get(url)
-    finally:
-        del db.database.obj.execute_sql
     return len(seen)
-
-
-def signed_in(app, email):
-    client = app.test_client()
-    with app.app_context(), db.database.connection_context():
-        user = app.extensions["security"].datastore.find_user(email=email)
-    with client.session_transaction() as session:  # sign in without a password
-        session["_user_id"] = user.fs_uniquifier
-        session["_fresh"] = True
-    return client
 
 
 def fill(app, count):
@@ -118,12 +79,8 @@ def main():
     parser.add_argument("--tickets", default="10000,100000")
     parser.add_argument("--database-url")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="helpdesk-desk-bench-"))
-    url = args.database_url or f"sqlite:///{folder}/bench.db"
-    app = create_app({"DATABASE_URL": url, "UPLOAD_FOLDER": str(folder / "uploads"),
-                      "MAIL_FOLDER": str(folder / "mail"), "SECRET_KEY": "bench",
-                      "MAIL_BACKGROUND_DELIVERY": False, "SLA_CHECK_SECONDS": 0,
-                      "PUBLIC_URL": "http://localhost"})
+    app = bench_app(args.database_url)
+    url = app.config["DATABASE_URL"]
     print(f"database: {url.split('://')[0]}")
     for count in (int(n) for n in args.tickets.split(",")):
         elapsed = fill(app, count)

@@ -1,4 +1,7 @@
 """The database handle shared by every model, and how it is opened."""
+import threading
+from contextlib import contextmanager
+
 from playhouse.db_url import connect
 from playhouse.flask_utils import FlaskDB
 
@@ -35,3 +38,23 @@ db = AppFlaskDB()
 def atomic():
     """One transaction on the application database (nested calls become savepoints)."""
     return db.database.atomic()
+
+
+@contextmanager
+def statements_run():
+    """Collect the SQL statements this thread runs inside the block (for tests and
+    benchmarks that check a page's query count; other threads are not counted)."""
+    seen = []
+    database = db.database.obj
+    real = database.execute_sql
+    me = threading.get_ident()
+
+    def counting(sql, params=None, *args, **kwargs):
+        if threading.get_ident() == me:
+            seen.append(sql)
+        return real(sql, params, *args, **kwargs)
+    database.execute_sql = counting
+    try:
+        yield seen
+    finally:
+        del database.execute_sql

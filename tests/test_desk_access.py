@@ -102,3 +102,15 @@ def test_ticket_text_is_escaped_on_the_desk(client_of, citizen, agent, make_tick
         page = desk.get(url).text
         assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
         assert "<img src=x" not in page
+
+
+def test_a_row_button_returns_only_to_the_queue(client_of, agent, ticket):
+    desk = client_of(agent)
+    token = csrf_from(desk.get("/").text)
+    for evil in ("//evil.example/x", "/\\evil.example/x", "https://evil.example/"):
+        response = desk.post(desk_url(ticket, "release"), data={"csrf_token": token,
+                                                               "next": evil})
+        assert "evil" not in response.headers["Location"], evil
+    response = desk.post(desk_url(ticket, "claim"), data={
+        "csrf_token": token, "next": "/admin/ticket/?flt0_status=open"})
+    assert response.headers["Location"].endswith("/admin/ticket/?flt0_status=open")

@@ -2,13 +2,12 @@
 that does not grow with the page size."""
 import csv
 import io
-import threading
 from datetime import timedelta
 
 import openpyxl
 import pytest
 
-from helpdesk.db import db
+from helpdesk.db import statements_run
 from helpdesk.models import Department, HelpTopic, Ticket, utcnow
 
 from conftest import desk_post
@@ -95,19 +94,8 @@ def test_overdue_tickets_are_marked(client_of, agent, tickets):
 
 def count_queries(client, url):
     """The SQL statements the request ran (not the mail thread's)."""
-    seen = []
-    real = db.database.obj.execute_sql
-    me = threading.get_ident()
-
-    def counting(sql, params=None, *args, **kwargs):
-        if threading.get_ident() == me:
-            seen.append(sql)
-        return real(sql, params, *args, **kwargs)
-    db.database.obj.execute_sql = counting
-    try:
+    with statements_run() as seen:
         response = client.get(url)
-    finally:
-        del db.database.obj.execute_sql
     assert response.status_code == 200
     return seen
 
