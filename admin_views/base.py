@@ -37,7 +37,7 @@ class SecureIndexView(StaffOnly, AdminIndexView):
 
     @expose("/")
     def index(self):
-        visible = queries.tickets_visible_to(current_user).where(
+        visible = queries.tickets_actionable_by(current_user).where(
             Ticket.status == TicketStatus.OPEN)
         counts = {
             "mine": visible.where(Ticket.assignee == current_user.id).count(),

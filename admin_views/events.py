@@ -1,29 +1,20 @@
 """The ticket's history as staff read it: thread entries and events in time order, each
 event told in a sentence ("Transferred from A to B by X: reason")."""
-import json
-
 from flask_babel import gettext as _
-from peewee import JOIN
 
-from helpdesk.models import TicketEvent, TicketStatus, User
+from helpdesk import queries
+from helpdesk.models import TicketStatus
 
 
 def timeline(ticket, entries):
     """[("entry", entry) | ("event", event, sentence)] in time order."""
-    actors = User.alias()
-    found = (TicketEvent.select(TicketEvent, actors)
-             .join(actors, on=(TicketEvent.actor == actors.id), attr="actor",
-                   join_type=JOIN.LEFT_OUTER)
-             .where(TicketEvent.ticket == ticket)
-             .order_by(TicketEvent.created_at, TicketEvent.id))
-    items = [(e.created_at, 0, e.id, ("entry", e)) for e in entries]
-    items += [(ev.created_at, 1, ev.id, ("event", ev, describe(ev))) for ev in found]
-    return [item for *_, item in sorted(items, key=lambda i: i[:3])]
+    return [item if item[0] == "entry" else (*item, describe(item[1]))
+            for item in queries.in_time_order(entries, queries.events_of(ticket))]
 
 
 def describe(event):
     """One translated sentence for an event; unknown kinds are shown by name."""
-    detail = _detail(event)
+    detail = event.data
     actor = str(event.actor) if event.actor_id else _("the system")
     text = {
         "opened": lambda: _("Opened by %(name)s", name=actor),
@@ -47,12 +38,3 @@ def describe(event):
     sentence = text() if text else event.kind
     comment = detail.get("comment")
     return f"{sentence}: {comment}" if comment else sentence
-
-
-def _detail(event):
-    if event.detail and event.detail.startswith("{"):
-        try:
-            return json.loads(event.detail)
-        except ValueError:
-            pass
-    return {"reason": event.detail} if event.detail else {}

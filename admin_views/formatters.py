@@ -10,6 +10,11 @@ def when(value):
     return format_datetime(value, SHORT) if value else ""
 
 
+def sortable(value):
+    """Export: "2026-11-28 21:30" in the desk's zone, which spreadsheets sort correctly."""
+    return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+
+
 def time_column(view, context, model, name):
     value = getattr(model, name)
     return Markup('<time datetime="{}Z" title="{}">{}</time>').format(
@@ -73,7 +78,7 @@ EXPORT = {
     "department": lambda v, c, m, n: m.department.name,
     "status": lambda v, c, m, n: str(m.status_label),
     "overdue": lambda v, c, m, n: _("yes") if m.overdue else _("no"),
-    **{name: (lambda v, c, m, n: when(getattr(m, n)))
+    **{name: (lambda v, c, m, n: sortable(getattr(m, n)))
        for name in ("created_at", "updated_at", "due_at", "first_response_at",
                     "resolved_at", "closed_at", "sla_breached_at")},
 }

@@ -87,8 +87,11 @@ class TicketView(StaffOnly, TicketPage, ModelView):
                 for name, label in super().get_export_columns()]
 
     def get_query(self):
-        return (queries.tickets_visible_to(current_user)
-                .select(Ticket, Requester, HelpTopic, Department, Assignee)
+        return self._joined(queries.tickets_actionable_by(current_user)
+                            if not _following() else queries.tickets_visible_to(current_user))
+
+    def _joined(self, scope):
+        return (scope.select(Ticket, Requester, HelpTopic, Department, Assignee)
                 .join_from(Ticket, Requester, on=(Ticket.requester == Requester.id),
                            attr="requester")
                 .join_from(Ticket, HelpTopic, on=(Ticket.topic == HelpTopic.id), attr="topic")
@@ -98,9 +101,11 @@ class TicketView(StaffOnly, TicketPage, ModelView):
                            on=(Ticket.assignee == Assignee.id), attr="assignee"))
 
     def get_one(self, id):
-        """Only tickets the user may see: anything else is None (→ 404 on our pages)."""
+        """Only tickets the user may see (including those they only follow): anything
+        else is None (→ 404 on our pages)."""
         try:
-            return self.get_query().where(Ticket.id == int(id)).first()
+            return self._joined(queries.tickets_visible_to(current_user)).where(
+                Ticket.id == int(id)).first()
         except (TypeError, ValueError):
             return None
 
@@ -145,6 +150,12 @@ class TicketView(StaffOnly, TicketPage, ModelView):
                 flash(str(exc), "warning")
         if done:
             flash(done_message(done), "success")
+
+
+def _following():
+    """The queue lists the tickets one works on; the "worked on" filter widens it to
+    those one only follows since they left one's departments."""
+    return any(key.endswith("_worked_on") for key in request.args)
 
 
 def ticket_search(term):

@@ -1,4 +1,5 @@
 """The tables of the helpdesk. Times are stored as naive UTC."""
+import json
 from datetime import datetime, timezone
 
 from flask_babel import lazy_gettext as _l
@@ -231,6 +232,16 @@ class TicketEvent(db.Model):
 
     class Meta:
         indexes = ((("ticket", "created_at"), False), (("kind", "created_at"), False))
+
+    @property
+    def data(self):
+        """The detail as a dict (names, comment, reason); older rows hold plain text."""
+        if self.detail and self.detail.startswith("{"):
+            try:
+                return json.loads(self.detail)
+            except ValueError:
+                pass
+        return {"reason": self.detail} if self.detail else {}
 
 
 class OutboxMail(db.Model):

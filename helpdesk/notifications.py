@@ -57,6 +57,14 @@ def requester_replied(ticket, entry, reopened=False):
                  message=entry.body, attachments=entry.attachments)
 
 
+def noted(ticket, entry):
+    """An internal note by someone else reaches the assignee (staff only)."""
+    if ticket.assignee_id and ticket.assignee_id != entry.author_id:
+        _alert_staff([ticket.assignee], ticket, "ticket_note_staff",
+                     lambda: _("Internal note by %(name)s", name=str(entry.author)),
+                     message=entry.body, attachments=entry.attachments)
+
+
 def transferred(ticket, *, by, source, comment):
     """The agents of the new department are alerted, with the reason."""
     _alert_staff(queries.agents_of(ticket.department_id), ticket, "ticket_transferred_staff",

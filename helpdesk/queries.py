@@ -1,4 +1,6 @@
 """The read side: every ticket or file a user sees is loaded through a scoped query here."""
+from peewee import JOIN
+
 from .models import (
     AgentDepartment,
     Attachment,
@@ -7,6 +9,7 @@ from .models import (
     Role,
     STAFF_ROLES,
     Ticket,
+    TicketEvent,
     TicketParticipant,
     ThreadEntry,
     User,
@@ -49,6 +52,17 @@ def tickets_visible_to(user):
     return Ticket.select().where(False)
 
 
+def tickets_actionable_by(user):
+    """What a staff member works on: like ``tickets_visible_to`` without the tickets they
+    only follow since those left their departments."""
+    if oversees(user):
+        return Ticket.select()
+    if user.has_role("agent"):
+        return Ticket.select().where(
+            Ticket.department.in_(department_ids_of(user)) | (Ticket.assignee == user))
+    return Ticket.select().where(False)
+
+
 def worked_on_by(user):
     """Ids of the tickets ``user`` claimed, answered, noted, transferred or was given."""
     return TicketParticipant.select(TicketParticipant.ticket).where(
@@ -85,6 +99,26 @@ def staff_members():
             .join(Role, on=(UserRoles.role == Role.id))
             .where(User.active, Role.name.in_(STAFF_ROLES))
             .order_by(User.full_name, User.email))
+
+
+STATUS_EVENTS = ("resolved", "closed", "reopened")
+
+
+def events_of(ticket, kinds=None):
+    """The ticket's events in time order, with their actors (None for the system)."""
+    actors = User.alias()
+    query = (TicketEvent.select(TicketEvent, actors)
+             .join(actors, JOIN.LEFT_OUTER, on=(TicketEvent.actor == actors.id), attr="actor")
+             .where(TicketEvent.ticket == ticket)
+             .order_by(TicketEvent.created_at, TicketEvent.id))
+    return query.where(TicketEvent.kind.in_(kinds)) if kinds else query
+
+
+def in_time_order(entries, events):
+    """Entries and events merged by time: [("entry", entry) | ("event", event)]."""
+    items = [(e.created_at, 0, e.id, ("entry", e)) for e in entries]
+    items += [(ev.created_at, 1, ev.id, ("event", ev)) for ev in events]
+    return [item for *_, item in sorted(items, key=lambda i: i[:3])]
 
 
 def thread(ticket):

@@ -74,7 +74,8 @@ def ticket(number):
                     number=ticket.display_number), "success")
             return redirect(url_for(".ticket", number=number, _anchor="latest"))
     entries = list(queries.public_thread(ticket))
-    return render_template("portal/ticket.html", ticket=ticket, entries=entries, form=form,
+    history = queries.in_time_order(entries, queries.events_of(ticket, queries.STATUS_EVENTS))
+    return render_template("portal/ticket.html", ticket=ticket, history=history, form=form,
                            files=queries.attachments_by_entry(entries), limits=upload_limits())
 
 
@@ -85,6 +86,20 @@ def attachment(number, attachment_id):
     if found is None or found.ticket.number != number:
         abort(404)
     return send_attachment(found)
+
+
+@portal.app_template_filter("status_change")
+def status_change(event):
+    """A status change as the requester reads it, with the helpdesk's comment."""
+    sentence = {
+        "resolved": _("The helpdesk marked this ticket resolved."),
+        "closed": _("The helpdesk closed this ticket."),
+        "reopened": (_("Your reply reopened this ticket.")
+                     if event.data.get("reason") == "reply"
+                     else _("The helpdesk reopened this ticket.")),
+    }.get(event.kind, "")
+    comment = event.data.get("comment")
+    return f"{sentence} {comment}" if comment else sentence
 
 
 @portal.app_template_filter("when")

@@ -217,7 +217,8 @@ def test_transfer_moves_the_ticket_and_alerts_the_new_department(
     assert "departemen lain" in desk.get(refused.headers["Location"]).text
     assert not ThreadEntry.select().where(ThreadEntry.kind == "note").exists()
     worked_on = desk.get("/admin/ticket/?flt0_status=any&flt1_worked_on=me").text
-    assert str(ticket.number) in worked_on
+    assert f"#{ticket.number}<" in worked_on
+    assert f"#{ticket.number}<" not in desk.get("/admin/ticket/?flt0_status=any").text
     assert client_of(colleague).get(desk_url(ticket)).status_code == 404
 
 
@@ -341,3 +342,39 @@ def test_every_action_remembers_who_worked_on_the_ticket(client_of, citizen, age
     desk_post(client_of(agent), ticket, "note", message="Dicek.")
     assert TicketParticipant.select().where(TicketParticipant.user == agent.id).count() == 1
     assert utcnow() >= Ticket.get_by_id(ticket.id).created_at
+
+
+def test_a_note_by_someone_else_alerts_the_assignee(client_of, citizen, agent, colleague,
+                                                    make_ticket):
+    ticket = make_ticket(citizen)
+    desk_post(client_of(agent), ticket, "claim")
+    desk_post(client_of(agent), ticket, "note", message="Catatan sendiri.")
+    desk_post(client_of(colleague), ticket, "note", message="Sudah saya cek log-nya.")
+    alerts = [m for m in mails_to(agent.email) if m.kind == "ticket_note_staff"]
+    assert len(alerts) == 1 and "Sudah saya cek log-nya." in alerts[0].body_text
+    assert not [m for m in mails_to(citizen.email) if "log-nya" in m.body_text]
+
+
+def test_a_supervisors_reply_leaves_the_ticket_unassigned(client_of, citizen, supervisor,
+                                                          make_ticket):
+    ticket = make_ticket(citizen)
+    desk_post(client_of(supervisor), ticket, "reply", message="Kami bantu cek.")
+    saved = Ticket.get_by_id(ticket.id)
+    assert saved.assignee_id is None and saved.first_response_at is not None
+
+
+def test_the_citizen_sees_status_changes_and_their_comment_but_not_transfers(
+        client, client_of, make_user, citizen, agent, make_ticket):
+    from conftest import login
+    from helpdesk.models import Department
+    mail_agent = make_user("surel@kemensos.go.id", roles=["agent"], departments=["Tim Email"])
+    ticket = make_ticket(citizen)
+    desk_post(client_of(agent), ticket, "transfer",
+              department=str(Department.get(name="Tim Email").id), comment="Alasan internal.")
+    desk_post(client_of(mail_agent), ticket, "status", status="resolved",
+              comment="Kotak surat sudah diperbesar.")
+    login(client, citizen)
+    page = client.get(f"/tickets/{ticket.number}?lang=en").text
+    assert "The helpdesk marked this ticket resolved. Kotak surat sudah diperbesar." in page
+    assert "Alasan internal." not in page and "Tim Email" not in page
+    assert "Transferred" not in page

@@ -52,7 +52,7 @@ def release(ticket, *, by, now=None):
 
 def respond(ticket, *, by, message, files=(), status=None, now=None):
     """Post Reply: a public answer e-mailed to the requester, optionally with a new status.
-    Records the first response; an unassigned ticket is claimed for the one replying."""
+    Records the first response; an unassigned ticket is claimed for the agent replying."""
     now = now or utcnow()
     require_desk_access(ticket, by)
     _check_status(status)
@@ -62,7 +62,7 @@ def respond(ticket, *, by, message, files=(), status=None, now=None):
         changes = {Ticket.updated_at: now}
         if current.first_response_at is None:
             changes[Ticket.first_response_at] = now
-        if current.assignee_id is None:
+        if current.assignee_id is None and by.has_role("agent"):
             changes[Ticket.assignee] = by
             event(ticket, by, "claimed", now, via="reply")
         new_status = status if status and status != current.status else None
@@ -76,12 +76,14 @@ def respond(ticket, *, by, message, files=(), status=None, now=None):
 
 
 def add_note(ticket, *, by, message, files=(), now=None):
-    """An internal note: staff only, never shown or e-mailed to the requester."""
+    """An internal note: staff only, never shown or e-mailed to the requester; the
+    assignee is told when someone else writes it."""
     now = now or utcnow()
     require_desk_access(ticket, by)
     with stored_files(files) as stored, atomic():
         entry = add_entry(ticket, by, EntryKind.NOTE, message, stored, now)
         participate(ticket, by)
+        notifications.noted(refreshed(ticket), entry)
     return entry
 
 
