@@ -1,6 +1,7 @@
 """The staff desk (Flask-Admin): the ticket queue and ticket page, and the directory
 (users, roles, departments, help topics, canned responses) for administrators."""
 from flask_admin import Admin
+from flask_admin.babel import CustomDomain
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
@@ -10,12 +11,24 @@ from . import directory, tickets
 from .base import SecureIndexView
 
 
+def _our_catalog_last(path):
+    """Flask-Admin reads its ``admin`` catalog from our folder (only while one of its
+    views runs), then from its own, which has no Indonesian one. Flask-Babel takes the
+    plural rule of the last folder read and caches the result per language for the whole
+    process, so counts other than one came out in English. Reading ours always, and last,
+    keeps Indonesian."""
+    def directories(domain):
+        return super(CustomDomain, domain).translation_directories + [path]
+    CustomDomain.translation_directories = property(directories)
+
+
 def init_admin(app):
     admin = Admin(app, name=_l("Helpdesk Pusdatin Kesos"),
                   index_view=SecureIndexView(name=_l("Home")),
                   theme=Bootstrap4Theme(swatch="flatly", fluid=True,
                                         base_template="admin/desk_base.html"),
                   translations_path=str(PROJECT_ROOT / "translations"))
+    _our_catalog_last(admin.translations_path)
     tickets.register(admin)
     directory.register(admin)
     return admin

@@ -37,3 +37,16 @@ def test_staff_alerts_use_each_recipients_language(make_user, citizen, make_tick
     assert "New ticket for Tim SIKS-NG" in english.subject
     assert "Open the ticket in the staff desk" in english.body_text
     assert "Tim SIKS-NG" in indonesian.subject and "New ticket" not in indonesian.subject
+
+
+def test_flask_admins_counted_messages_are_indonesian_too(client_of, supervisor):
+    from helpdesk.models import CannedResponse
+
+    from conftest import csrf_from
+    ids = [str(CannedResponse.create(title=f"Jawaban {n}", body="Isi").id) for n in range(3)]
+    desk = client_of(supervisor)
+    token = csrf_from(desk.get("/admin/canned/").text)
+    page = desk.post("/admin/canned/action/", data={"csrf_token": token, "action": "delete",
+                                                    "rowid": ids}, follow_redirects=True)
+    assert "3 data berhasil dihapus." in page.text
+    assert CannedResponse.select().count() == 0
