@@ -51,6 +51,8 @@ class TicketView(StaffOnly, TicketPage, ModelView):
         "resolved_at": _l("Resolved"), "closed_at": _l("Closed"),
         "sla_breached_at": _l("SLA breached"),
     }
+    column_descriptions = {name: _l("Western Indonesia Time (WIB)")
+                           for name in ("created_at", "updated_at", "due_at")}
     column_sortable_list = ("number", "subject", "status", "created_at", "updated_at",
                             "due_at")
     column_default_sort = [("due_at", False), ("id", False)]
