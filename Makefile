@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres install install-test translations benchmark
+.PHONY: run test test-sqlite test-postgres install install-test translations translations-admin benchmark
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,12 +46,16 @@ test-postgres: install-test
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -l id -D messages --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d translations -D "messages flask_security admin" --statistics
+
+## After upgrading Flask-Admin: re-extract its strings into the admin catalog, then translate the new ones
+translations-admin: install
 	$(BIN)/pybabel extract -F translations/admin-babel.cfg -k _gettext -k gettext -k lazy_gettext -k _lazy_gettext \
 	  -k _ngettext:1,2 -k ngettext:1,2 --no-location --sort-output --project Flask-Admin \
 	  --version "$$($(BIN)/python -c "import flask_admin; print(flask_admin.__version__)")" -o translations/admin.pot \
 	  "$$($(BIN)/python -c "import flask_admin, os; print(os.path.dirname(flask_admin.__file__))")"
 	$(BIN)/pybabel update -i translations/admin.pot -d translations -l id -D admin --no-fuzzy-matching --ignore-obsolete
-	$(BIN)/pybabel compile -d translations -D "messages flask_security admin" --statistics
+	$(BIN)/pybabel compile -d translations -D admin --statistics
 
 benchmark: install
 	$(BIN)/python benchmarks/demo_data.py
