@@ -71,10 +71,18 @@ LIST = {
     "due_at": due_column,
 }
 
+def cell(text):
+    """Text a citizen typed, made safe for a spreadsheet: a leading = + - @ would make it
+    a formula (CSV/formula injection), so such text starts with an apostrophe."""
+    text = str(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 EXPORT = {
     "number": lambda v, c, m, n: f"#{m.number}",
-    "requester": lambda v, c, m, n: m.requester.email,
-    "requester_name": lambda v, c, m, n: str(m.requester),
+    "subject": lambda v, c, m, n: cell(m.subject),
+    "requester": lambda v, c, m, n: cell(m.requester.email),
+    "requester_name": lambda v, c, m, n: cell(str(m.requester)),
     "assignee": lambda v, c, m, n: m.assignee.email if m.assignee_id else "",
     "topic": lambda v, c, m, n: m.topic.name,
     "department": lambda v, c, m, n: m.department.name,

@@ -139,3 +139,18 @@ def test_supervisor_exports_the_filtered_queue(client_of, supervisor, tickets):
 def test_a_hand_made_sort_falls_back_to_the_default_order(client_of, agent, tickets):
     page = client_of(agent).get("/admin/ticket/?flt0_status=open&sort=2")  # requester: shown, not sortable
     assert page.status_code == 200 and str(tickets["login"].number) in page.text
+
+
+def test_exports_never_turn_citizen_text_into_formulas(client_of, supervisor, make_user,
+                                                       make_ticket):
+    sly = make_user("sly@contoh.id", full_name="=HYPERLINK(\"http://evil\",\"klik\")")
+    ticket = make_ticket(sly, subject="=1+2")
+    desk = client_of(supervisor)
+    rows = list(csv.reader(io.StringIO(desk.get(
+        "/admin/ticket/export/csv/?flt0_status=open").get_data(as_text=True))))
+    row = next(r for r in rows if r[0] == f"#{ticket.number}")
+    assert row[1] == "'=1+2" and row[3].startswith("'=HYPERLINK")
+    sheet = openpyxl.load_workbook(io.BytesIO(desk.get(
+        "/admin/ticket/export/xlsx/?flt0_status=open").data)).active
+    cells = next(r for r in sheet.iter_rows() if r[0].value == f"#{ticket.number}")
+    assert cells[1].data_type == "s" and cells[1].value == "'=1+2"
