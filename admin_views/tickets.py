@@ -7,7 +7,7 @@ tickets, most urgent first, served by the (status, due_at) index.
 """
 import re
 
-from flask import flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView
@@ -128,6 +128,23 @@ class TicketView(StaffOnly, TicketPage, ModelView):
             return redirect(url_for(".index_view", flt0_status="open"))
         self._refresh_filters_cache()  # departments and agents added since start-up
         return super().index_view()
+
+    @expose("/export/<export_type>/")
+    def export(self, export_type):
+        """Flask-Admin's export builds every row in memory first; past EXPORT_MAX_ROWS a
+        web worker would stall for long, so a larger selection is refused with advice."""
+        limit = current_app.config["EXPORT_MAX_ROWS"]
+        if self.can_export and export_type in self.export_types:
+            args = self._get_list_extra_args()
+            _, query = self.get_list(0, None, None, args.search, args.filters,
+                                     execute=False, page_size=0)
+            found = query.order_by().count()
+            if found > limit:
+                flash(_l("%(found)s tickets match; an export takes at most %(limit)s. Please "
+                         "narrow the filter, for example by creation date.",
+                         found=found, limit=limit), "warning")
+                return redirect(url_for(".index_view", **request.args))
+        return super().export(export_type)
 
     @action("claim", _l("Claim"), _l("Claim the selected tickets?"))
     def action_claim(self, ids):

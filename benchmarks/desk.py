@@ -89,6 +89,19 @@ def main():
         for who, label, path in pages(samples(app)):
             median, worst = timed(clients[who], path)
             print(f"  {label:<38} median {median:7.1f} ms   max {worst:7.1f} ms")
+        supervisor = clients["supervisor"]
+        for kind in ("csv", "xlsx"):
+            url = f"/admin/ticket/export/{kind}/?flt0_status=open"
+            with app.app_context(), db.database.connection_context():
+                rows = Ticket.select().where(Ticket.status == "open").count()
+            median, worst = timed(supervisor, url, repeat=3)
+            label = f"export {kind}: open tickets ({rows:,} rows)"
+            print(f"  {label:<38} median {median:7.1f} ms   max {worst:7.1f} ms")
+        if count > app.config["EXPORT_MAX_ROWS"]:
+            median, worst = timed(supervisor, "/admin/ticket/export/csv/?flt0_status=any",
+                                  repeat=5, status=302)
+            label = "export: every ticket (refused, count)"
+            print(f"  {label:<38} median {median:7.1f} ms   max {worst:7.1f} ms")
         for size in (25, 100):
             n = statements(clients["supervisor"],
                            f"/admin/ticket/?flt0_status=any&page_size={size}")

@@ -37,6 +37,8 @@ DEFAULTS = {
     "MAIL_SMTP_TIMEOUT": 30,
     # SLA: how often each app process marks tickets past due (0 = only `flask sla-check`)
     "SLA_CHECK_SECONDS": 300,
+    # Staff desk: the largest queue export (CSV/XLSX) built in a web request
+    "EXPORT_MAX_ROWS": 10000,
     # Language and time
     "LANGUAGES": ["id", "en"],
     "BABEL_DEFAULT_LOCALE": "id",

@@ -154,3 +154,15 @@ def test_exports_never_turn_citizen_text_into_formulas(client_of, supervisor, ma
         "/admin/ticket/export/xlsx/?flt0_status=open").data)).active
     cells = next(r for r in sheet.iter_rows() if r[0].value == f"#{ticket.number}")
     assert cells[1].data_type == "s" and cells[1].value == "'=1+2"
+
+
+def test_an_export_too_large_is_refused_with_advice(app, client_of, supervisor, tickets):
+    app.config["EXPORT_MAX_ROWS"] = 2
+    desk = client_of(supervisor)
+    response = desk.get("/admin/ticket/export/xlsx/?flt0_status=open&lang=en")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/admin/ticket/?flt0_status=open&lang=en")
+    page = desk.get(response.headers["Location"]).text
+    assert "4 tickets match; an export takes at most 2." in page
+    narrow = desk.get("/admin/ticket/export/csv/?flt0_status=open&search=login")
+    assert narrow.status_code == 200 and narrow.mimetype == "text/csv"
