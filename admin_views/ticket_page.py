@@ -9,10 +9,9 @@ from flask_login import current_user
 
 from helpdesk import lifecycle, queries
 from helpdesk.models import CannedResponse, Department, TicketStatus, User
-
-from . import events
 from portal.forms import upload_limits
 
+from . import events
 from .desk_forms import AssignForm, NoteForm, ReplyForm, StatusForm, TransferForm
 
 REFUSED = (lifecycle.NotAllowed, lifecycle.InvalidTransition)
@@ -149,8 +148,7 @@ class TicketPage:
             "admin/ticket/details.html", ticket=ticket, entries=entries,
             files=queries.attachments_by_entry(entries),
             timeline=events.timeline(ticket, entries), actionable=actionable,
-            oversees=oversees, forms=forms, limits=upload_limits(),
-            status_labels=TicketStatus.LABELS)
+            oversees=oversees, forms=forms, limits=upload_limits())
 
 
 def _canned_for(ticket):
