@@ -34,6 +34,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, ticket):
     for view in FORMS:
         response = client.post(desk_url(ticket, view), data={"csrf_token": token})
         assert response.status_code == 302 and "/login" in response.headers["Location"], view
+    response = client.post("/admin/ticket/action/", data={
+        "csrf_token": token, "action": "claim", "rowid": [str(ticket.id)]})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert unchanged(ticket)
 
 
@@ -44,6 +47,9 @@ def test_citizens_get_403_everywhere(client, citizen, ticket):
         assert client.get(url).status_code == 403, url
     for view, fields in FORMS.items():
         assert desk_post(client, ticket, view, **fields).status_code == 403, view
+    token = csrf_from(client.get("/").text)
+    assert client.post("/admin/ticket/action/", data={
+        "csrf_token": token, "action": "claim", "rowid": [str(ticket.id)]}).status_code == 403
     assert unchanged(ticket)
 
 
