@@ -96,6 +96,9 @@ def _drain_outbox():
 @with_appcontext
 def sla_check():
     """Mark open tickets past due as overdue and alert their agents (safe to run often)."""
+    if not current_app.config["PUBLIC_URL"]:
+        raise click.UsageError("Set FLASK_PUBLIC_URL (the site's address, e.g. "
+                               "https://helpdesk.kemensos.go.id): the alerts link to the desk.")
     with db.database.connection_context():
         breached = lifecycle.mark_overdue()
         sent, failed = _drain_outbox()

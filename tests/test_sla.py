@@ -105,3 +105,12 @@ def test_the_app_runs_the_check_by_itself(app, client, citizen, make_ticket):
         time.sleep(0.05)
     assert Ticket.get_by_id(ticket.id).overdue
     assert overdue_events(ticket) == 1
+
+
+def test_sla_check_from_cron_needs_the_sites_address(app, runner, citizen, make_ticket):
+    app.config["PUBLIC_URL"] = ""
+    ticket = make_ticket(citizen)
+    past_due(ticket)
+    result = runner.invoke(args=["sla-check"])
+    assert result.exit_code == 2 and "FLASK_PUBLIC_URL" in result.output
+    assert not Ticket.get_by_id(ticket.id).overdue
