@@ -69,6 +69,7 @@ def pages(s):
         ("supervisor", "search: subject word", q + "any&search=sinkronisasi"),
         ("supervisor", "search: requester e-mail", q + f"any&search={s['email']}"),
         ("supervisor", "search: a word (subject or e-mail)", q + "any&search=warga.3"),
+        ("supervisor", "search: a word found nowhere", q + "any&search=tidakada"),
         ("supervisor", "ticket page (longest thread)",
          f"/admin/ticket/details/?id={s['ticket']}"),
     ]
