@@ -13,14 +13,12 @@ from helpdesk.models import Department, HelpTopic, Ticket, TicketStatus
 
 
 class ChoiceFilter(BasePeeweeFilter):
-    """A drop-down filter; ``choices()`` gives [(value, label)] when a request runs."""
+    """A drop-down filter; each subclass's ``choices()`` gives [(value, label)] when a
+    request runs."""
 
     def __init__(self, key, name, column):
         super().__init__(column, name)
         self.key_name = key
-
-    def choices(self):
-        raise NotImplementedError
 
     def get_options(self, view):
         return self.choices() if has_request_context() else []

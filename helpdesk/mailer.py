@@ -8,7 +8,6 @@ import json
 import logging
 import re
 import smtplib
-import threading
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 from flask import current_app, g
 from flask_mail import Connection, Message
 
-from .db import db
+from .background import Periodic
 from .models import OutboxMail, utcnow
 
 log = logging.getLogger(__name__)
@@ -123,52 +122,17 @@ def _write_eml(msg):
                 f" — links: {' '.join(links)}" if links else "")
 
 
-class Dispatcher:
-    """A thread per app process that sends the outbox right after a request queued mail,
-    and retries every MAIL_POLL_SECONDS. No second process is needed in the default setup."""
-
-    def __init__(self, app):
-        self.app = app
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread = None
-        self._lock = threading.Lock()
-
-    def wake(self):
-        self._ensure_started()
-        self._wake.set()
-
-    def _ensure_started(self):
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="mail-dispatcher",
-                                                daemon=True)
-                self._thread.start()
-
-    def stop(self, timeout=5):
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _run(self):
-        while not self._stop.is_set():
-            self._wake.wait(self.app.config["MAIL_POLL_SECONDS"])
-            self._wake.clear()
-            if self._stop.is_set():
-                break
-            try:
-                with self.app.app_context(), db.database.connection_context():
-                    while deliver_pending()[0]:
-                        pass
-            except Exception:  # keep the thread alive whatever happens
-                log.exception("mail delivery failed")
+def _deliver_all(app):
+    while deliver_pending()[0]:
+        pass
 
 
 def init_app(app):
     if not app.config["MAIL_BACKGROUND_DELIVERY"]:
         return
-    dispatcher = Dispatcher(app)
+    # a thread per app process sends right after a request queued mail, and retries every
+    # MAIL_POLL_SECONDS: no second process is needed in the default setup
+    dispatcher = Periodic(app, "mail-dispatcher", "MAIL_POLL_SECONDS", _deliver_all)
     app.extensions["mail_dispatcher"] = dispatcher
 
     @app.teardown_request
