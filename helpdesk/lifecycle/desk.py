@@ -9,7 +9,7 @@ from ._common import (InvalidTransition, NotAllowed, add_entry, change, event, l
                       stored_files)
 
 
-def claim(ticket, *, by, now=None, via=None):
+def claim(ticket, *, by, now=None):
     """Take an unassigned ticket. The database settles a race: of two agents claiming at
     the same moment exactly one wins; the other is told who has it."""
     now = now or utcnow()
@@ -29,7 +29,7 @@ def claim(ticket, *, by, now=None, via=None):
             raise NotAllowed(_l("Ticket #%(number)s is already claimed by %(name)s.",
                                 number=ticket.number, name=str(current.assignee)))
         participate(ticket, by)
-        return event(ticket, by, "claimed", now, **({"via": via} if via else {}))
+        return event(ticket, by, "claimed", now)
 
 
 def release(ticket, *, by, now=None):
