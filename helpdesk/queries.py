@@ -43,24 +43,22 @@ def tickets_visible_to(user):
     """What a staff member may see: supervisors and admins everything; agents the tickets
     of their departments, those assigned to them, and (read-only) those they worked on
     before they moved elsewhere; anyone else nothing."""
-    if oversees(user):
-        return Ticket.select()
-    if user.has_role("agent"):
-        return Ticket.select().where(
-            Ticket.department.in_(department_ids_of(user)) | (Ticket.assignee == user)
-            | Ticket.id.in_(worked_on_by(user)))
-    return Ticket.select().where(False)
+    return _staff_scope(user, following=True)
 
 
 def tickets_actionable_by(user):
     """What a staff member works on: like ``tickets_visible_to`` without the tickets they
     only follow since those left their departments."""
+    return _staff_scope(user, following=False)
+
+
+def _staff_scope(user, following):
     if oversees(user):
         return Ticket.select()
-    if user.has_role("agent"):
-        return Ticket.select().where(
-            Ticket.department.in_(department_ids_of(user)) | (Ticket.assignee == user))
-    return Ticket.select().where(False)
+    if not user.has_role("agent"):
+        return Ticket.select().where(False)
+    mine = Ticket.department.in_(department_ids_of(user)) | (Ticket.assignee == user)
+    return Ticket.select().where(mine | Ticket.id.in_(worked_on_by(user)) if following else mine)
 
 
 def worked_on_by(user):
@@ -70,35 +68,24 @@ def worked_on_by(user):
 
 
 def can_act(user, ticket):
-    """Whether ``user`` may change ``ticket``: supervisors and admins always; agents when
-    it is in one of their departments or assigned to them."""
-    if oversees(user):
-        return True
-    if not user.has_role("agent"):
-        return False
-    return ticket.assignee_id == user.id or AgentDepartment.select().where(
-        AgentDepartment.agent == user,
-        AgentDepartment.department == ticket.department_id).exists()
+    """Whether ``user`` may change ``ticket`` (supervisors and admins always)."""
+    return oversees(user) or tickets_actionable_by(user).where(Ticket.id == ticket.id).exists()
+
+
+def staff_members(roles=STAFF_ROLES):
+    """Active users with one of ``roles``, by name (assignee filter and choices)."""
+    return (User.select().distinct()
+            .join(UserRoles, on=(UserRoles.user == User.id))
+            .join(Role, on=(UserRoles.role == Role.id))
+            .where(User.active, Role.name.in_(roles))
+            .order_by(User.full_name, User.email))
 
 
 def agents_of(department):
     """The active agents of a department (who get its alerts and can be assigned)."""
-    return (User.select().distinct()
-            .join(AgentDepartment, on=(AgentDepartment.agent == User.id))
-            .switch(User).join(UserRoles, on=(UserRoles.user == User.id))
-            .join(Role, on=(UserRoles.role == Role.id))
-            .where(AgentDepartment.department == department, User.active,
-                   Role.name == "agent")
-            .order_by(User.full_name, User.email))
-
-
-def staff_members():
-    """Active users with a staff role, by name (assignee filter and choices)."""
-    return (User.select().distinct()
-            .join(UserRoles, on=(UserRoles.user == User.id))
-            .join(Role, on=(UserRoles.role == Role.id))
-            .where(User.active, Role.name.in_(STAFF_ROLES))
-            .order_by(User.full_name, User.email))
+    return staff_members(["agent"]).where(User.id.in_(
+        AgentDepartment.select(AgentDepartment.agent)
+        .where(AgentDepartment.department == department)))
 
 
 STATUS_EVENTS = ("resolved", "closed", "reopened")
