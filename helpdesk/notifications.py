@@ -49,9 +49,7 @@ def status_changed(ticket, comment=""):
 
 def requester_replied(ticket, entry, reopened=False):
     """The requester wrote: the assignee is told, or the department when nobody has it."""
-    recipients = [ticket.assignee] if ticket.assignee_id else queries.agents_of(
-        ticket.department_id)
-    _alert_staff(recipients, ticket, "ticket_message_staff",
+    _alert_staff(_handlers(ticket), ticket, "ticket_message_staff",
                  (lambda: _("The requester replied and the ticket was reopened"))
                  if reopened else (lambda: _("The requester replied")),
                  message=entry.body, attachments=entry.attachments)
@@ -80,9 +78,7 @@ def assigned(ticket, *, to, by):
 
 def overdue(ticket):
     """Past due: the assignee is told, or the department when nobody has it."""
-    recipients = [ticket.assignee] if ticket.assignee_id else queries.agents_of(
-        ticket.department_id)
-    _alert_staff(recipients, ticket, "ticket_overdue_staff",
+    _alert_staff(_handlers(ticket), ticket, "ticket_overdue_staff",
                  lambda: _("Overdue: the answer was due by %(due)s",
                            due=format_datetime(ticket.due_at, "d MMM y, HH:mm z")))
 
@@ -100,6 +96,11 @@ def _alert_staff(recipients, ticket, kind, headline, message=None, attachments=(
                             headers=_thread_headers(ticket), kind=kind, ticket=ticket,
                             user=user, headline=text, message=message, attachments=files,
                             link=staff_link(ticket))
+
+
+def _handlers(ticket):
+    """Who handles the ticket: its assignee, or its department's agents when nobody has it."""
+    return [ticket.assignee] if ticket.assignee_id else queries.agents_of(ticket.department_id)
 
 
 def _subject(ticket):
