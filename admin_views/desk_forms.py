@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from helpdesk.models import TicketStatus
 from portal.forms import AttachmentsField
@@ -18,15 +18,17 @@ def _text(label, required_message):
 
 
 class _ChoiceForm(FlaskForm):
-    """A form whose select is filled from the database for this ticket."""
+    """A form whose select is filled from the database for this ticket; a value not
+    offered is refused with ``invalid`` (WTForms' own message has no translation)."""
 
-    def _choose(self, field, options, blank):
+    def _choose(self, field, options, blank, invalid):
         field.choices = [SelectChoice("", blank)] + [SelectChoice(str(k), str(v))
                                                      for k, v in options]
-        self._allowed = {str(k) for k, _ in options}
+        field.validators = [*field.validators,
+                            AnyOf([str(k) for k, _ in options], message=invalid)]
 
 
-class ReplyForm(_ChoiceForm):
+class ReplyForm(FlaskForm):
     canned = SelectField(_l("Start from a canned response"), validate_choice=False,
                          validators=[Optional()])
     message = _text(_l("Reply to the requester"), _l("Please write the reply."))
@@ -76,11 +78,8 @@ class TransferForm(_ChoiceForm):
     def __init__(self, departments, *args, **kwargs):
         super().__init__(*args, prefix="transfer", **kwargs)
         self._choose(self.department, [(d.id, d.name) for d in departments],
-                     _l("— Choose a department —"))
-
-    def validate_department(self, field):
-        if field.data not in self._allowed:
-            raise ValidationError(_l("Please choose one of the listed departments."))
+                     _l("— Choose a department —"),
+                     _l("Please choose one of the listed departments."))
 
 
 class StatusForm(_ChoiceForm):
@@ -92,11 +91,8 @@ class StatusForm(_ChoiceForm):
     def __init__(self, current, *args, **kwargs):
         super().__init__(*args, prefix="status", **kwargs)
         self._choose(self.status, [(k, v) for k, v in TicketStatus.LABELS.items()
-                                   if k != current], _l("— Choose a status —"))
-
-    def validate_status(self, field):
-        if field.data not in self._allowed:
-            raise ValidationError(_l("Please choose a listed status."))
+                                   if k != current], _l("— Choose a status —"),
+                     _l("Please choose a listed status."))
 
 
 class AssignForm(_ChoiceForm):
@@ -105,8 +101,5 @@ class AssignForm(_ChoiceForm):
 
     def __init__(self, agents, *args, **kwargs):
         super().__init__(*args, prefix="assign", **kwargs)
-        self._choose(self.agent, [(a.id, a) for a in agents], _l("— Choose an agent —"))
-
-    def validate_agent(self, field):
-        if field.data not in self._allowed:
-            raise ValidationError(_l("Please choose one of the department's agents."))
+        self._choose(self.agent, [(a.id, a) for a in agents], _l("— Choose an agent —"),
+                     _l("Please choose one of the department's agents."))
