@@ -271,6 +271,7 @@ def test_agents_cannot_assign_and_outsiders_cannot_be_assigned(
     desk_post(desk, ticket, "assign", agent=str(agent.id))
     response = desk_post(client_of(supervisor), ticket, "assign", agent=str(data_agent.id))
     assert response.status_code == 200
+    assert "Silakan pilih salah satu petugas departemen ini." in response.text
     assert Ticket.get_by_id(ticket.id).assignee_id is None
 
 
