@@ -12,7 +12,7 @@ from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.model.template import TemplateLinkRowAction
-from flask_babel import lazy_gettext as _l, ngettext
+from flask_babel import LazyString, gettext, lazy_gettext as _l, ngettext
 from flask_login import current_user
 from peewee import JOIN
 
@@ -83,9 +83,9 @@ class TicketView(StaffOnly, TicketPage, ModelView):
         return getattr(flt, "key_name", None) or super().get_filter_arg(index, flt)
 
     def get_export_columns(self):
-        """Readable headings; times say their zone."""
-        zone = _l("WIB")
-        return [(name, f"{label} ({zone})" if name.endswith("_at") else label)
+        """Readable headings; times say their zone. Flask-Admin computes this once, at
+        start-up, so the headings stay lazy and are translated for each export."""
+        return [(name, LazyString(_in_wib, label) if name.endswith("_at") else label)
                 for name, label in super().get_export_columns()]
 
     def get_query(self):
@@ -169,6 +169,10 @@ class TicketView(StaffOnly, TicketPage, ModelView):
                 flash(str(exc), "warning")
         if done:
             flash(done_message(done), "success")
+
+
+def _in_wib(label):
+    return f"{label} ({gettext('WIB')})"
 
 
 def _following():

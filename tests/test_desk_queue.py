@@ -127,11 +127,12 @@ def test_supervisor_exports_the_filtered_queue(client_of, supervisor, tickets):
     created = utcnow().replace(hour=20, minute=30) + timedelta(hours=7)  # Jakarta
     assert row["Created (WIB)"] == f"{created:%Y-%m-%d %H:%M}"
 
-    xlsx = desk.get("/admin/ticket/export/xlsx/?flt0_status=open")
+    xlsx = desk.get("/admin/ticket/export/xlsx/?flt0_status=open&lang=id")
     assert xlsx.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active
     values = list(sheet.values)
-    assert "Nomor" in values[0] or "Number" in values[0]
+    assert values[0][:2] == ("Nomor", "Subjek")
+    assert "Dibuat (WIB)" in values[0] and "Tanggapan pertama (WIB)" in values[0]
     assert f"#{tickets['login'].number}" in {r[0] for r in values[1:]}
     assert len(values) == 1 + 4  # a supervisor sees every department's open tickets
 
