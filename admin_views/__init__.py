@@ -1,9 +1,10 @@
 """The staff desk (Flask-Admin): the ticket queue and ticket page, and the directory
 (users, roles, departments, help topics, canned responses) for administrators."""
+from flask import request
 from flask_admin import Admin
 from flask_admin.babel import CustomDomain
 from flask_admin.theme import Bootstrap4Theme
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, lazy_gettext as _l
 
 from helpdesk.settings import PROJECT_ROOT
 
@@ -31,4 +32,17 @@ def init_admin(app):
     _our_catalog_last(admin.translations_path)
     tickets.register(admin)
     directory.register(admin)
+    app.after_request(_declare_language)
     return admin
+
+
+def _declare_language(response):
+    """Flask-Admin's base template opens with a bare ``<html>`` and has no block for its
+    attributes; screen readers need the page's language, so the desk's pages get it here."""
+    if (request.path.startswith("/admin") and response.mimetype == "text/html"
+            and not response.direct_passthrough and not response.is_streamed):
+        head = response.get_data()[:200]
+        if b"<html>" in head:
+            response.set_data(response.get_data().replace(
+                b"<html>", f'<html lang="{get_locale()}">'.encode(), 1))
+    return response

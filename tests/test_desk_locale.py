@@ -20,6 +20,15 @@ def test_the_desk_is_indonesian_by_default(client_of, citizen, agent, make_ticke
     assert f'href="/admin/ticket/details/?id={ticket.id}&amp;lang=id"' in english
 
 
+def test_desk_pages_declare_their_language(client_of, citizen, agent, make_ticket):
+    """Screen readers pick their voice from <html lang>."""
+    ticket = make_ticket(citizen)
+    desk = client_of(agent)
+    for url in ("/admin/", "/admin/ticket/?flt0_status=open", desk_url(ticket)):
+        assert '<html lang="id">' in desk.get(url + ("&" if "?" in url else "?") + "lang=id").text
+        assert '<html lang="en">' in desk.get(url + ("&" if "?" in url else "?") + "lang=en").text
+
+
 def test_the_desk_home_counts_what_waits(client_of, citizen, agent, make_ticket):
     make_ticket(citizen)
     make_ticket(citizen)
