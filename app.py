@@ -16,7 +16,7 @@ from helpdesk import cli, mailer, scheduler
 from helpdesk.db import db, make_database
 from helpdesk.models import Role, User, UserRoles
 from helpdesk.settings import DEFAULTS, PROJECT_ROOT
-from portal import errors, locale, security_forms
+from portal import errors, locale, security_forms, theme
 from portal.views import portal
 
 csrf = CSRFProtect()
@@ -42,6 +42,7 @@ def create_app(config=None):
     init_admin(app)
     locale.init_app(app)
     errors.init_app(app)
+    theme.init_app(app)
     mailer.init_app(app)
     scheduler.init_app(app)
     cli.init_app(app)

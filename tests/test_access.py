@@ -1,4 +1,5 @@
 """Who may see what: another user's ticket or file is a 404 whatever is tried."""
+import re
 import pytest
 
 from helpdesk.models import Attachment, ThreadEntry
@@ -98,3 +99,16 @@ def test_staff_member_reads_files_of_their_own_ticket(client, make_user, topic):
     attachment = open_with_file(client, topic)
     url = f"/tickets/{attachment.ticket.number}/files/{attachment.id}"
     assert client.get(url).data == PDF
+
+
+def test_pages_load_nothing_from_third_parties(client, client_of, agent):
+    """The theme's Google Fonts import is removed: no visitor's browser calls out."""
+    for browser, url in ((client, "/"), (client, "/login"), (client_of(agent), "/admin/ticket/")):
+        html = browser.get(url).text
+        assert re.findall(r'(?:href|src)="(?:https?:)?//', html) == [], url
+    css = client.get("/theme/flatly.css")
+    assert css.status_code == 200 and css.mimetype == "text/css"
+    assert ".btn-primary" in css.text
+    assert "@import" not in css.text and "googleapis" not in css.text
+    again = client.get("/theme/flatly.css", headers={"If-None-Match": css.headers["ETag"]})
+    assert again.status_code == 304
