@@ -172,7 +172,8 @@ class TicketView(StaffOnly, TicketPage, ModelView):
 
 
 def _in_wib(label):
-    return f"{label} ({gettext('WIB')})"
+    zone = gettext("WIB")
+    return f"{label} ({zone})"
 
 
 def _following():
