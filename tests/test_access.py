@@ -1,5 +1,6 @@
 """Who may see what: another user's ticket or file is a 404 whatever is tried."""
 import re
+
 import pytest
 
 from helpdesk.models import Attachment, ThreadEntry
