@@ -6,8 +6,11 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get -y -q
 
-.PHONY: run test test-sqlite test-postgres install install-test translations translations-admin benchmark
+.PHONY: run test test-sqlite test-postgres install install-test translations translations-admin benchmark screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +27,11 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser here)
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the browser tests"
+	$(APT_GET) install chromium || { $(APT_GET) update && $(APT_GET) install chromium; }
+
 ## Set up everything and run the app on SQLite with demo data (mail goes to instance/mail/)
 run: install
 	$(FLASK) init-db
@@ -31,13 +39,13 @@ run: install
 	@echo "Open http://$(HOST):$(PORT)/  (staff desk: /admin/)"
 	FLASK_PUBLIC_URL=$${FLASK_PUBLIC_URL:-http://$(HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 
-## Set up everything and run the whole test suite on SQLite, then on PostgreSQL
+## Set up everything and run the whole test suite (browser tests included) on SQLite, then on PostgreSQL
 test: install-test test-sqlite test-postgres
 
-test-sqlite: install-test
+test-sqlite: install-test $(CHROMIUM)
 	HELPDESK_FORBID_SKIPS=1 $(BIN)/python -m pytest -q
 
-test-postgres: install-test
+test-postgres: install-test $(CHROMIUM)
 	@$(BIN)/python -c "import psycopg2, sys; psycopg2.connect('$(TEST_DATABASE_URL)').close()" \
 	  || { echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL)"; exit 1; }
 	HELPDESK_FORBID_SKIPS=1 TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -q
@@ -56,6 +64,10 @@ translations-admin: install
 	  "$$($(BIN)/python -c "import flask_admin, os; print(os.path.dirname(flask_admin.__file__))")"
 	$(BIN)/pybabel update -i translations/admin.pot -d translations -l id -D admin --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d translations -D admin --statistics
+
+## Retake the README's screenshots (docs/screenshots/) after changing the look of a page
+screenshots: install-test $(CHROMIUM)
+	$(BIN)/python tools/screenshots.py
 
 benchmark: install
 	$(BIN)/python benchmarks/demo_data.py

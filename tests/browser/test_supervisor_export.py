@@ -1,0 +1,49 @@
+"""Step 5: a supervisor filters the queue, exports it as XLSX and finds the ticket's row."""
+import re
+
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from .people import CITIZEN, SUPERVISOR
+from .steps import open_ticket
+
+
+def test_supervisor_exports_the_filtered_queue_as_xlsx(browser, tmp_path):
+    citizen = browser.open("citizen", signed_in=CITIZEN)
+    number = open_ticket(citizen, "Kuota email penuh", topic="Email Kemsos")
+
+    supervisor = browser.open("supervisor", signed_in=SUPERVISOR)
+    supervisor.goto("/admin/ticket/")
+    supervisor.get_by_role("link", name="Semua tiket").click()
+    expect(supervisor).to_have_url(re.compile("flt0_status=any"))
+    supervisor.wait_for_load_state()  # Flask-Admin's menus work once its scripts have run
+    supervisor.get_by_role("link", name="Tambah Filter").click()
+    supervisor.get_by_role("link", name="Topik bantuan", exact=True).click()
+    supervisor.locator(".filters .select2-container").last.click()  # Flask-Admin's select2
+    supervisor.locator(".select2-result-label", has_text="Email Kemsos").click()
+    supervisor.get_by_role("button", name="Terapkan").click()
+    rows = supervisor.locator("table.model-list tbody tr")
+    expect(rows.filter(has_text=number)).to_have_count(1)
+    expect(rows.filter(has_text="Aplikasi SIKS-NG")).to_have_count(0)
+
+    supervisor.wait_for_load_state()
+    supervisor.get_by_role("button", name="Ekspor").click()
+    with supervisor.expect_download() as download:
+        supervisor.get_by_role("link", name=re.compile("XLSX")).click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.suffix == ".xlsx"
+
+    sheet = load_workbook(path).active
+    table = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    heading, body = table[0], table[1:]
+    assert heading[:7] == ["Nomor", "Subjek", "Pemohon", "Nama pemohon", "Topik bantuan",
+                           "Departemen", "Status"]
+    row = dict(zip(heading, next(r for r in body if r[0] == f"#{number}")))
+    assert row["Subjek"] == "Kuota email penuh"
+    assert row["Pemohon"] == CITIZEN.email
+    assert row["Nama pemohon"] == CITIZEN.full_name
+    assert row["Departemen"] == "Tim Email"
+    assert row["Status"] == "Terbuka"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", str(row["Dibuat (WIB)"]))
+    assert {r[4] for r in body} == {"Email Kemsos"}
