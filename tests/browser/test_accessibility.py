@@ -82,17 +82,33 @@ def test_citizen_pages_have_no_serious_accessibility_problem(browser, ticket_num
     assert serious_problems(page) == []
 
 
+def expect_error_read_with(field, error):
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_accessible_description(re.compile(error, re.I))
+
+
 def test_errors_are_tied_to_their_fields(browser):
     page = browser.open("citizen", signed_in=CITIZEN)
     page.goto("/tickets/new")
     send_empty(page, "Kirim tiket")
     for label, error in (("Topik bantuan", "topik"), ("Subjek", "subjek"),
                          ("Jelaskan masalah secara rinci", "jelaskan")):
-        field = page.get_by_label(label)
-        expect(field).to_have_attribute("aria-invalid", "true")
-        expect(field).to_have_accessible_description(re.compile(error, re.I))
+        expect_error_read_with(page.get_by_label(label), error)
     # The hint of the attachments field is read with it too
     expect(page.get_by_label("Lampiran")).to_have_accessible_description(re.compile("MB"))
+
+
+def test_account_form_errors_are_tied_to_their_fields(browser):
+    page = browser.open("visitor")
+    page.goto("/register")
+    page.get_by_label("Alamat Email").fill("bukan-alamat")
+    page.get_by_label("Kata Sandi", exact=True).fill("pendek")
+    page.get_by_role("button", name="Daftar", exact=True).click()
+    expect_error_read_with(page.get_by_label("Alamat Email"), "email")
+    expect_error_read_with(page.get_by_label("Kata Sandi", exact=True), "8")
+    page.goto("/login")
+    wrong_password(page)
+    expect_error_read_with(page.get_by_label("Kata Sandi", exact=True), ".+")
 
 
 def test_every_portal_field_has_a_label(browser, ticket_number):
