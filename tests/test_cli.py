@@ -38,6 +38,7 @@ def department_names(email):
 
 # --- init-db and migrations -------------------------------------------------------------
 
+@pytest.mark.alters_schema
 def test_init_db_on_an_empty_database_then_again(app, runner):
     db.database.drop_tables(ALL_MODELS, safe=True,
                             cascade=isinstance(db.database, PostgresqlDatabase))
@@ -76,6 +77,7 @@ def test_init_db_keeps_existing_data(app, runner, citizen, make_ticket):
     assert User.select().where(User.email == citizen.email).count() == 1
 
 
+@pytest.mark.alters_schema
 def test_init_db_applies_a_missing_migration_once(app, runner, citizen, make_ticket):
     """A database from before the staff desk: no breach column, no desk tables."""
     from playhouse.migrate import migrate
