@@ -48,7 +48,7 @@ def open_ticket(page, subject, topic="Aplikasi SIKS-NG", message=None, files=())
 
 
 def find_in_queue(page, number):
-    """Search the staff queue for a ticket number and open the ticket."""
+    """Search the staff queue for a ticket number, as an agent types it; returns its row."""
     page.goto("/admin/ticket/")
     page.get_by_role("search").get_by_placeholder("Nomor, subjek, atau email").fill(number)
     page.keyboard.press("Enter")
