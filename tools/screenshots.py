@@ -77,6 +77,10 @@ def take(chromium, url):
     agent = person(chromium, url, AGENT)
     agent.goto("/admin/ticket/?flt0_status=open")
     shot(agent, "desk-queue")
+    agent_phone = person(chromium, url, AGENT, viewport=PHONE)
+    agent_phone.goto("/admin/ticket/?flt0_status=open")
+    agent_phone.locator(".model-list").scroll_into_view_if_needed()
+    shot(agent_phone, "desk-queue-phone")
     open_from_queue(agent, number)
     agent.get_by_role("button", name="Ambil", exact=True).click()
     act(agent, "reply", "Kirim Balasan", **{
