@@ -41,8 +41,7 @@ def _declare_language(response):
     attributes; screen readers need the page's language, so the desk's pages get it here."""
     if (request.path.startswith("/admin") and response.mimetype == "text/html"
             and not response.direct_passthrough and not response.is_streamed):
-        head = response.get_data()[:200]
-        if b"<html>" in head:
-            response.set_data(response.get_data().replace(
-                b"<html>", f'<html lang="{get_locale()}">'.encode(), 1))
+        body = response.get_data()
+        if b"<html>" in body[:200]:
+            response.set_data(body.replace(b"<html>", f'<html lang="{get_locale()}">'.encode(), 1))
     return response
