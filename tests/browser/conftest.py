@@ -92,7 +92,6 @@ def browser(chromium, live, sessions, request):
         opened[name] = page
         return page
 
-    open_page.pages = opened
     request.node.browser_pages = opened
     yield type("Browser", (), {"open": staticmethod(open_page)})
     for page in opened.values():

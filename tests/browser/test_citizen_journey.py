@@ -5,7 +5,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from .steps import evidence, fill_sign_in, mail_link, mails_about
+from .steps import evidence, fill_sign_in, mail_link, mails_about, text_of
 
 
 def test_a_new_citizen_opens_a_ticket_with_evidence(browser, live, mailbox):
@@ -30,8 +30,7 @@ def test_a_new_citizen_opens_a_ticket_with_evidence(browser, live, mailbox):
 
     # Confirm by the e-mailed link, then sign in
     confirmation, = mails_about(mailbox, address, "")
-    page.goto(re.search(r"https?://\S+/confirm/\S+", confirmation.get_body(
-        preferencelist=("plain",)).get_content()).group(0))
+    page.goto(re.search(r"https?://\S+/confirm/\S+", text_of(confirmation)).group(0))
     expect(page.get_by_role("alert")).to_contain_text("dikonfirmasi")
     fill_sign_in(page, address, password)
 

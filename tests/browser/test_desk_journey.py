@@ -4,14 +4,16 @@ import re
 
 from playwright.sync_api import expect
 
-from .people import AGENT, CITIZEN, DATA_AGENT
 from .conftest import PHONE
-from .steps import act, evidence, fill_sign_in, mail_link, mails_about, open_from_queue, open_ticket
+from .people import AGENT, CITIZEN, DATA_AGENT
+from .steps import (act, evidence, fill_sign_in, mail_link, mails_about, open_from_queue,
+                    open_ticket)
 
 
-def citizen_ticket(browser, subject, topic="Aplikasi SIKS-NG"):
+def citizen_ticket(browser, subject):
+    """A signed-in citizen's page and the number of the SIKS-NG ticket just opened there."""
     citizen = browser.open("citizen", signed_in=CITIZEN)
-    return citizen, open_ticket(citizen, subject, topic=topic)
+    return citizen, open_ticket(citizen, subject)
 
 
 def test_agent_claims_and_replies_and_the_citizen_follows_the_mailed_link(browser, mailbox):
@@ -26,7 +28,8 @@ def test_agent_claims_and_replies_and_the_citizen_follows_the_mailed_link(browse
     row = agent.get_by_role("row").filter(has_text=number)
     expect(row).to_contain_text("Menu verivali tidak muncul")
     row.get_by_role("button", name=f"Ambil tiket #{number}").click()
-    expect(agent.get_by_role("status").first).to_contain_text(f"Anda sekarang memegang tiket #{number}")
+    expect(agent.get_by_role("status").first).to_contain_text(
+        f"Anda sekarang memegang tiket #{number}")
     expect(agent.get_by_role("row").filter(has_text=number)).to_contain_text("Agus Petugas")
 
     # Post Reply with a file

@@ -4,7 +4,7 @@ and ticket page usable on both."""
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import DESKTOP, PHONE
+from .conftest import DESKTOP, PHONE, new_context
 from .people import AGENT, CITIZEN
 from .steps import open_ticket
 
@@ -39,8 +39,6 @@ def controls_outside_or_cramped(page):
 
 @pytest.fixture(scope="module")
 def long_ticket(chromium, live, sessions):
-    from .conftest import new_context
-
     context = new_context(chromium, live, storage_state=sessions(CITIZEN))
     number = open_ticket(context.new_page(), LONG_SUBJECT, files=("surat-pengantar-kelurahan.pdf",))
     context.close()
