@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -29,8 +30,11 @@ expect.set_options(timeout=10_000)
 def live(smtp_server, tmp_path_factory):
     database_url = None
     if os.environ.get("TEST_DATABASE_URL"):
-        database_url = fresh_postgres_database(os.environ["TEST_DATABASE_URL"],
-                                               "helpdesk_browser_tests")
+        test_url = os.environ["TEST_DATABASE_URL"]
+        # beside the suite's own database, named after it: two checkouts testing on one
+        # server at once (test, test_b) never share a browser database
+        name = urlsplit(test_url).path.lstrip("/") or "test"
+        database_url = fresh_postgres_database(test_url, f"{name}_browser")
     server = LiveServer(tmp_path_factory.mktemp("live"), smtp_server.port, database_url)
     server.start()
     yield server
