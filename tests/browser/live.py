@@ -35,15 +35,16 @@ def fresh_postgres_database(url, name):
 class LiveServer:
     """``start()`` prepares the database and accounts and waits until the server answers."""
 
-    def __init__(self, folder, smtp_port=None, database_url=None, threads=8):
-        """Without ``smtp_port`` mail is written as .eml files to ``folder/mail``."""
+    def __init__(self, folder, smtp_port=None, database_url=None, threads=8, workers=1):
+        """Without ``smtp_port`` mail is written as .eml files to ``folder/mail``; several
+        ``workers`` for tests that kill one of them."""
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.database_url = database_url or f"sqlite:///{self.folder / 'helpdesk.db'}"
         self.log_path = self.folder / "server.log"
-        self.threads = threads
+        self.threads, self.workers = threads, workers
         self.settings = {
             "SECRET_KEY": "live-server-secret",
             "DATABASE_URL": self.database_url,
@@ -76,7 +77,7 @@ class LiveServer:
         self.run(str(Path(__file__).with_name("people.py")))
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.process = subprocess.Popen(
-            [str(gunicorn), "--bind", f"127.0.0.1:{self.port}", "--workers", "1",
+            [str(gunicorn), "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
              "--threads", str(self.threads), "--graceful-timeout", "2",
              "--access-logfile", "-", "--access-logformat", '%(r)s %(s)s %(M)sms',
              "app:create_app()"],
