@@ -4,7 +4,6 @@ import hmac
 import secrets
 from pathlib import Path
 
-from flask import Flask
 from flask_babel import Babel, get_locale
 from flask_mail import Mail
 from flask_security import PeeweeUserDatastore, Security
@@ -16,7 +15,8 @@ from helpdesk import cli, mailer, scheduler
 from helpdesk.db import db, make_database
 from helpdesk.models import Role, User, UserRoles
 from helpdesk.settings import DEFAULTS, PROJECT_ROOT
-from portal import errors, locale, security_forms, theme
+from portal import errors, locale, public_url, security_forms, theme
+from portal.public_url import PublicUrlFlask
 from portal.views import portal
 
 csrf = CSRFProtect()
@@ -25,8 +25,9 @@ babel = Babel()
 
 
 def create_app(config=None):
-    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
+    app = PublicUrlFlask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
     _configure(app, config or {})
+    public_url.init_app(app)  # first: a request for another host is refused before all else
 
     app.config["DATABASE"] = make_database(app.config["DATABASE_URL"])
     db.init_app(app)  # first: Flask-Security loads the user with a query

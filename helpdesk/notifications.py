@@ -125,19 +125,18 @@ def ticket_link(ticket):
 
 
 def absolute_url(endpoint, **values):
-    """A link for an e-mail: PUBLIC_URL when configured, else the current request's host."""
-    base = current_app.config["PUBLIC_URL"].rstrip("/")
-    if not base and not has_request_context():  # cron or a background thread
-        base = current_app.config.get("SEEN_URL_ROOT", "").rstrip("/")
-    if base:  # no request context is pushed: its teardown would close the database
-        parts = urlsplit(base)
-        adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
-                                           url_scheme=parts.scheme)
-        return adapter.build(endpoint, values, force_external=True)
-    if not has_request_context():
+    """A link for an e-mail: from PUBLIC_URL when configured (every URL the app builds is
+    bound to it), else from the current request, else from the first request's address."""
+    if current_app.config["PUBLIC_URL"] or has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    base = current_app.config.get("SEEN_URL_ROOT")  # the SLA watch's thread, no PUBLIC_URL
+    if not base:
         raise RuntimeError("Set FLASK_PUBLIC_URL (the site's address) so that e-mails "
                            "made outside a request can link to it")
-    return url_for(endpoint, _external=True, **values)
+    parts = urlsplit(base)  # no request context is pushed: its teardown would close the database
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
+                                       url_scheme=parts.scheme)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def mail_domain():

@@ -19,8 +19,12 @@ DEFAULTS = {
         "pdf", "png", "jpg", "jpeg", "gif", "doc", "docx", "xls", "xlsx",
         "odt", "ods", "txt", "csv", "zip",
     ],
-    # Public address used in e-mail links when set (else the request's host)
+    # The site's address: every absolute link is built from it when set (else from the
+    # request's host), and requests naming another host are refused (portal/public_url.py)
     "PUBLIC_URL": "",
+    # With PUBLIC_URL set, requests naming another host are refused, except these names
+    # (e.g. the address a load balancer's health check uses: "10.0.0.5", "127.0.0.1")
+    "EXTRA_HOSTS": [],
     "TRUSTED_PROXIES": 0,
     # Mail: with no MAIL_SERVER, messages are written as .eml files to MAIL_FOLDER
     "MAIL_SERVER": "",
