@@ -3,14 +3,19 @@
 The kind is decided from the file's content; the name's extension must agree with it,
 so a web page renamed ``photo.png`` or a program renamed ``surat.pdf`` is refused.
 """
+import codecs
 import hashlib
+import logging
 import os
 import uuid
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
+
+from . import archives
+
+log = logging.getLogger(__name__)
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -67,7 +72,14 @@ def check(storage, allowed, max_size):
     if size > max_size:
         raise UploadRejected(_l("%(name)s is too large (%(size)s MB; at most %(max)s MB).",
                                 name=name, size=megabytes(size), max=megabytes(max_size)))
-    if not _content_matches(ext, stream):
+    try:
+        matches = _content_matches(ext, stream)
+    except archives.Unsafe as exc:
+        log.info("upload %r refused: %s", name, exc)
+        raise UploadRejected(_l("%(name)s cannot be accepted: the archive is damaged, "
+                                "protected by a password, or unpacks to too much data.",
+                                name=name)) from exc
+    if not matches:
         raise UploadRejected(_l("%(name)s does not contain what its name says (.%(ext)s).",
                                 name=name, ext=ext))
     stream.seek(0)
@@ -126,40 +138,41 @@ def _content_matches(ext, stream):
         return head.startswith(OLE2)
     if ext in ("txt", "csv"):
         return _is_text(stream)
-    if ext in ("zip", "docx", "xlsx", "odt", "ods"):
-        return head.startswith(b"PK") and _zip_kind_matches(ext, stream)
+    if ext in ZIP_KINDS:
+        return head.startswith(b"PK") and archives.inspect(stream, ZIP_KINDS[ext])
     return False
 
 
-def _zip_kind_matches(ext, stream):
-    try:
-        with zipfile.ZipFile(stream) as archive:
-            names = set(archive.namelist())
-            if ext == "docx":
-                return "word/document.xml" in names
-            if ext == "xlsx":
-                return "xl/workbook.xml" in names
-            if ext in ("odt", "ods"):
-                kind = "text" if ext == "odt" else "spreadsheet"
-                return ("mimetype" in names and archive.read("mimetype").strip()
-                        == f"application/vnd.oasis.opendocument.{kind}".encode())
-            return True
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return False
-    finally:
-        stream.seek(0)
+def _opendocument(kind):
+    expected = f"application/vnd.oasis.opendocument.{kind}".encode()
+    return lambda archive: (archive.head("mimetype") or b"").strip() == expected
+
+
+ZIP_KINDS = {  # what an archive of each kind holds
+    "zip": lambda archive: True,
+    "docx": lambda archive: "word/document.xml" in archive.names,
+    "xlsx": lambda archive: "xl/workbook.xml" in archive.names,
+    "odt": _opendocument("text"),
+    "ods": _opendocument("spreadsheet"),
+}
 
 
 def _is_text(stream):
-    """Plain text: no NUL bytes, and readable as UTF-8 (or, failing that, Windows-1252)."""
-    data = stream.read()
-    stream.seek(0)
-    if b"\x00" in data:
+    """Plain text: no NUL bytes, and readable as UTF-8 (or, failing that, Windows-1252).
+    Decoded a chunk at a time, so a large file is never held whole."""
+    try:
+        for encoding in ("utf-8-sig", "cp1252"):
+            stream.seek(0)
+            decoder = codecs.getincrementaldecoder(encoding)()
+            try:
+                while chunk := stream.read(CHUNK):
+                    if b"\x00" in chunk:
+                        return False
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+                return True
+            except UnicodeDecodeError:
+                continue
         return False
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            data.decode(encoding)
-            return True
-        except UnicodeDecodeError:
-            continue
-    return False
+    finally:
+        stream.seek(0)
