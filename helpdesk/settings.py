@@ -19,6 +19,9 @@ DEFAULTS = {
         "pdf", "png", "jpg", "jpeg", "gif", "doc", "docx", "xls", "xlsx",
         "odt", "ods", "txt", "csv", "zip",
     ],
+    # How often each app process removes upload leftovers of killed processes (0 = only
+    # `flask clean-uploads`)
+    "UPLOAD_CLEAN_SECONDS": 3600,
     # Public address used in e-mail links when set (else the request's host)
     "PUBLIC_URL": "",
     "TRUSTED_PROXIES": 0,

@@ -7,13 +7,17 @@ import codecs
 import hashlib
 import logging
 import os
+import re
+import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
 from . import archives
+from .models import Attachment
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +39,7 @@ CONTENT_TYPES = {
 }
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CHUNK = 1024 * 1024
+PART = ".part"  # a file not yet named by a saved change
 
 
 class UploadRejected(ValueError):
@@ -87,9 +92,11 @@ def check(storage, allowed, max_size):
 
 
 def store(checked, folder):
-    """Copy a checked file into ``folder`` under a random name; returns (stored_name, sha256)."""
+    """Copy a checked file into ``folder`` under a random name, as ``<name>.part`` until
+    ``finalize`` (after the change that names it has committed); returns
+    (stored_name, sha256)."""
     stored_name = uuid.uuid4().hex
-    path = path_of(folder, stored_name)
+    path = part_of(folder, stored_name)
     path.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     checked.stream.seek(0)
@@ -100,13 +107,34 @@ def store(checked, folder):
     return stored_name, digest.hexdigest()
 
 
+def finalize(folder, stored_names):
+    """Give stored files their final name (an atomic rename in the same folder); returns
+    the names renamed. One already final is left as it is; a failure is logged and left to
+    ``clean_leftovers``, since the change naming the file is already saved."""
+    done = []
+    for name in stored_names:
+        try:
+            os.replace(part_of(folder, name), path_of(folder, name))
+            done.append(name)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            log.exception("could not finalize the upload %s", name)
+    return done
+
+
 def path_of(folder, stored_name):
     return Path(folder) / stored_name[:2] / stored_name
+
+
+def part_of(folder, stored_name):
+    return Path(folder) / stored_name[:2] / (stored_name + PART)
 
 
 def remove(folder, stored_names):
     for name in stored_names:
         path_of(folder, name).unlink(missing_ok=True)
+        part_of(folder, name).unlink(missing_ok=True)
 
 
 def clean_name(filename):
@@ -176,3 +204,89 @@ def _is_text(stream):
         return False
     finally:
         stream.seek(0)
+
+
+# --- leftovers of killed processes -------------------------------------------------------
+
+LEFTOVER_AGE = timedelta(hours=1)
+STORED_NAME = re.compile(r"[0-9a-f]{32}")
+LOOKUP_BATCH = 500
+
+
+@dataclass
+class Cleanup:
+    """What ``clean_leftovers`` did: files removed as (path in the folder, size) and
+    stored names finalized."""
+
+    removed: list = field(default_factory=list)
+    finalized: list = field(default_factory=list)
+
+    @property
+    def removed_bytes(self):
+        return sum(size for _, size in self.removed)
+
+
+@dataclass
+class _Found:
+    path: str
+    stored_name: str
+    part: bool
+    size: int
+    mtime: float
+
+
+def clean_leftovers(folder, older_than=LEFTOVER_AGE, now=None):
+    """Settle what killed processes left in the upload folder. A ``.part`` file whose
+    attachment row exists was saved before the rename: it gets its final name. A file
+    with no attachment row (``.part`` or final) older than ``older_than`` is removed;
+    younger ones may belong to a request still running. Returns a Cleanup."""
+    cutoff = (now or time.time()) - older_than.total_seconds()
+    done = Cleanup()
+    for batch in _batches(_stored_files(folder, cutoff), LOOKUP_BATCH):
+        names = [found.stored_name for found in batch]
+        known = {name for name, in Attachment.select(Attachment.stored_name)
+                 .where(Attachment.stored_name.in_(names)).tuples()}
+        for found in batch:
+            if found.stored_name in known:
+                if found.part:
+                    done.finalized.extend(finalize(folder, [found.stored_name]))
+            elif found.mtime < cutoff:
+                Path(found.path).unlink(missing_ok=True)
+                done.removed.append((os.path.relpath(found.path, folder), found.size))
+    return done
+
+
+def _stored_files(folder, cutoff):
+    """The files under ``folder`` named as ``store`` names them that may need action:
+    every ``.part`` file, and final files older than ``cutoff``. Walked with scandir, one
+    subfolder at a time (a large folder is never listed whole)."""
+    if not os.path.isdir(folder):
+        return
+    with os.scandir(folder) as subfolders:
+        for subfolder in subfolders:
+            if not (subfolder.is_dir(follow_symlinks=False) and len(subfolder.name) == 2):
+                continue
+            with os.scandir(subfolder.path) as entries:
+                for entry in entries:
+                    stem = entry.name.removesuffix(PART)
+                    if (not STORED_NAME.fullmatch(stem) or stem[:2] != subfolder.name
+                            or not entry.is_file(follow_symlinks=False)):
+                        continue
+                    try:
+                        stat = entry.stat(follow_symlinks=False)
+                    except FileNotFoundError:  # removed meanwhile
+                        continue
+                    part = entry.name.endswith(PART)
+                    if part or stat.st_mtime < cutoff:
+                        yield _Found(entry.path, stem, part, stat.st_size, stat.st_mtime)
+
+
+def _batches(items, size):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

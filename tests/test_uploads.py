@@ -173,17 +173,24 @@ def stored_files(folder):
     return sorted(p for p in Path(folder).rglob("*") if p.is_file())
 
 
-def test_store_writes_under_a_random_name_and_returns_the_sha256(tmp_path):
+def test_store_writes_a_temporary_file_that_finalize_names(tmp_path):
     folder = tmp_path / "uploads"
     checked = check("Surat Dinas.pdf", PDF)
     stored_name, sha256 = uploads.store(checked, folder)
     assert re.fullmatch(r"[0-9a-f]{32}", stored_name)
     assert sha256 == hashlib.sha256(PDF).hexdigest()
     [path] = stored_files(folder)
+    assert path == folder / stored_name[:2] / f"{stored_name}.part"
+    assert path.read_bytes() == PDF
+
+    assert uploads.finalize(folder, [stored_name]) == [stored_name]
+    [path] = stored_files(folder)
     assert path == folder / stored_name[:2] / stored_name
     assert path == uploads.path_of(folder, stored_name)
     assert path.read_bytes() == PDF
     assert "Surat" not in str(path)
+    assert uploads.finalize(folder, [stored_name]) == []  # already final: left as it is
+    assert path.read_bytes() == PDF
 
 
 def test_store_twice_gives_two_names_and_remove_deletes_both(tmp_path):
@@ -193,9 +200,10 @@ def test_store_twice_gives_two_names_and_remove_deletes_both(tmp_path):
     assert first[0] != second[0]
     assert first[1] == second[1] == hashlib.sha256(PNG).hexdigest()
     assert [p.read_bytes() for p in stored_files(folder)] == [PNG, PNG]
-    assert {p.name for p in stored_files(folder)} == {first[0], second[0]}
+    uploads.finalize(folder, [first[0]])
+    assert {p.name for p in stored_files(folder)} == {first[0], f"{second[0]}.part"}
 
-    uploads.remove(folder, [first[0], second[0]])
+    uploads.remove(folder, [first[0], second[0]])  # final or temporary
     assert stored_files(folder) == []
     uploads.remove(folder, [first[0]])  # already gone: no error
 
@@ -204,6 +212,7 @@ def test_store_copies_a_large_file_completely(tmp_path):
     data = PDF + bytes(range(256)) * (3 * 1024 * 1024 // 256)  # several read chunks
     checked = check("besar.pdf", data)
     stored_name, sha256 = uploads.store(checked, tmp_path)
+    uploads.finalize(tmp_path, [stored_name])
     assert uploads.path_of(tmp_path, stored_name).read_bytes() == data
     assert sha256 == hashlib.sha256(data).hexdigest()
 
