@@ -114,11 +114,10 @@ def truncated():
     return data[:len(data) - 30]
 
 
-def lying_size(inflated=64 * MB):
-    """An .odt whose mimetype member declares the 39 bytes of the type (and their CRC)
-    but holds ``inflated`` more bytes of compressed spaces."""
-    data = odt(b" " * inflated)
-    return patched(data, "mimetype", file_size=len(ODT_TYPE), crc=zlib.crc32(ODT_TYPE))
+def lying_size(bomb):
+    """The .odt ``bomb`` with its mimetype member declaring only the 39 bytes of the type
+    (and their CRC), while it still holds all the compressed spaces."""
+    return patched(bomb, "mimetype", file_size=len(ODT_TYPE), crc=zlib.crc32(ODT_TYPE))
 
 
 def many_entries(count):
@@ -135,8 +134,9 @@ def many_entries(count):
 
 def kinds(bomb=64 * MB, entries=20_000):
     """Every hostile kind: {label: (file name, bytes)}."""
+    bombed = odt_bomb(bomb)
     return {
-        "odt bomb": ("laporan.odt", odt_bomb(bomb)),
+        "odt bomb": ("laporan.odt", bombed),
         "docx declared huge": ("surat.docx", declared_huge("docx")),
         "xlsx declared huge": ("data.xlsx", declared_huge("xlsx")),
         "zip declared huge": ("bukti.zip", declared_huge("zip")),
@@ -145,6 +145,6 @@ def kinds(bomb=64 * MB, entries=20_000):
         "corrupt deflate data": ("rusak.odt", corrupt_deflate()),
         "corrupt central directory": ("rusak.docx", corrupt_directory()),
         "truncated": ("terpotong.docx", truncated()),
-        "declared size lies": ("bohong.odt", lying_size()),
+        "declared size lies": ("bohong.odt", lying_size(bombed)),
         "too many entries": ("banyak.zip", many_entries(entries)),
     }
