@@ -31,8 +31,10 @@ class Archive:
 
     def head(self, name, limit=MEMBER_READ):
         """The first ``limit`` bytes of a member, None when it is absent or larger."""
-        info = self.archive.NameToInfo.get(name)
-        if info is None or info.file_size > limit:
+        if name not in self.names:
+            return None
+        info = self.archive.getinfo(name)
+        if info.file_size > limit:
             return None
         if info.compress_type not in READABLE:
             raise Unsafe(f"{name}: method {info.compress_type} not read")
