@@ -1,10 +1,12 @@
 """Commands: ``flask --app app <command>``."""
+from datetime import timedelta
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_security import hash_password
 
-from . import lifecycle, mailer, migrations, seed as seeding
+from . import lifecycle, mailer, migrations, seed as seeding, uploads
 from .db import atomic, db
 from .models import AgentDepartment, Department, STAFF_ROLES, utcnow
 
@@ -105,8 +107,26 @@ def sla_check():
     click.echo(f"{breached} ticket(s) newly overdue; {sent} mail(s) sent, {failed} failed")
 
 
+@click.command("clean-uploads")
+@click.option("--older-than", "minutes", type=click.IntRange(min=0), default=60,
+              show_default=True, help="Remove only leftovers at least this many minutes old.")
+@with_appcontext
+def clean_uploads(minutes):
+    """Remove upload files no attachment names (left by killed processes), and give a
+    saved but unrenamed file its final name."""
+    folder = current_app.config["UPLOAD_FOLDER"]
+    with db.database.connection_context():
+        done = uploads.clean_leftovers(folder, older_than=timedelta(minutes=minutes))
+    for name in done.finalized:
+        click.echo(f"finalized {name} (its attachment was saved)")
+    for path, size in done.removed:
+        click.echo(f"removed {path} ({size} bytes)")
+    click.echo(f"{len(done.removed)} file(s) removed, {done.removed_bytes} bytes; "
+               f"{len(done.finalized)} finalized")
+
+
 def init_app(app):
     from . import demo
 
-    for command in (init_db, staff, send_mail, sla_check, demo.demo_data):
+    for command in (init_db, staff, send_mail, sla_check, clean_uploads, demo.demo_data):
         app.cli.add_command(command)

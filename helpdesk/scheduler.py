@@ -1,10 +1,16 @@
-"""The SLA watch inside each app process: ``lifecycle.mark_overdue`` every
-SLA_CHECK_SECONDS, so the default setup needs no cron. Several processes may run it at
-once; the lifecycle's conditional updates make each breach count once."""
+"""The recurring jobs inside each app process, so the default setup needs no cron:
+- the SLA watch, ``lifecycle.mark_overdue`` every SLA_CHECK_SECONDS. Several processes may
+  run it at once; the lifecycle's conditional updates make each breach count once;
+- the upload cleaner, ``uploads.clean_leftovers`` every UPLOAD_CLEAN_SECONDS (safe to run
+  twice: it only removes what no attachment names)."""
+import logging
+
 from flask import request
 
-from . import lifecycle
+from . import lifecycle, uploads
 from .background import Periodic
+
+log = logging.getLogger(__name__)
 
 
 def _watch(app):
@@ -12,7 +18,19 @@ def _watch(app):
         app.extensions["mail_dispatcher"].wake()  # send the alerts now
 
 
+def _clean_uploads(app):
+    done = uploads.clean_leftovers(app.config["UPLOAD_FOLDER"])
+    if done.removed or done.finalized:
+        log.warning("upload leftovers: %d file(s) removed (%d bytes): %s; %d finalized",
+                    len(done.removed), done.removed_bytes,
+                    ", ".join(path for path, _ in done.removed), len(done.finalized))
+
+
 def init_app(app):
+    if app.config["UPLOAD_CLEAN_SECONDS"]:
+        cleaner = Periodic(app, "upload-cleaner", "UPLOAD_CLEAN_SECONDS", _clean_uploads)
+        app.extensions["upload_cleaner"] = cleaner
+        app.before_request(cleaner.ensure_started)  # by requests, not CLI commands
     if not app.config["SLA_CHECK_SECONDS"]:
         return
     watch = Periodic(app, "sla-watch", "SLA_CHECK_SECONDS", _watch)

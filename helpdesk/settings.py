@@ -19,6 +19,9 @@ DEFAULTS = {
         "pdf", "png", "jpg", "jpeg", "gif", "doc", "docx", "xls", "xlsx",
         "odt", "ods", "txt", "csv", "zip",
     ],
+    # How often each app process removes upload leftovers of killed processes (0 = only
+    # `flask clean-uploads`)
+    "UPLOAD_CLEAN_SECONDS": 3600,
     # The site's address: every absolute link is built from it when set (else from the
     # request's host), and requests naming another host are refused (portal/public_url.py)
     "PUBLIC_URL": "",

@@ -3,14 +3,23 @@
 The kind is decided from the file's content; the name's extension must agree with it,
 so a web page renamed ``photo.png`` or a program renamed ``surat.pdf`` is refused.
 """
+import codecs
 import hashlib
+import logging
 import os
+import re
+import time
 import uuid
-import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
+
+from . import archives
+from .models import Attachment
+
+log = logging.getLogger(__name__)
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -30,6 +39,7 @@ CONTENT_TYPES = {
 }
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CHUNK = 1024 * 1024
+PART = ".part"  # a file not yet named by a saved change
 
 
 class UploadRejected(ValueError):
@@ -67,7 +77,14 @@ def check(storage, allowed, max_size):
     if size > max_size:
         raise UploadRejected(_l("%(name)s is too large (%(size)s MB; at most %(max)s MB).",
                                 name=name, size=megabytes(size), max=megabytes(max_size)))
-    if not _content_matches(ext, stream):
+    try:
+        matches = _content_matches(ext, stream)
+    except archives.Unsafe as exc:
+        log.info("upload %r refused: %s", name, exc)
+        raise UploadRejected(_l("%(name)s cannot be accepted: the archive is damaged, "
+                                "protected by a password, or unpacks to too much data.",
+                                name=name)) from exc
+    if not matches:
         raise UploadRejected(_l("%(name)s does not contain what its name says (.%(ext)s).",
                                 name=name, ext=ext))
     stream.seek(0)
@@ -75,9 +92,11 @@ def check(storage, allowed, max_size):
 
 
 def store(checked, folder):
-    """Copy a checked file into ``folder`` under a random name; returns (stored_name, sha256)."""
+    """Copy a checked file into ``folder`` under a random name, as ``<name>.part`` until
+    ``finalize`` (after the change that names it has committed); returns
+    (stored_name, sha256)."""
     stored_name = uuid.uuid4().hex
-    path = path_of(folder, stored_name)
+    path = part_of(folder, stored_name)
     path.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     checked.stream.seek(0)
@@ -88,13 +107,34 @@ def store(checked, folder):
     return stored_name, digest.hexdigest()
 
 
+def finalize(folder, stored_names):
+    """Give stored files their final name (an atomic rename in the same folder); returns
+    the names renamed. One already final is left as it is; a failure is logged and left to
+    ``clean_leftovers``, since the change naming the file is already saved."""
+    done = []
+    for name in stored_names:
+        try:
+            os.replace(part_of(folder, name), path_of(folder, name))
+            done.append(name)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            log.exception("could not finalize the upload %s", name)
+    return done
+
+
 def path_of(folder, stored_name):
     return Path(folder) / stored_name[:2] / stored_name
+
+
+def part_of(folder, stored_name):
+    return Path(folder) / stored_name[:2] / (stored_name + PART)
 
 
 def remove(folder, stored_names):
     for name in stored_names:
         path_of(folder, name).unlink(missing_ok=True)
+        part_of(folder, name).unlink(missing_ok=True)
 
 
 def clean_name(filename):
@@ -126,40 +166,127 @@ def _content_matches(ext, stream):
         return head.startswith(OLE2)
     if ext in ("txt", "csv"):
         return _is_text(stream)
-    if ext in ("zip", "docx", "xlsx", "odt", "ods"):
-        return head.startswith(b"PK") and _zip_kind_matches(ext, stream)
+    if ext in ZIP_KINDS:
+        return head.startswith(b"PK") and archives.inspect(stream, ZIP_KINDS[ext])
     return False
 
 
-def _zip_kind_matches(ext, stream):
+def _opendocument(kind):
+    expected = f"application/vnd.oasis.opendocument.{kind}".encode()
+    return lambda archive: (archive.head("mimetype") or b"").strip() == expected
+
+
+ZIP_KINDS = {  # what an archive of each kind holds
+    "zip": lambda archive: True,
+    "docx": lambda archive: "word/document.xml" in archive.names,
+    "xlsx": lambda archive: "xl/workbook.xml" in archive.names,
+    "odt": _opendocument("text"),
+    "ods": _opendocument("spreadsheet"),
+}
+
+
+def _is_text(stream):
+    """Plain text: no NUL bytes, and readable as UTF-8 (or, failing that, Windows-1252).
+    Decoded a chunk at a time, so a large file is never held whole."""
     try:
-        with zipfile.ZipFile(stream) as archive:
-            names = set(archive.namelist())
-            if ext == "docx":
-                return "word/document.xml" in names
-            if ext == "xlsx":
-                return "xl/workbook.xml" in names
-            if ext in ("odt", "ods"):
-                kind = "text" if ext == "odt" else "spreadsheet"
-                return ("mimetype" in names and archive.read("mimetype").strip()
-                        == f"application/vnd.oasis.opendocument.{kind}".encode())
-            return True
-    except (zipfile.BadZipFile, OSError, KeyError):
+        for encoding in ("utf-8-sig", "cp1252"):
+            stream.seek(0)
+            decoder = codecs.getincrementaldecoder(encoding)()
+            try:
+                while chunk := stream.read(CHUNK):
+                    if b"\x00" in chunk:
+                        return False
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+                return True
+            except UnicodeDecodeError:
+                continue
         return False
     finally:
         stream.seek(0)
 
 
-def _is_text(stream):
-    """Plain text: no NUL bytes, and readable as UTF-8 (or, failing that, Windows-1252)."""
-    data = stream.read()
-    stream.seek(0)
-    if b"\x00" in data:
-        return False
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            data.decode(encoding)
-            return True
-        except UnicodeDecodeError:
-            continue
-    return False
+# --- leftovers of killed processes -------------------------------------------------------
+
+LEFTOVER_AGE = timedelta(hours=1)
+STORED_NAME = re.compile(r"[0-9a-f]{32}")
+LOOKUP_BATCH = 500
+
+
+@dataclass
+class Cleanup:
+    """What ``clean_leftovers`` did: files removed as (path in the folder, size) and
+    stored names finalized."""
+
+    removed: list = field(default_factory=list)
+    finalized: list = field(default_factory=list)
+
+    @property
+    def removed_bytes(self):
+        return sum(size for _, size in self.removed)
+
+
+@dataclass
+class _Found:
+    path: str
+    stored_name: str
+    part: bool
+    size: int
+    mtime: float
+
+
+def clean_leftovers(folder, older_than=LEFTOVER_AGE, now=None):
+    """Settle what killed processes left in the upload folder. A ``.part`` file whose
+    attachment row exists was saved before the rename: it gets its final name. A file
+    with no attachment row (``.part`` or final) older than ``older_than`` is removed;
+    younger ones may belong to a request still running. Returns a Cleanup."""
+    cutoff = (now or time.time()) - older_than.total_seconds()
+    done = Cleanup()
+    for batch in _batches(_stored_files(folder, cutoff), LOOKUP_BATCH):
+        names = [found.stored_name for found in batch]
+        known = {name for name, in Attachment.select(Attachment.stored_name)
+                 .where(Attachment.stored_name.in_(names)).tuples()}
+        for found in batch:
+            if found.stored_name in known:
+                if found.part:
+                    done.finalized.extend(finalize(folder, [found.stored_name]))
+            elif found.mtime < cutoff:
+                Path(found.path).unlink(missing_ok=True)
+                done.removed.append((os.path.relpath(found.path, folder), found.size))
+    return done
+
+
+def _stored_files(folder, cutoff):
+    """The files under ``folder`` named as ``store`` names them that may need action:
+    every ``.part`` file, and final files older than ``cutoff``. Walked with scandir, one
+    subfolder at a time (a large folder is never listed whole)."""
+    if not os.path.isdir(folder):
+        return
+    with os.scandir(folder) as subfolders:
+        for subfolder in subfolders:
+            if not (subfolder.is_dir(follow_symlinks=False) and len(subfolder.name) == 2):
+                continue
+            with os.scandir(subfolder.path) as entries:
+                for entry in entries:
+                    stem = entry.name.removesuffix(PART)
+                    if (not STORED_NAME.fullmatch(stem) or stem[:2] != subfolder.name
+                            or not entry.is_file(follow_symlinks=False)):
+                        continue
+                    try:
+                        stat = entry.stat(follow_symlinks=False)
+                    except FileNotFoundError:  # removed meanwhile
+                        continue
+                    part = entry.name.endswith(PART)
+                    if part or stat.st_mtime < cutoff:
+                        yield _Found(entry.path, stem, part, stat.st_size, stat.st_mtime)
+
+
+def _batches(items, size):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

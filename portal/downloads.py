@@ -5,7 +5,10 @@ from helpdesk import uploads
 
 
 def send_attachment(attachment):
-    path = uploads.path_of(current_app.config["UPLOAD_FOLDER"], attachment.stored_name)
+    folder = current_app.config["UPLOAD_FOLDER"]
+    path = uploads.path_of(folder, attachment.stored_name)
+    if not path.is_file():  # its row is saved: a process killed before the rename
+        uploads.finalize(folder, [attachment.stored_name])
     if not path.is_file():
         abort(404)
     response = send_file(path, as_attachment=True, download_name=attachment.original_name,

@@ -8,11 +8,15 @@ from pathlib import Path
 import pytest
 from werkzeug.datastructures import FileStorage
 
-from helpdesk import uploads
+import hostile
+from conftest import login
+from helpdesk import archives, uploads
+from helpdesk.models import Attachment, Ticket
 from helpdesk.settings import DEFAULTS
 from helpdesk.uploads import UploadRejected
 
-from samples import DOCX, EXE, GOOD, HTML, ODT, OLE, PDF, PNG, TEXT, ZIP
+from samples import DOCX, EXE, GOOD, HTML, ODT, OLE, PDF, PNG, TEXT, ZIP, zipped
+from test_tickets import post_ticket
 
 ALLOWED = set(DEFAULTS["UPLOAD_EXTENSIONS"])
 MAX_SIZE = DEFAULTS["UPLOAD_MAX_FILE_SIZE"]
@@ -169,17 +173,24 @@ def stored_files(folder):
     return sorted(p for p in Path(folder).rglob("*") if p.is_file())
 
 
-def test_store_writes_under_a_random_name_and_returns_the_sha256(tmp_path):
+def test_store_writes_a_temporary_file_that_finalize_names(tmp_path):
     folder = tmp_path / "uploads"
     checked = check("Surat Dinas.pdf", PDF)
     stored_name, sha256 = uploads.store(checked, folder)
     assert re.fullmatch(r"[0-9a-f]{32}", stored_name)
     assert sha256 == hashlib.sha256(PDF).hexdigest()
     [path] = stored_files(folder)
+    assert path == folder / stored_name[:2] / f"{stored_name}.part"
+    assert path.read_bytes() == PDF
+
+    assert uploads.finalize(folder, [stored_name]) == [stored_name]
+    [path] = stored_files(folder)
     assert path == folder / stored_name[:2] / stored_name
     assert path == uploads.path_of(folder, stored_name)
     assert path.read_bytes() == PDF
     assert "Surat" not in str(path)
+    assert uploads.finalize(folder, [stored_name]) == []  # already final: left as it is
+    assert path.read_bytes() == PDF
 
 
 def test_store_twice_gives_two_names_and_remove_deletes_both(tmp_path):
@@ -189,9 +200,10 @@ def test_store_twice_gives_two_names_and_remove_deletes_both(tmp_path):
     assert first[0] != second[0]
     assert first[1] == second[1] == hashlib.sha256(PNG).hexdigest()
     assert [p.read_bytes() for p in stored_files(folder)] == [PNG, PNG]
-    assert {p.name for p in stored_files(folder)} == {first[0], second[0]}
+    uploads.finalize(folder, [first[0]])
+    assert {p.name for p in stored_files(folder)} == {first[0], f"{second[0]}.part"}
 
-    uploads.remove(folder, [first[0], second[0]])
+    uploads.remove(folder, [first[0], second[0]])  # final or temporary
     assert stored_files(folder) == []
     uploads.remove(folder, [first[0]])  # already gone: no error
 
@@ -200,5 +212,67 @@ def test_store_copies_a_large_file_completely(tmp_path):
     data = PDF + bytes(range(256)) * (3 * 1024 * 1024 // 256)  # several read chunks
     checked = check("besar.pdf", data)
     stored_name, sha256 = uploads.store(checked, tmp_path)
+    uploads.finalize(tmp_path, [stored_name])
     assert uploads.path_of(tmp_path, stored_name).read_bytes() == data
     assert sha256 == hashlib.sha256(data).hexdigest()
+
+
+# --- hostile archives: bounded inspection, a refusal naming the file, never a 500 ---------
+
+HOSTILE = hostile.kinds()
+ARCHIVE_REFUSAL = "tidak dapat diterima: arsipnya rusak, dilindungi kata sandi"
+
+
+@pytest.mark.parametrize("kind", HOSTILE, ids=list(HOSTILE))
+def test_a_hostile_archive_is_refused_by_name(kind):
+    name, data = HOSTILE[kind]
+    assert len(data) < 1024 * 1024  # small on disk, whatever it claims to hold
+    assert f"{name} cannot be accepted" in refusal(name, data)
+
+
+@pytest.mark.parametrize("kind", HOSTILE, ids=list(HOSTILE))
+def test_a_hostile_archive_sent_from_the_portal_reshows_the_form(app, client, citizen, topic,
+                                                                kind):
+    name, data = HOSTILE[kind]
+    login(client, citizen)
+    response = post_ticket(client, topic, subject="Laporan dengan berkas",
+                           files=[(name, data), ("surat.pdf", PDF)])
+    assert response.status_code == 200
+    assert f"{name} {ARCHIVE_REFUSAL}" in response.text
+    assert "Laporan dengan berkas" in response.text  # the form is shown again, filled in
+    assert Ticket.select().count() == 0 and Attachment.select().count() == 0
+    assert stored_files(app.config["UPLOAD_FOLDER"]) == []
+
+
+def test_an_archive_named_for_another_kind_still_says_so():
+    assert "does not contain what its name says" in refusal("surat.docx", ZIP)
+
+
+GOOD_ARCHIVES = {
+    "odt with a deflated mimetype": ("laporan.odt", hostile.odt()),
+    "zip of 5000 files": ("bukti.zip", zipped({f"foto/{i}.txt": "isi" for i in range(5000)})),
+    "docx with a large compressible part": ("surat.docx", hostile._zip({
+        "[Content_Types].xml": "<Types/>",
+        "word/document.xml": "".join(f"<w:p>Penerima {i}: NIK 3201{i * 7919:012d}</w:p>"
+                                     for i in range(60000))})),
+}
+
+
+@pytest.mark.parametrize("name,data", GOOD_ARCHIVES.values(), ids=GOOD_ARCHIVES.keys())
+def test_ordinary_archives_pass_the_bounded_inspection(name, data):
+    assert check(name, data).size == len(data)
+
+
+def test_only_a_few_kb_of_a_member_are_ever_read():
+    """A mimetype member larger than the read limit is not read at all: refused as not
+    being what the name says, not inflated."""
+    data = hostile.odt(b" " * (archives.MEMBER_READ + 10))
+    assert "does not contain what its name says" in refusal("laporan.odt", data)
+
+
+def test_long_text_is_checked_in_chunks():
+    """Text longer than a read chunk, with a character split across the chunk boundary,
+    is still text; a NUL byte far into the file is still found."""
+    data = b"a" * (uploads.CHUNK - 1) + "é".encode() + b"b" * 100
+    assert check("catatan.txt", data).size == len(data)
+    assert "catatan.txt" in refusal("catatan.txt", b"a" * (uploads.CHUNK + 5) + b"\x00")

@@ -81,8 +81,10 @@ def refreshed(ticket):
 
 @contextmanager
 def stored_files(files):
-    """Write the checked files to the upload folder before the transaction starts (so it
-    is not held open while copying), and remove them again if the change fails.
+    """Write the checked files to the upload folder under temporary names before the
+    transaction starts (so it is not held open while copying); they get their final names
+    once the change has committed, and are removed if it fails. A process killed in
+    between leaves temporary files to ``uploads.clean_leftovers``.
     Yields [(checked file, stored name, sha256)]."""
     folder = current_app.config["UPLOAD_FOLDER"]
     stored = []
@@ -93,3 +95,4 @@ def stored_files(files):
     except BaseException:
         uploads.remove(folder, [name for _, name, _ in stored])
         raise
+    uploads.finalize(folder, [name for _, name, _ in stored])
