@@ -16,7 +16,7 @@ from helpdesk import cli, mailer, scheduler
 from helpdesk.db import db, make_database
 from helpdesk.models import Role, User, UserRoles
 from helpdesk.settings import DEFAULTS, PROJECT_ROOT
-from portal import errors, locale, security_forms, theme
+from portal import errors, locale, request_guard, security_forms, theme
 from portal.views import portal
 
 csrf = CSRFProtect()
@@ -29,6 +29,7 @@ def create_app(config=None):
     _configure(app, config or {})
 
     app.config["DATABASE"] = make_database(app.config["DATABASE_URL"])
+    request_guard.init_app(app)  # before all: a refused request touches nothing
     db.init_app(app)  # first: Flask-Security loads the user with a query
     babel.init_app(app, locale_selector=locale.select_locale,
                    timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"])
