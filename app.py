@@ -68,6 +68,8 @@ def _configure(app, overrides):
     app.config["DATABASE_URL"] = _anchor_sqlite(app.config["DATABASE_URL"])
     app.config["MAX_CONTENT_LENGTH"] = (
         app.config["UPLOAD_MAX_FILES"] * app.config["UPLOAD_MAX_FILE_SIZE"] + 1024 * 1024)
+    # One text field of a multipart form: a longest message at 4 bytes a character, plus room
+    app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MESSAGE_MAX_LENGTH"] * 4 + 64 * 1024
     translations = str(PROJECT_ROOT / "translations")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translations
     app.config["SECURITY_I18N_DIRNAME"] = [translations, "builtin"]

@@ -19,6 +19,9 @@ DEFAULTS = {
         "pdf", "png", "jpg", "jpeg", "gif", "doc", "docx", "xls", "xlsx",
         "odt", "ods", "txt", "csv", "zip",
     ],
+    # Longest message, reply or note in characters (the form's limit; the per-field
+    # request limit MAX_FORM_MEMORY_SIZE is derived from it)
+    "MESSAGE_MAX_LENGTH": 20000,
     # Public address used in e-mail links when set (else the request's host)
     "PUBLIC_URL": "",
     "TRUSTED_PROXIES": 0,

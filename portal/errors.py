@@ -9,7 +9,7 @@ answers 503 with ``Retry-After``; the broken connection is discarded at teardown
 """
 import peewee
 from flask import Response, current_app, request
-from flask_babel import gettext as _
+from flask_babel import format_number, gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -69,7 +69,17 @@ def _database_unavailable(exc):
 
 
 def _too_large(exc):
+    """Werkzeug raises the same 413 for a body over ``MAX_CONTENT_LENGTH`` (files) and for
+    one text field over ``MAX_FORM_MEMORY_SIZE``; the request's declared length tells
+    them apart."""
     config = current_app.config
+    length = request.content_length
+    if length is not None and length <= config["MAX_CONTENT_LENGTH"]:
+        text = _("The text you sent is too long. A message may have at most %(max)s "
+                 "characters. Please go back, shorten the text (a long document can be "
+                 "attached as a file) and send again.",
+                 max=format_number(config["MESSAGE_MAX_LENGTH"]))
+        return error_page(413, _("Text too long"), text)
     text = _("The files you sent are too large together. Each file may be at most "
              "%(size)s MB, and at most %(count)d files can be attached. Please go back, "
              "remove or shrink some files and send again.",
