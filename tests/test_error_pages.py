@@ -143,14 +143,8 @@ def test_a_pooled_connection_dropped_between_requests_is_replaced(config, citize
     found out and replaced before the request uses it."""
     app, client = citizen_app
     assert client.get("/tickets/").status_code == 200
-    with app.app_context():
-        pool = db.database.obj
-        [(_, _, conn)] = pool._connections  # the one idle connection of this thread
-        if TEST_DATABASE_URL:
-            with pool.connection_context():
-                break_connection()
-        else:
-            conn.close()
+    with app.app_context(), db.database.connection_context():  # the pool's idle one
+        break_connection()
     assert client.get("/tickets/").status_code == 200
 
 
