@@ -15,7 +15,7 @@ from helpdesk import cli, mailer, scheduler
 from helpdesk.db import db, make_database
 from helpdesk.models import Role, User, UserRoles
 from helpdesk.settings import DEFAULTS, PROJECT_ROOT
-from portal import errors, locale, public_url, security_forms, theme
+from portal import errors, locale, public_url, request_guard, security_forms, theme
 from portal.public_url import PublicUrlFlask
 from portal.views import portal
 
@@ -30,6 +30,7 @@ def create_app(config=None):
     public_url.init_app(app)  # first: a request for another host is refused before all else
 
     app.config["DATABASE"] = make_database(app.config["DATABASE_URL"])
+    request_guard.init_app(app)  # before all: a refused request touches nothing
     db.init_app(app)  # first: Flask-Security loads the user with a query
     babel.init_app(app, locale_selector=locale.select_locale,
                    timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"])
@@ -68,6 +69,8 @@ def _configure(app, overrides):
     app.config["DATABASE_URL"] = _anchor_sqlite(app.config["DATABASE_URL"])
     app.config["MAX_CONTENT_LENGTH"] = (
         app.config["UPLOAD_MAX_FILES"] * app.config["UPLOAD_MAX_FILE_SIZE"] + 1024 * 1024)
+    # One text field of a multipart form: a longest message at 4 bytes a character, plus room
+    app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MESSAGE_MAX_LENGTH"] * 4 + 64 * 1024
     translations = str(PROJECT_ROOT / "translations")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translations
     app.config["SECURITY_I18N_DIRNAME"] = [translations, "builtin"]

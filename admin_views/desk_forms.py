@@ -1,20 +1,12 @@
 """The forms on the ticket page. Each has a prefix, so several share one page."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, TextAreaField
+from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Optional, ValidationError
 
 from helpdesk.models import TicketStatus
-from portal.forms import AttachmentsField
-
-MAX_TEXT = 20000
-
-
-def _text(label, required_message):
-    return TextAreaField(label, validators=[
-        DataRequired(message=required_message),
-        Length(max=MAX_TEXT, message=_l("At most %(max)d characters.", max=MAX_TEXT))])
+from portal.forms import AttachmentsField, message_field
 
 
 class _ChoiceForm(FlaskForm):
@@ -31,7 +23,7 @@ class _ChoiceForm(FlaskForm):
 class ReplyForm(FlaskForm):
     canned = SelectField(_l("Start from a canned response"), validate_choice=False,
                          validators=[Optional()])
-    message = _text(_l("Reply to the requester"), _l("Please write the reply."))
+    message = message_field(_l("Reply to the requester"), _l("Please write the reply."))
     attachments = AttachmentsField(_l("Attachments"))
     status = SelectField(_l("Status after reply"), validate_choice=False)
 
@@ -62,7 +54,7 @@ class ReplyForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    message = _text(_l("Internal note (staff only)"), _l("Please write the note."))
+    message = message_field(_l("Internal note (staff only)"), _l("Please write the note."))
     attachments = AttachmentsField(_l("Attachments"))
 
     def __init__(self, *args, **kwargs):
@@ -72,7 +64,7 @@ class NoteForm(FlaskForm):
 class TransferForm(_ChoiceForm):
     department = SelectField(_l("Transfer to department"), validate_choice=False,
                              validators=[DataRequired(message=_l("Please choose a department."))])
-    comment = _text(_l("Reason for the transfer"),
+    comment = message_field(_l("Reason for the transfer"),
                     _l("Please say why the ticket is transferred."))
 
     def __init__(self, departments, *args, **kwargs):
@@ -85,8 +77,7 @@ class TransferForm(_ChoiceForm):
 class StatusForm(_ChoiceForm):
     status = SelectField(_l("New status"), validate_choice=False,
                          validators=[DataRequired(message=_l("Please choose a status."))])
-    comment = TextAreaField(_l("Comment for the requester (optional)"), validators=[
-        Length(max=MAX_TEXT, message=_l("At most %(max)d characters.", max=MAX_TEXT))])
+    comment = message_field(_l("Comment for the requester (optional)"), required_message=None)
 
     def __init__(self, current, *args, **kwargs):
         super().__init__(*args, prefix="status", **kwargs)

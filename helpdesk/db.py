@@ -1,7 +1,9 @@
 """The database handle shared by every model, and how it is opened."""
+import logging
 import threading
 from contextlib import contextmanager
 
+from peewee import PeeweeException
 from playhouse.db_url import connect
 from playhouse.flask_utils import FlaskDB
 
@@ -25,11 +27,31 @@ def make_database(url):
     return connect(url, unquote_password=True, **extra)
 
 
+log = logging.getLogger(__name__)
+
+
 class AppFlaskDB(FlaskDB):
-    """FlaskDB that tolerates a connection opened earlier in the same request."""
+    """FlaskDB that tolerates a connection opened earlier in the same request, and that
+    always lets go of the request's connection at teardown."""
 
     def connect_db(self):
         self.database.connect(reuse_if_open=True)
+
+    def close_db(self, exc):
+        """Close (or hand back to the pool) the request's connection, whatever state a
+        failure left it in. peewee refuses to close inside a transaction, which would leave
+        the connection, perhaps one the server has dropped, to be reused by the next
+        request of this thread; the driver's close rolls back what was left open. A pooled
+        connection the server dropped is not taken back into the pool."""
+        database = self.database
+        if database.is_closed():
+            return
+        while database.in_transaction():
+            database.pop_transaction()
+        try:
+            database.close()  # resets the thread's connection state even when it raises
+        except PeeweeException as error:
+            log.warning("Closing the database connection failed: %s", error)
 
 
 db = AppFlaskDB()

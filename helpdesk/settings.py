@@ -22,6 +22,9 @@ DEFAULTS = {
     # How often each app process removes upload leftovers of killed processes (0 = only
     # `flask clean-uploads`)
     "UPLOAD_CLEAN_SECONDS": 3600,
+    # Longest message, reply or note in characters (the form's limit; the per-field
+    # request limit MAX_FORM_MEMORY_SIZE is derived from it)
+    "MESSAGE_MAX_LENGTH": 20000,
     # The site's address: every absolute link is built from it when set (else from the
     # request's host), and requests naming another host are refused (portal/public_url.py)
     "PUBLIC_URL": "",

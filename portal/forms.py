@@ -1,6 +1,6 @@
 """Forms of the public portal. Every message is translated; files are checked by content."""
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_number, gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import SelectField, StringField, TextAreaField
@@ -43,11 +43,26 @@ def upload_limits():
             "accept": ",".join("." + ext for ext in config["UPLOAD_EXTENSIONS"])}
 
 
-def _message_field(label):
-    return TextAreaField(label, validators=[
-        DataRequired(message=_l("Please describe the problem.")),
-        Length(max=20000, message=_l("At most %(max)d characters.", max=20000)),
-    ])
+class MessageLength:
+    """At most ``MESSAGE_MAX_LENGTH`` characters (read per request), counted as the
+    textarea's ``maxlength`` counts them: a line break is one character, though browsers
+    send it as CR LF. The page states the limit and renders it as ``maxlength``."""
+
+    def __call__(self, form, field):
+        limit = current_app.config["MESSAGE_MAX_LENGTH"]
+        length = len((field.data or "").replace("\r\n", "\n"))
+        if length > limit:
+            raise ValidationError(_("This text has %(count)s characters; at most %(max)s "
+                                    "are allowed.", count=format_number(length),
+                                    max=format_number(limit)))
+
+
+def message_field(label, required_message=_l("Please describe the problem.")):
+    """A message, reply, note or comment box (the portal's and the desk's)."""
+    validators = [MessageLength()]
+    if required_message:
+        validators.insert(0, DataRequired(message=required_message))
+    return TextAreaField(label, validators=validators)
 
 
 class TicketForm(FlaskForm):
@@ -57,7 +72,7 @@ class TicketForm(FlaskForm):
         DataRequired(message=_l("Please write a short subject.")),
         Length(max=200, message=_l("At most %(max)d characters.", max=200)),
     ])
-    message = _message_field(_l("Describe the problem in detail"))
+    message = message_field(_l("Describe the problem in detail"))
     attachments = AttachmentsField(_l("Attachments"))
 
     def __init__(self, topics, *args, **kwargs):
@@ -77,5 +92,5 @@ class TicketForm(FlaskForm):
 
 
 class ReplyForm(FlaskForm):
-    message = _message_field(_l("Your reply"))
+    message = message_field(_l("Your reply"))
     attachments = AttachmentsField(_l("Attachments"))
