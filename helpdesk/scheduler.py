@@ -3,12 +3,14 @@ SLA_CHECK_SECONDS, so the default setup needs no cron. Several processes may run
 once; the lifecycle's conditional updates make each breach count once."""
 from flask import request
 
-from . import lifecycle
+from . import jobs, lifecycle
 from .background import Periodic
 
 
 def _watch(app):
-    if lifecycle.mark_overdue() and "mail_dispatcher" in app.extensions:
+    breached = lifecycle.mark_overdue()
+    jobs.record_run(jobs.SLA_WATCH)
+    if breached and "mail_dispatcher" in app.extensions:
         app.extensions["mail_dispatcher"].wake()  # send the alerts now
 
 
