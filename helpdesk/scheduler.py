@@ -22,6 +22,7 @@ def init_app(app):
 
     @app.before_request
     def _start_watch():  # started by the first request, not by CLI commands or imports
-        if not app.config["PUBLIC_URL"] and "SEEN_URL_ROOT" not in app.config:
+        if (not app.config["PUBLIC_URL"] and "SEEN_URL_ROOT" not in app.config
+                and request.blueprint != "health"):  # probes use internal addresses
             app.config["SEEN_URL_ROOT"] = request.url_root  # links in the watch's mails
         watch.ensure_started()

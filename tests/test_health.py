@@ -70,6 +70,14 @@ class TestSlaWatchThread:
             time.sleep(0.05)
         assert client.get("/healthz").get_json()["sla_watch"]["last_run_at"] is not None
 
+    def test_a_probe_does_not_choose_the_address_of_the_watch_s_links(self, app, client):
+        """A load balancer probes a server by its internal address, often before anyone
+        else: the SLA alerts must not link there."""
+        client.get("/healthz", base_url="http://10.0.0.5:8000")
+        assert "SEEN_URL_ROOT" not in app.config
+        client.get("/", base_url="https://helpdesk.kemensos.go.id")
+        assert app.config["SEEN_URL_ROOT"] == "https://helpdesk.kemensos.go.id/"
+
 
 @pytest.fixture
 def app_without_database(config):
