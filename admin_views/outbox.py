@@ -30,7 +30,7 @@ class MailStatusFilter(ChoiceFilter):
         return query.where({
             self.WAITING: OutboxMail.sent_at.is_null(),
             "queued": mailer.QUEUED,
-            "failed": OutboxMail.failed_at.is_null(False),
+            "failed": mailer.FAILED,
             "sent": OutboxMail.sent_at.is_null(False),
         }[value])
 

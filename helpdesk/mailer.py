@@ -31,7 +31,9 @@ log = logging.getLogger(__name__)
 RETRY_DELAYS = [timedelta(minutes=m) for m in (1, 5, 15, 60, 180, 360, 720)]
 LEASE = timedelta(minutes=5)
 
+# Both start with sent_at, so that the (sent_at, failed_at) index serves them
 QUEUED = OutboxMail.sent_at.is_null() & OutboxMail.failed_at.is_null()
+FAILED = OutboxMail.sent_at.is_null() & OutboxMail.failed_at.is_null(False)
 
 
 def deliver_pending(now=None, limit=200):
@@ -122,9 +124,9 @@ def retry(ids=None, now=None):
     """Queue mail again for delivery at once, with a fresh set of attempts: the rows
     ``ids`` that are not sent yet, or every failed row. Returns how many."""
     now = now or utcnow()
-    where = OutboxMail.id.in_(ids) if ids is not None else OutboxMail.failed_at.is_null(False)
+    where = OutboxMail.id.in_(ids) & OutboxMail.sent_at.is_null() if ids is not None else FAILED
     return OutboxMail.update(attempts=0, failed_at=None, next_attempt_at=now).where(
-        where, OutboxMail.sent_at.is_null()).execute()
+        where).execute()
 
 
 def expedite(now=None):
@@ -136,7 +138,7 @@ def expedite(now=None):
 
 
 def failed_count():
-    return OutboxMail.select().where(OutboxMail.failed_at.is_null(False)).count()
+    return OutboxMail.select().where(FAILED).count()
 
 
 def outbox_counts():

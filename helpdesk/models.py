@@ -261,7 +261,7 @@ class OutboxMail(db.Model):
     failed_at = DateTimeField(null=True)  # given up: attempts used or a permanent refusal
 
     class Meta:
-        indexes = ((("sent_at", "next_attempt_at"), False), (("failed_at",), False))
+        indexes = ((("sent_at", "next_attempt_at"), False), (("sent_at", "failed_at"), False))
 
 
 class JobRun(db.Model):

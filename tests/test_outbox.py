@@ -276,7 +276,7 @@ def test_upgrade_adds_failed_at_and_gives_up_on_exhausted_rows(app, runner):
     app.extensions["mail_dispatcher"].stop()
     name = "0004_outbox_failed"
     migrator = migrations.migrator_for(db.database)
-    migrate(migrator.drop_index("outboxmail", "outboxmail_failed_at"),
+    migrate(migrator.drop_index("outboxmail", "outboxmail_sent_at_failed_at"),
             migrator.drop_column("outboxmail", "failed_at"))
     SchemaVersion.delete().where(SchemaVersion.name == name).execute()
     db.database.execute_sql(
@@ -286,5 +286,5 @@ def test_upgrade_adds_failed_at_and_gives_up_on_exhausted_rows(app, runner):
 
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0 and name in result.output, result.output
-    assert "outboxmail_failed_at" in {i.name for i in db.database.get_indexes("outboxmail")}
+    assert "outboxmail_sent_at_failed_at" in {i.name for i in db.database.get_indexes("outboxmail")}
     assert "0 queued, 1 given up" in runner.invoke(args=["send-mail"]).output

@@ -7,4 +7,4 @@ from playhouse.migrate import migrate
 
 def up(migrator, database):
     migrate(migrator.add_column("outboxmail", "failed_at", DateTimeField(null=True)),
-            migrator.add_index("outboxmail", ("failed_at",), False))
+            migrator.add_index("outboxmail", ("sent_at", "failed_at"), False))
