@@ -96,7 +96,7 @@ def send_mail(now, retry_failed):
     if retry_failed:
         click.echo(f"{retried} failed mail(s) queued again")
     if now:
-        click.echo(f"{hurried} mail(s) waiting to be retried sent now")
+        click.echo(f"{hurried} mail(s) waiting for a retry made due now")
     click.echo(f"{sent} sent, {failed} failed; {counts['queued']} queued, "
                f"{counts['failed']} given up (see the desk's Outbox)")
 
