@@ -112,6 +112,7 @@ class OutboxView(AdminOnly, ModelView):
     def index_view(self):
         if not any(k.startswith("flt") or k in ("search", "sort", "page") for k in request.args):
             return redirect(url_for(".index_view", flt0_status=MailStatusFilter.WAITING))
+        self._refresh_filters_cache()  # the status options, in the page's language
         return super().index_view()
 
     def render(self, template, **kwargs):

@@ -111,6 +111,7 @@ def test_mail_that_used_every_attempt_is_marked_failed_and_listed(app, runner, c
     page = browser.get("/admin/outbox/?flt0_status=failed").text
     assert "warga@contoh.id" in page and "Uji warga@contoh.id" in page
     assert "ConnectionRefusedError" in page and "mail-failed" in page
+    assert "dalam antrean atau gagal" in page  # the status filter's choices, translated
     assert "Isi rahasia" not in page  # the body is on the details page only
     details = browser.get(f"/admin/outbox/details/?id={row.id}").text
     assert "Isi rahasia untuk warga@contoh.id" in details
