@@ -15,6 +15,7 @@ from helpdesk import cli, mailer, scheduler
 from helpdesk.db import db, make_database
 from helpdesk.models import Role, User, UserRoles
 from helpdesk.settings import DEFAULTS, PROJECT_ROOT
+from ops import health
 from portal import errors, locale, public_url, request_guard, security_forms, theme
 from portal.public_url import PublicUrlFlask
 from portal.views import portal
@@ -41,6 +42,7 @@ def create_app(config=None):
              register_form=security_forms.RegisterForm)
 
     app.register_blueprint(portal)
+    health.init_app(app)
     init_admin(app)
     locale.init_app(app)
     errors.init_app(app)

@@ -1,5 +1,6 @@
 """The staff desk (Flask-Admin): the ticket queue and ticket page, and the directory
-(users, roles, departments, help topics, canned responses) for administrators."""
+(users, roles, departments, help topics, canned responses) and the outbox for
+administrators."""
 from flask import request
 from flask_admin import Admin
 from flask_admin.babel import CustomDomain
@@ -8,7 +9,7 @@ from flask_babel import get_locale, lazy_gettext as _l
 
 from helpdesk.settings import PROJECT_ROOT
 
-from . import directory, tickets
+from . import directory, outbox, tickets
 from .base import SecureIndexView
 
 
@@ -32,6 +33,7 @@ def init_admin(app):
     _our_catalog_last(admin.translations_path)
     tickets.register(admin)
     directory.register(admin)
+    outbox.register(admin)
     app.after_request(_declare_language)
     return admin
 

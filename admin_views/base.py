@@ -3,7 +3,7 @@ from flask import abort, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 
-from helpdesk import queries
+from helpdesk import mailer, queries
 from helpdesk.models import STAFF_ROLES, Ticket, TicketStatus
 
 
@@ -44,4 +44,5 @@ class SecureIndexView(StaffOnly, AdminIndexView):
             "none": visible.where(Ticket.assignee.is_null()).count(),
             "overdue": visible.where(Ticket.overdue).count(),
         }
-        return self.render("admin/index.html", counts=counts)
+        failed_mail = mailer.failed_count() if current_user.has_role("admin") else None
+        return self.render("admin/index.html", counts=counts, failed_mail=failed_mail)

@@ -6,7 +6,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_security import hash_password
 
-from . import lifecycle, mailer, migrations, seed as seeding, uploads
+from . import jobs, lifecycle, mailer, migrations, seed as seeding, uploads
 from .db import atomic, db
 from .models import AgentDepartment, Department, STAFF_ROLES, utcnow
 
@@ -77,12 +77,30 @@ def add_staff(datastore, email, role, departments, full_name="", password=None):
 
 
 @click.command("send-mail")
+@click.option("--now", is_flag=True,
+              help="Send every queued e-mail at once, even those waiting to be retried "
+                   "later. Failed e-mails are left alone unless --retry-failed is given.")
+@click.option("--retry-failed", is_flag=True,
+              help="Queue the failed e-mails again with a fresh set of attempts (like "
+                   "Retry all in the desk's Outbox), then send.")
 @with_appcontext
-def send_mail():
-    """Send the e-mails waiting in the outbox (for cron or a worker)."""
+def send_mail(now, retry_failed):
+    """Send the e-mails waiting in the outbox (for cron or a worker).
+
+    Without options only what is due is sent: e-mail that failed waits for its next
+    attempt. An e-mail that used every attempt, or that the server refused for good, is
+    marked failed and is sent again only after Retry in the desk or --retry-failed."""
     with db.database.connection_context():
+        retried = mailer.retry() if retry_failed else 0
+        hurried = mailer.expedite() if now else 0
         sent, failed = _drain_outbox()
-    click.echo(f"{sent} sent, {failed} failed")
+        counts = mailer.outbox_counts()
+    if retry_failed:
+        click.echo(f"{retried} failed mail(s) queued again")
+    if now:
+        click.echo(f"{hurried} mail(s) waiting for a retry made due now")
+    click.echo(f"{sent} sent, {failed} failed; {counts['queued']} queued, "
+               f"{counts['failed']} given up (see the desk's Outbox)")
 
 
 def _drain_outbox():
@@ -103,6 +121,7 @@ def sla_check():
                                "https://helpdesk.kemensos.go.id): the alerts link to the desk.")
     with db.database.connection_context():
         breached = lifecycle.mark_overdue()
+        jobs.record_run(jobs.SLA_WATCH)
         sent, failed = _drain_outbox()
     click.echo(f"{breached} ticket(s) newly overdue; {sent} mail(s) sent, {failed} failed")
 

@@ -1,8 +1,15 @@
 """Delivery of the outbox: SMTP when MAIL_SERVER is set, else .eml files in MAIL_FOLDER.
 
 Rows are claimed one by one with a conditional UPDATE, so several app processes and a
-cron ``send-mail`` can drain the same outbox without sending a message twice. A failed
-send is retried with growing delays; it never touches the change that queued it.
+cron ``send-mail`` can drain the same outbox without two of them sending a message at
+once. A failed send is retried with growing delays; it never touches the change that
+queued it. Mail the server refuses for good (a 5xx answer) or that used every attempt is
+marked failed: the desk's Outbox lists it for an administrator to retry.
+
+Delivery is at least once: a process killed after the server took a message but before
+the row was marked sent leaves the row claimed, and it is sent again when the claim
+(LEASE) runs out. Every row keeps the Message-ID it was queued with, so the copy carries
+the same Message-ID as the first and mail systems can recognise it.
 """
 import json
 import logging
@@ -13,7 +20,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app, g
-from flask_mail import Connection, Message
+from flask_mail import BadHeaderError, Connection, Message
+from peewee import fn
 
 from .background import Periodic
 from .models import OutboxMail, utcnow
@@ -23,14 +31,17 @@ log = logging.getLogger(__name__)
 RETRY_DELAYS = [timedelta(minutes=m) for m in (1, 5, 15, 60, 180, 360, 720)]
 LEASE = timedelta(minutes=5)
 
+# Both start with sent_at, so that the (sent_at, failed_at) index serves them
+QUEUED = OutboxMail.sent_at.is_null() & OutboxMail.failed_at.is_null()
+FAILED = OutboxMail.sent_at.is_null() & OutboxMail.failed_at.is_null(False)
+
 
 def deliver_pending(now=None, limit=200):
     """Send what is due; returns (sent, failed)."""
     now = now or utcnow()
-    max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
+    _give_up_exhausted(now)
     due = list(OutboxMail.select()
-               .where(OutboxMail.sent_at.is_null(), OutboxMail.next_attempt_at <= now,
-                      OutboxMail.attempts < max_attempts)
+               .where(QUEUED, OutboxMail.next_attempt_at <= now)
                .order_by(OutboxMail.id).limit(limit))
     claimed = [row for row in due if _claim(row, now)]
     if not claimed:
@@ -45,10 +56,12 @@ def deliver_pending(now=None, limit=200):
                     _failed(row, exc, now)
                     failed += 1
                 else:
-                    OutboxMail.update(sent_at=utcnow(), last_error=None).where(
-                        OutboxMail.id == row.id).execute()
+                    _sent(row)
                     sent += 1
-    except (OSError, smtplib.SMTPException) as exc:  # could not connect at all
+    except (OSError, smtplib.SMTPException) as exc:  # could not connect (or sign in) at all
+        if is_permanent(exc):  # a setting to fix: the mail waits, failed, for Retry all
+            log.error("the SMTP server refused this sender (%s); check the MAIL_* settings, "
+                      "then use Retry all in the desk's Outbox", exc)
         for row in claimed[sent + failed:]:
             _failed(row, exc, now)
             failed += 1
@@ -58,16 +71,90 @@ def deliver_pending(now=None, limit=200):
 def _claim(row, now):
     """Take the row for LEASE, unless another process took it first."""
     return OutboxMail.update(next_attempt_at=now + LEASE).where(
-        OutboxMail.id == row.id, OutboxMail.sent_at.is_null(),
+        OutboxMail.id == row.id, QUEUED,
         OutboxMail.next_attempt_at == row.next_attempt_at).execute() == 1
+
+
+def _sent(row):
+    OutboxMail.update(sent_at=utcnow(), last_error=None).where(
+        OutboxMail.id == row.id).execute()
 
 
 def _failed(row, exc, now):
     attempts = row.attempts + 1
     delay = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
-    OutboxMail.update(attempts=attempts, last_error=f"{type(exc).__name__}: {exc}"[:1000],
-                      next_attempt_at=now + delay).where(OutboxMail.id == row.id).execute()
-    log.warning("mail %s to %s failed (attempt %s): %s", row.id, row.recipient, attempts, exc)
+    error = f"{type(exc).__name__}: {exc}"[:1000]
+    permanent = is_permanent(exc)
+    given_up = permanent or attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]
+    OutboxMail.update(attempts=attempts, last_error=error, next_attempt_at=now + delay,
+                      failed_at=now if given_up else None).where(
+        OutboxMail.id == row.id).execute()
+    if permanent:
+        log.error("mail %s to %s refused for good, marked failed: %s", row.id, row.recipient,
+                  error)
+    elif given_up:
+        log.error("mail %s to %s failed %s times, marked failed: %s", row.id, row.recipient,
+                  attempts, error)
+    else:
+        log.warning("mail %s to %s failed (attempt %s): %s", row.id, row.recipient, attempts,
+                    error)
+
+
+def is_permanent(exc):
+    """A refusal that retrying will not change: an SMTP 5xx answer (recipient unknown,
+    sign-in refused, message rejected) or a message that cannot be built. Connection
+    failures, timeouts and 4xx answers are temporary."""
+    if isinstance(exc, BadHeaderError):
+        return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
+
+
+def _give_up_exhausted(now):
+    """Rows that used every attempt (MAIL_MAX_ATTEMPTS may have been lowered since) are
+    marked failed rather than left queued for ever."""
+    exhausted = QUEUED & (OutboxMail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"])
+    if OutboxMail.select().where(exhausted).exists():  # read first: no write lock each poll
+        OutboxMail.update(failed_at=now).where(exhausted).execute()
+
+
+def retry(ids=None, now=None):
+    """Queue mail again for delivery at once, with a fresh set of attempts: the rows
+    ``ids`` that are not sent yet, or every failed row. Returns how many."""
+    now = now or utcnow()
+    where = OutboxMail.id.in_(ids) & OutboxMail.sent_at.is_null() if ids is not None else FAILED
+    return OutboxMail.update(attempts=0, failed_at=None, next_attempt_at=now).where(
+        where).execute()
+
+
+def expedite(now=None):
+    """Make every queued row due now, whatever its backoff; returns how many were waiting.
+    (A row an app process is sending at this very moment may then go out twice.)"""
+    now = now or utcnow()
+    return OutboxMail.update(next_attempt_at=now).where(
+        QUEUED, OutboxMail.next_attempt_at > now).execute()
+
+
+def failed_count():
+    return OutboxMail.select().where(FAILED).count()
+
+
+def outbox_counts():
+    """Queued and failed rows, and when a message was last sent (indexed queries)."""
+    return {
+        "queued": OutboxMail.select().where(QUEUED).count(),
+        "failed": failed_count(),
+        "last_sent_at": OutboxMail.select(fn.MAX(OutboxMail.sent_at)).scalar(),
+    }
+
+
+def wake(app=None):
+    """Start delivery now in this process (when background delivery is on)."""
+    dispatcher = (app or current_app).extensions.get("mail_dispatcher")
+    if dispatcher is not None:
+        dispatcher.wake()
 
 
 def _message(row):

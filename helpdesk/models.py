@@ -258,9 +258,17 @@ class OutboxMail(db.Model):
     next_attempt_at = DateTimeField(default=utcnow)
     last_error = TextField(null=True)
     sent_at = DateTimeField(null=True)
+    failed_at = DateTimeField(null=True)  # given up: attempts used or a permanent refusal
 
     class Meta:
-        indexes = ((("sent_at", "next_attempt_at"), False),)
+        indexes = ((("sent_at", "next_attempt_at"), False), (("sent_at", "failed_at"), False))
+
+
+class JobRun(db.Model):
+    """When a recurring job (the SLA watch) last ran, whichever process ran it."""
+
+    name = CharField(primary_key=True, max_length=64)
+    last_run_at = DateTimeField()
 
 
 class SchemaVersion(db.Model):
@@ -284,5 +292,6 @@ ALL_MODELS = (
     Attachment,
     TicketEvent,
     OutboxMail,
+    JobRun,
     SchemaVersion,
 )

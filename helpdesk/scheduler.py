@@ -7,14 +7,16 @@ import logging
 
 from flask import request
 
-from . import lifecycle, uploads
+from . import jobs, lifecycle, uploads
 from .background import Periodic
 
 log = logging.getLogger(__name__)
 
 
 def _watch(app):
-    if lifecycle.mark_overdue() and "mail_dispatcher" in app.extensions:
+    breached = lifecycle.mark_overdue()
+    jobs.record_run(jobs.SLA_WATCH)
+    if breached and "mail_dispatcher" in app.extensions:
         app.extensions["mail_dispatcher"].wake()  # send the alerts now
 
 
@@ -38,6 +40,7 @@ def init_app(app):
 
     @app.before_request
     def _start_watch():  # started by the first request, not by CLI commands or imports
-        if not app.config["PUBLIC_URL"] and "SEEN_URL_ROOT" not in app.config:
+        if (not app.config["PUBLIC_URL"] and "SEEN_URL_ROOT" not in app.config
+                and request.blueprint != "health"):  # probes use internal addresses
             app.config["SEEN_URL_ROOT"] = request.url_root  # links in the watch's mails
         watch.ensure_started()

@@ -140,3 +140,4 @@ def test_a_message_that_cannot_be_sent_does_not_hold_up_the_others(app, runner, 
     assert mailbox.to("baik@contoh.id")[0]["Subject"] == "Baik"
     broken = OutboxMail.get(OutboxMail.recipient == "rusak@contoh.id")
     assert broken.attempts == 1 and broken.sent_at is None and "BadHeader" in broken.last_error
+    assert broken.failed_at is not None  # it can never be sent: no more attempts

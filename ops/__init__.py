@@ -1,0 +1,1 @@
+"""Endpoints for operators and their tools (load balancers, monitoring)."""
