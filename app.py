@@ -11,6 +11,7 @@ from flask_security import PeeweeUserDatastore, Security
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import logging_setup
 from admin_views import init_admin
 from helpdesk import cli, mailer, scheduler
 from helpdesk.db import db, make_database
@@ -27,6 +28,7 @@ babel = Babel()
 def create_app(config=None):
     app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
     _configure(app, config or {})
+    logging_setup.init_app(app)  # first, so that start-up messages use it too
 
     app.config["DATABASE"] = make_database(app.config["DATABASE_URL"])
     db.init_app(app)  # first: Flask-Security loads the user with a query
