@@ -17,25 +17,13 @@ from flask import g, has_request_context, request, request_finished, request_sta
 from pythonjsonlogger.json import JsonFormatter
 
 access_log = logging.getLogger("helpdesk.access")
+HANDLER_NAME = "helpdesk"
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 PLAIN = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 JSON_FIELDS = ["levelname", "name", "request_id", "message"]
 JSON_NAMES = {"levelname": "level", "name": "logger"}
 TOKEN_URLS = ("SECURITY_RESET_URL", "SECURITY_CONFIRM_URL")  # /reset/<token>, /confirm/<token>
-
-
-class StderrHandler(logging.StreamHandler):
-    """Writes to whatever ``sys.stderr`` is when a line is logged (as the standard
-    library's last-resort handler does), so a replaced stream is never written to late."""
-
-    @property
-    def stream(self):
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, value):
-        pass
 
 
 class RequestIdFilter(logging.Filter):
@@ -48,12 +36,15 @@ class RequestIdFilter(logging.Filter):
 
 
 def init_app(app):
-    handler = StderrHandler()
+    # the process's own standard error, also while a command's output is being captured
+    # (Click's test runner swaps sys.stderr): log lines never mix with a command's output
+    handler = logging.StreamHandler(sys.__stderr__)
+    handler.set_name(HANDLER_NAME)
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(JsonFormatter(JSON_FIELDS, rename_fields=JSON_NAMES, timestamp="time")
                          if app.config["LOG_JSON"] else logging.Formatter(PLAIN))
     root = logging.getLogger()
-    for previous in [h for h in root.handlers if isinstance(h, StderrHandler)]:
+    for previous in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:
         root.removeHandler(previous)  # a second app in the same process (tests) replaces it
     root.addHandler(handler)
     level = _level(app.config["LOG_LEVEL"])

@@ -16,13 +16,13 @@ def access_records(caplog):
     return [r for r in caplog.records if r.name == "helpdesk.access"]
 
 
-def stderr_lines(capsys):
-    return [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+def stderr_lines(capfd):
+    return [line for line in capfd.readouterr().err.splitlines() if line.strip()]
 
 
-def test_a_request_is_logged_once_with_its_fields(client, citizen, caplog, capsys):
+def test_a_request_is_logged_once_with_its_fields(client, citizen, caplog, capfd):
     login(client, citizen)
-    capsys.readouterr()
+    capfd.readouterr()
     caplog.clear()
     with caplog.at_level(logging.INFO):
         response = client.get("/tickets/", headers={"X-Request-ID": "proxy-42.a_B"})
@@ -32,7 +32,7 @@ def test_a_request_is_logged_once_with_its_fields(client, citizen, caplog, capsy
     assert (record.method, record.path, record.status, record.user, record.request_id) == (
         "GET", "/tickets/", 200, citizen.id, "proxy-42.a_B")
     assert isinstance(record.duration_ms, float) and record.duration_ms >= 0
-    [line] = [line for line in stderr_lines(capsys) if "helpdesk.access" in line]
+    [line] = [line for line in stderr_lines(capfd) if "helpdesk.access" in line]
     assert re.search(rf"INFO helpdesk\.access \[proxy-42\.a_B\] GET /tickets/ 200 "
                      rf"\d+\.\dms user={citizen.id}$", line), line
 
@@ -57,15 +57,15 @@ def test_an_unusable_request_id_is_replaced_by_a_new_one(client, caplog, sent):
     assert [r.request_id for r in access_records(caplog)] == ids
 
 
-def test_app_messages_carry_the_request_id_through_the_same_handler(app, capsys):
+def test_app_messages_carry_the_request_id_through_the_same_handler(app, capfd):
     @app.route("/_probe")
     def probe():
         logging.getLogger("helpdesk.mailer").warning("mail server slow")
         return "ok"
 
-    capsys.readouterr()
+    capfd.readouterr()
     app.test_client().get("/_probe", headers={"X-Request-ID": "req-7"})
-    lines = stderr_lines(capsys)
+    lines = stderr_lines(capfd)
     assert any(line.endswith("WARNING helpdesk.mailer [req-7] mail server slow")
                for line in lines), lines
     assert any("helpdesk.access [req-7] GET /_probe 200" in line for line in lines), lines
@@ -85,11 +85,11 @@ class TestJsonLines:
         config["LOG_JSON"] = True
         return config
 
-    def test_every_line_is_json_with_the_request_fields(self, app, client, citizen, capsys):
+    def test_every_line_is_json_with_the_request_fields(self, app, client, citizen, capfd):
         login(client, citizen)
-        capsys.readouterr()
+        capfd.readouterr()
         client.get("/tickets/", headers={"X-Request-ID": "abc-123"})
-        [line] = stderr_lines(capsys)
+        [line] = stderr_lines(capfd)
         data = json.loads(line)
         assert {k: data[k] for k in ("level", "logger", "request_id", "method", "path",
                                      "status", "user")} == {
@@ -105,10 +105,10 @@ class TestLevel:
         config["LOG_LEVEL"] = "warning"
         return config
 
-    def test_requests_are_not_logged_below_the_level(self, app, client, capsys):
-        capsys.readouterr()
+    def test_requests_are_not_logged_below_the_level(self, app, client, capfd):
+        capfd.readouterr()
         assert client.get("/").status_code == 200
-        assert stderr_lines(capsys) == []
+        assert stderr_lines(capfd) == []
 
 
 def request_reset(app, client, email):
@@ -144,7 +144,7 @@ class TestWithMailServer:
         config["MAIL_BACKGROUND_DELIVERY"] = False
         return config
 
-    def test_no_link_is_logged(self, app, client, citizen, mailbox, caplog, capsys):
+    def test_no_link_is_logged(self, app, client, citizen, mailbox, caplog, capfd):
         with caplog.at_level(logging.DEBUG):
             request_reset(app, client, citizen.email)
             [mail] = mailbox.to(citizen.email)
@@ -155,6 +155,6 @@ class TestWithMailServer:
         sink = "mail.log"  # the suite's SMTP server (aiosmtpd), in this process
         logged = [r for r in caplog.records if r.name != sink]
         assert logged and not [r for r in logged if token in r.getMessage()]
-        ours = [line for line in stderr_lines(capsys) if f" {sink} " not in line]
+        ours = [line for line in stderr_lines(capfd) if f" {sink} " not in line]
         assert ours and not [line for line in ours if token in line]
         assert access_records(caplog)[-1].path == "/reset/[token]"
