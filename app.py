@@ -10,6 +10,7 @@ from flask_security import PeeweeUserDatastore, Security
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import logging_setup
 from admin_views import init_admin
 from helpdesk import cli, mailer, scheduler
 from helpdesk.db import db, make_database
@@ -28,6 +29,7 @@ babel = Babel()
 def create_app(config=None):
     app = PublicUrlFlask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
     _configure(app, config or {})
+    logging_setup.init_app(app)  # first, so that start-up messages use it too
     public_url.init_app(app)  # first: a request for another host is refused before all else
 
     app.config["DATABASE"] = make_database(app.config["DATABASE_URL"])

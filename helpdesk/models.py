@@ -147,6 +147,8 @@ class Ticket(db.Model):
     resolved_at = DateTimeField(null=True)
     closed_at = DateTimeField(null=True)
     sla_breached_at = DateTimeField(null=True)  # kept for reports when ``overdue`` clears
+    # the new-ticket form's one-time key: the same form sent twice opens one ticket
+    submission_key = CharField(max_length=64, null=True)
 
     class Meta:
         indexes = (
@@ -157,6 +159,7 @@ class Ticket(db.Model):
             (("created_at",), False),
             (("updated_at",), False),  # queue sorted by last activity
             (("due_at",), False),  # queue of every status, most urgent first
+            (("requester", "submission_key"), True),  # NULLs (no key) never collide
         )
 
     @property

@@ -1,9 +1,12 @@
 """Forms of the public portal. Every message is translated; files are checked by content."""
+import re
+import secrets
+
 from flask import current_app
 from flask_babel import format_number, gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -65,7 +68,19 @@ def message_field(label, required_message=_l("Please describe the problem.")):
     return TextAreaField(label, validators=validators)
 
 
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def _well_formed_key(value):
+    """The one-time key as the page sent it, or None when it is missing or not one of ours
+    (an old page, a script): the ticket is then opened without the repeat check."""
+    return value if isinstance(value, str) and SUBMISSION_KEY.fullmatch(value) else None
+
+
 class TicketForm(FlaskForm):
+    # made when the form is first shown and sent back unchanged with it (also when the form
+    # comes back with errors): the same form sent twice opens one ticket
+    submission_key = HiddenField(filters=[_well_formed_key])
     topic = SelectField(_l("Help topic"), validate_choice=False,
                         validators=[DataRequired(message=_l("Please choose a help topic."))])
     subject = StringField(_l("Subject"), validators=[
@@ -81,6 +96,9 @@ class TicketForm(FlaskForm):
         self.topic.choices = [SelectChoice("", _l("— Choose a help topic —"))] + [
             SelectChoice(str(t.id), t.name, render_kw={"data-description": t.description})
             for t in topics]
+        self.sent_key = self.submission_key.data  # None when missing or malformed
+        if not self.sent_key:
+            self.submission_key.data = secrets.token_urlsafe(24)
 
     def validate_topic(self, field):
         if field.data not in self.topics:

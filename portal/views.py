@@ -50,9 +50,14 @@ def new_ticket():
         try:
             ticket = lifecycle.open_ticket(
                 by=current_user, topic=form.chosen_topic, subject=form.subject.data,
-                message=form.message.data, files=form.attachments.checked)
+                message=form.message.data, files=form.attachments.checked,
+                submission_key=form.sent_key)
         except lifecycle.NotAllowed as exc:
             form.topic.errors.append(str(exc))
+        except lifecycle.AlreadyOpened as exc:
+            flash(_("Ticket %(number)s had already been received; it was not sent twice.",
+                    number=exc.ticket.display_number), "info")
+            return redirect(url_for(".ticket", number=exc.ticket.number))
         else:
             return redirect(url_for(".ticket", number=ticket.number, created=1))
     return render_template("portal/new_ticket.html", form=form, limits=upload_limits())

@@ -14,6 +14,24 @@
     });
   }
 
+  // Send the new-ticket form once: later clicks while it is on its way do nothing (the
+  // server also knows a repeated form by its one-time key). Coming back to the page with
+  // the browser's Back button makes the button usable again.
+  document.querySelectorAll("form.ticket-form").forEach(function (form) {
+    var button = form.querySelector("button[type=submit]");
+    function sending(yes) {
+      form.toggleAttribute("data-sending", yes);
+      if (!button) { return; }
+      button.classList.toggle("disabled", yes);
+      button.setAttribute("aria-disabled", yes ? "true" : "false");
+    }
+    form.addEventListener("submit", function (event) {
+      if (form.hasAttribute("data-sending")) { event.preventDefault(); return; }
+      sending(true);
+    });
+    window.addEventListener("pageshow", function () { sending(false); });
+  });
+
   // List the chosen files, each with a Remove button, before the form is sent.
   if (typeof DataTransfer === "undefined") { return; }
   document.querySelectorAll(".chosen-files").forEach(function (list) {

@@ -1,6 +1,7 @@
 """Fixtures: a fresh database per test (SQLite, or PostgreSQL with TEST_DATABASE_URL), a
 real SMTP sink on loopback, users, sign-in and tickets made through the lifecycle."""
 import email
+import logging
 import os
 import re
 import socket
@@ -62,6 +63,7 @@ def free_port():
 
 @pytest.fixture(scope="session")
 def smtp_server():
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # the sink's own chatter
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()

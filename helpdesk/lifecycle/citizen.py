@@ -12,17 +12,32 @@ from ._common import (InvalidTransition, NotAllowed, add_entry, change, event, l
                       refreshed, status_changes, stored_files)
 
 
-def open_ticket(*, by, topic, subject, message, files=(), now=None):
+class AlreadyOpened(Exception):
+    """The same new-ticket form was sent before (a retry, a double click): ``ticket`` is
+    the one it opened. Raised inside the transaction, so nothing of the repeat is kept."""
+
+    def __init__(self, ticket):
+        super().__init__(ticket.number)
+        self.ticket = ticket
+
+
+def open_ticket(*, by, topic, subject, message, files=(), submission_key=None, now=None):
     """A citizen opens a ticket under a help topic; returns the ticket. The topic's
-    department gets it, due after the topic's SLA hours."""
+    department gets it, due after the topic's SLA hours. A ``submission_key`` this citizen
+    already used raises AlreadyOpened with that ticket: the unique (requester, key) index
+    settles even two requests at once; the repeat's stored files are removed."""
     now = now or utcnow()
     if not topic.active:
         raise NotAllowed(_l("This help topic is no longer available; please choose another."))
     with stored_files(files) as stored, atomic():
-        ticket = _create_with_number(
-            subject=" ".join(subject.split()), topic=topic, department=topic.department_id,
-            requester=by, status=TicketStatus.OPEN, created_at=now, updated_at=now,
-            due_at=now + timedelta(hours=topic.sla_hours))
+        try:
+            ticket = _create_with_number(
+                subject=" ".join(subject.split()), topic=topic, department=topic.department_id,
+                requester=by, status=TicketStatus.OPEN, created_at=now, updated_at=now,
+                due_at=now + timedelta(hours=topic.sla_hours), submission_key=submission_key)
+        except IntegrityError:
+            _raise_if_already_opened(by, submission_key)
+            raise
         entry = add_entry(ticket, by, EntryKind.MESSAGE, message, stored, now)
         event(ticket, by, "opened", now)
         notifications.ticket_opened(ticket, entry)
@@ -63,3 +78,10 @@ def _create_with_number(**fields):
             if not Ticket.select().where(Ticket.number == number).exists():
                 raise  # some other constraint failed
     raise RuntimeError("no free ticket number found")
+
+
+def _raise_if_already_opened(requester, submission_key):
+    earlier = submission_key and Ticket.get_or_none(Ticket.requester == requester,
+                                                    Ticket.submission_key == submission_key)
+    if earlier:
+        raise AlreadyOpened(earlier)
