@@ -10,13 +10,12 @@ from flask_security import PeeweeUserDatastore, Security
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-import logging_setup
 from admin_views import init_admin
 from helpdesk import cli, mailer, scheduler
 from helpdesk.db import db, make_database
 from helpdesk.models import Role, User, UserRoles
 from helpdesk.settings import DEFAULTS, PROJECT_ROOT
-from ops import health
+from ops import health, logs
 from portal import errors, locale, public_url, request_guard, security_forms, theme
 from portal.public_url import PublicUrlFlask
 from portal.views import portal
@@ -29,7 +28,7 @@ babel = Babel()
 def create_app(config=None):
     app = PublicUrlFlask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
     _configure(app, config or {})
-    logging_setup.init_app(app)  # first, so that start-up messages use it too
+    logs.init_app(app)  # first, so that start-up messages use it too
     public_url.init_app(app)  # first: a request for another host is refused before all else
 
     app.config["DATABASE"] = make_database(app.config["DATABASE_URL"])

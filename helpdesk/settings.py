@@ -50,7 +50,7 @@ DEFAULTS = {
     # Staff desk: the largest queue export (CSV/XLSX) built in a web request
     "EXPORT_MAX_ROWS": 10000,
     # Logs: one line per request and the app's messages on standard error, from LOG_LEVEL
-    # up, as JSON lines when LOG_JSON is true (see logging_setup.py)
+    # up, as JSON lines when LOG_JSON is true (see ops/logs.py)
     "LOG_JSON": False,
     "LOG_LEVEL": "INFO",
     # Language and time

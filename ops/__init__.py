@@ -1,1 +1,2 @@
-"""Endpoints for operators and their tools (load balancers, monitoring)."""
+"""What operators and their tools use: the health endpoint for load balancers and
+monitoring, and the log (one line per request)."""
