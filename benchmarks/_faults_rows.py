@@ -173,9 +173,10 @@ def killed_workers(rig, scale):
         os.utime(path, (hours_ago, hours_ago))
     code, output = rig.flask("clean-uploads")
     files, rows, _ = rig.orphans()
-    lost = len(numbers) - rig.count(
-        "SELECT COUNT(DISTINCT t.number) FROM ticket t JOIN attachment a ON a.ticket_id = t.id "
-        "WHERE t.subject LIKE ?", f"Uji unggah {tag} %")
+    with_file = {n for (n,) in rig.rows(
+        "SELECT t.number FROM ticket t JOIN attachment a ON a.ticket_id = t.id "
+        "WHERE t.subject LIKE ?", f"Uji unggah {tag} %")}
+    lost = len(set(numbers) - with_file)
     note = ("clean-uploads ran" if code == 0 else
             "clean-uploads: no such command" if "no such command" in output.lower() else
             f"clean-uploads exit {code}")
@@ -313,8 +314,8 @@ def forged_host(rig, scale):
             "/reset/" in t for t in rig.sink.texts()[sent:]):
         time.sleep(0.5)  # the genuine reset mail (X-Forwarded-Host is not trusted)
     time.sleep(2)
-    mails = rig.sink.texts()[sent:]
-    to_evil = sum(1 for t in mails if evil in t)
+    mails = [text for text in rig.sink.texts()[sent:] if "/reset/" in text]
+    to_evil = sum(1 for text in mails if evil in text)
     figure = (f"Host: {evil} → {statuses[0]}, X-Forwarded-Host: {evil} → {statuses[1]}; "
               f"{len(mails)} reset mails, {to_evil} linking to {evil}")
     return Row("forged Host on a password reset (FLASK_PUBLIC_URL set)", figure,
