@@ -16,7 +16,8 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE  # noqa: E402
 from browser.live import LiveServer  # noqa: E402
 from browser.people import AGENT, CITIZEN, SUPERVISOR  # noqa: E402
-from browser.steps import act, evidence, open_from_queue, open_ticket, sign_in  # noqa: E402
+from browser.steps import (act, evidence, follow, open_from_queue, open_ticket,  # noqa: E402
+                           sign_in, visit)
 
 OUT = ROOT / "docs" / "screenshots"
 SUBJECT = "Menu verivali tidak muncul di SIKS-NG"
@@ -57,14 +58,14 @@ def shot(page, name, full_page=False):
 
 def take(chromium, url):
     visitor = person(chromium, url)
-    visitor.goto("/")
+    visit(visitor, "/")
     shot(visitor, "portal-home")
     phone = person(chromium, url, viewport=PHONE)
-    phone.goto("/")
+    visit(phone, "/")
     shot(phone, "portal-home-phone", full_page=True)
 
     citizen = person(chromium, url, CITIZEN)
-    citizen.goto("/tickets/new")
+    visit(citizen, "/tickets/new")
     citizen.get_by_label("Topik bantuan").select_option(label="Aplikasi SIKS-NG")
     citizen.get_by_label("Subjek").fill(SUBJECT)
     citizen.get_by_label("Jelaskan masalah secara rinci").fill(MESSAGE)
@@ -75,28 +76,28 @@ def take(chromium, url):
                          files=("surat-pengantar.pdf", "tangkapan-layar.png"))
 
     agent = person(chromium, url, AGENT)
-    agent.goto("/admin/ticket/?flt0_status=open")
+    visit(agent, "/admin/ticket/?flt0_status=open")
     shot(agent, "desk-queue")
     agent_phone = person(chromium, url, AGENT, viewport=PHONE)
-    agent_phone.goto("/admin/ticket/?flt0_status=open")
+    visit(agent_phone, "/admin/ticket/?flt0_status=open")
     agent_phone.locator(".model-list").scroll_into_view_if_needed()
     shot(agent_phone, "desk-queue-phone")
     open_from_queue(agent, number)
-    agent.get_by_role("button", name="Ambil", exact=True).click()
+    follow(agent.get_by_role("button", name="Ambil", exact=True))
     act(agent, "reply", "Kirim Balasan", **{
         "Balasan untuk pemohon": "Terima kasih. Hak akses Verivali akun operator Kab. Bogor "
                                  "sudah kami pulihkan; silakan masuk ulang. Panduan terlampir."})
     expect(agent.locator(".entry-response")).to_be_visible()
     shot(agent, "desk-ticket", full_page=True)
 
-    citizen.goto(f"/tickets/{number}")
+    visit(citizen, f"/tickets/{number}")
     shot(citizen, "portal-ticket", full_page=True)
     phone_citizen = person(chromium, url, CITIZEN, viewport=PHONE)
-    phone_citizen.goto("/tickets/")
+    visit(phone_citizen, "/tickets/")
     shot(phone_citizen, "portal-my-tickets-phone", full_page=True)
 
     supervisor = person(chromium, url, SUPERVISOR)
-    supervisor.goto("/admin/")
+    visit(supervisor, "/admin/")
     shot(supervisor, "desk-home")
 
 

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from . import steps
 from .live import PROJECT_ROOT, LiveServer, fresh_postgres_database
 
 CHROMIUM = os.environ.get("HELPDESK_CHROMIUM", "/usr/bin/chromium")
@@ -57,6 +58,7 @@ def new_context(chromium, live, viewport=DESKTOP, locale="id-ID", **options):
     context = chromium.new_context(base_url=live.url, viewport=viewport, locale=locale,
                                    accept_downloads=True, **options)
     context.set_default_timeout(10_000)
+    context.on("page", steps.watch)
     return context
 
 
@@ -64,14 +66,12 @@ def new_context(chromium, live, viewport=DESKTOP, locale="id-ID", **options):
 def sessions(chromium, live):
     """The cookies of people already signed in through the sign-in page, so that tests
     about something else start signed in without typing the password again."""
-    from .steps import sign_in
-
     known = {}
 
     def of(person):
         if person not in known:
             context = new_context(chromium, live)
-            sign_in(context.new_page(), person)
+            steps.sign_in(context.new_page(), person)
             known[person] = context.storage_state()
             context.close()
         return known[person]
@@ -102,6 +102,9 @@ def browser(chromium, live, sessions, request):
         page.context.close()
     # Pages never make the browser call third parties (privacy; intranets without internet)
     assert offsite == [], f"pages fetched from outside the helpdesk: {offsite}"
+    strays, steps.strays[:] = list(steps.strays), []
+    assert strays == [], ("pages loaded without waiting until they were ready; load them "
+                          f"with steps.visit, follow or arrive: {strays}")
 
 
 @pytest.hookimpl(hookwrapper=True)

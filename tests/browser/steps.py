@@ -1,10 +1,53 @@
-"""What people do in the browser, step by step, in the words they see (Indonesian)."""
+"""What people do in the browser, step by step, in the words they see (Indonesian).
+
+Every step that loads a page goes through ``arrive`` (or ``visit`` and ``follow``, built on
+it): it returns once the new page is ready, its scripts listening. Acting sooner fails at
+random on a busy machine (a topic chosen before static/portal.js listens shows no
+description), so the suite fails any test whose page loads without it (``watch``)."""
 import re
 import time
 
 from playwright.sync_api import expect
 
 from samples import PDF, PNG, TEXT
+
+# static/ready.js marks <html data-ready> once the page's scripts listen; ``arrive`` marks the
+# page being left ``data-left``, so that only the new page can match
+READY = "html[data-ready]:not([data-left])"
+ARRIVAL_TIMEOUT = 30_000  # ms: a busy machine may take a while to serve and run a page
+_arriving = set()  # pages whose step is waiting for the page it loads
+strays = []  # addresses loaded outside ``arrive``: see ``watch``
+
+
+def arrive(page, action):
+    """Do ``action``, which loads a new page in ``page`` (``page.reload``, a click on a link
+    or a form's button, a key that sends a form), and wait until that page is ready."""
+    page.evaluate("document.documentElement.setAttribute('data-left', '')")
+    _arriving.add(page)
+    try:
+        action()
+        expect(page.locator(READY)).to_be_attached(timeout=ARRIVAL_TIMEOUT)
+    finally:
+        _arriving.discard(page)
+
+
+def visit(page, address):
+    """Open an address of the helpdesk (``/tickets/``) or a mailed link, ready to use."""
+    arrive(page, lambda: page.goto(address, wait_until="commit"))
+
+
+def follow(target):
+    """Click a link or a button that loads a page (sends a form), and wait until it is ready."""
+    arrive(target.page, target.click)
+
+
+def watch(page):
+    """Note in ``strays`` every page that ``page`` loads outside ``arrive``: a step that does
+    not wait until the page is ready, which the browser tests' ``browser`` fixture refuses."""
+    def navigated(frame):
+        if frame == page.main_frame and page not in _arriving:
+            strays.append(frame.url)
+    page.on("framenavigated", navigated)
 
 
 def evidence(*names):
@@ -22,11 +65,11 @@ def fill_sign_in(page, email, password):
     """Type into the sign-in form the page shows, and send it."""
     page.get_by_label("Alamat Email").fill(email)
     page.get_by_label("Kata Sandi", exact=True).fill(password)
-    page.get_by_role("button", name="Masuk", exact=True).click()
+    follow(page.get_by_role("button", name="Masuk", exact=True))
 
 
 def sign_in(page, person):
-    page.goto("/login")
+    visit(page, "/login")
     fill_sign_in(page, person.email, person.password)
     # "Keluar" (sign out) is there, though on a phone the desk folds it into its menu
     expect(page.get_by_role("button", name="Keluar", include_hidden=True)).to_have_count(1)
@@ -34,15 +77,15 @@ def sign_in(page, person):
 
 def open_ticket(page, subject, topic="Aplikasi SIKS-NG", message=None, files=()):
     """Fill in and send "Buat Tiket Baru"; returns the number shown, like ``8881358``."""
-    page.goto("/")
-    page.get_by_role("link", name="Buat Tiket Baru").first.click()
+    visit(page, "/")
+    follow(page.get_by_role("link", name="Buat Tiket Baru").first)
     page.get_by_label("Topik bantuan").select_option(label=topic)
     page.get_by_label("Subjek").fill(subject)
     page.get_by_label("Jelaskan masalah secara rinci").fill(
         message or f"{subject}. Mohon bantuannya, terima kasih.")
     if files:
         page.get_by_label("Lampiran").set_input_files(evidence(*files))
-    page.get_by_role("button", name="Kirim tiket").click()
+    follow(page.get_by_role("button", name="Kirim tiket"))
     number = page.locator(".ticket-number")
     expect(number).to_have_text(re.compile(r"Ticket#\d{7}"))
     return number.inner_text().removeprefix("Ticket#")
@@ -50,16 +93,16 @@ def open_ticket(page, subject, topic="Aplikasi SIKS-NG", message=None, files=())
 
 def find_in_queue(page, number):
     """Search the staff queue for a ticket number, as an agent types it; returns its row."""
-    page.goto("/admin/ticket/")
+    visit(page, "/admin/ticket/")
     page.get_by_role("search").get_by_placeholder("Nomor, subjek, atau email").fill(number)
-    page.keyboard.press("Enter")
+    arrive(page, lambda: page.keyboard.press("Enter"))
     row = page.get_by_role("row").filter(has_text=number)
     expect(row).to_have_count(1)
     return row
 
 
 def open_from_queue(page, number):
-    find_in_queue(page, number).get_by_role("link", name=re.compile(number)).first.click()
+    follow(find_in_queue(page, number).get_by_role("link", name=re.compile(number)).first)
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"#{number}")
 
 
@@ -72,7 +115,7 @@ def act(page, card, button, **fields):
             control.select_option(label=value)
         else:
             control.fill(value)
-    form.get_by_role("button", name=button, exact=True).click()
+    follow(form.get_by_role("button", name=button, exact=True))
 
 
 def mail_link(message, text_before):

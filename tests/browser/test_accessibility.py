@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from .conftest import new_context
 from .people import CITIZEN
-from .steps import fill_sign_in, open_ticket
+from .steps import arrive, fill_sign_in, follow, open_ticket, visit
 
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 
@@ -25,7 +25,7 @@ def serious_problems(page):
 
 def send_empty(page, button):
     """Send the form as it is (the portal's forms leave checking to the server)."""
-    page.get_by_role("button", name=button, exact=True).click()
+    follow(page.get_by_role("button", name=button, exact=True))
     expect(page.locator("[aria-invalid=true]").first).to_be_visible()
 
 
@@ -55,7 +55,7 @@ SIGNED_IN = {
 @pytest.mark.parametrize("path, refused", ANONYMOUS.values(), ids=ANONYMOUS.keys())
 def test_public_pages_have_no_serious_accessibility_problem(browser, path, refused):
     page = browser.open("visitor", bypass_csp=True)  # axe is injected as a script
-    page.goto(path)
+    visit(page, path)
     if refused == "wrong password":
         wrong_password(page)
     elif refused:
@@ -76,7 +76,7 @@ def ticket_number(chromium, live, sessions):
 def test_citizen_pages_have_no_serious_accessibility_problem(browser, ticket_number, path,
                                                              refused):
     page = browser.open("citizen", bypass_csp=True, signed_in=CITIZEN)
-    page.goto(f"/tickets/{ticket_number}" if path == "ticket" else path)
+    visit(page, f"/tickets/{ticket_number}" if path == "ticket" else path)
     if refused:
         send_empty(page, refused)
     assert serious_problems(page) == []
@@ -89,7 +89,7 @@ def expect_error_read_with(field, error):
 
 def test_errors_are_tied_to_their_fields(browser):
     page = browser.open("citizen", signed_in=CITIZEN)
-    page.goto("/tickets/new")
+    visit(page, "/tickets/new")
     send_empty(page, "Kirim tiket")
     for label, error in (("Topik bantuan", "topik"), ("Subjek", "subjek"),
                          ("Jelaskan masalah secara rinci", "jelaskan")):
@@ -100,13 +100,13 @@ def test_errors_are_tied_to_their_fields(browser):
 
 def test_account_form_errors_are_tied_to_their_fields(browser):
     page = browser.open("visitor")
-    page.goto("/register")
+    visit(page, "/register")
     page.get_by_label("Alamat Email").fill("bukan-alamat")
     page.get_by_label("Kata Sandi", exact=True).fill("pendek")
-    page.get_by_role("button", name="Daftar", exact=True).click()
+    follow(page.get_by_role("button", name="Daftar", exact=True))
     expect_error_read_with(page.get_by_label("Alamat Email"), "email")
     expect_error_read_with(page.get_by_label("Kata Sandi", exact=True), "8")
-    page.goto("/login")
+    visit(page, "/login")
     wrong_password(page)
     expect_error_read_with(page.get_by_label("Kata Sandi", exact=True), ".+")
 
@@ -114,7 +114,7 @@ def test_account_form_errors_are_tied_to_their_fields(browser):
 def test_every_portal_field_has_a_label(browser, ticket_number):
     page = browser.open("citizen", signed_in=CITIZEN)
     for path in ("/tickets/new", f"/tickets/{ticket_number}", "/change"):
-        page.goto(path)
+        visit(page, path)
         fields = page.locator("main input:not([type=hidden]):not([type=submit]), "
                               "main select, main textarea")
         assert fields.count() > 0, path
@@ -125,15 +125,15 @@ def test_every_portal_field_has_a_label(browser, ticket_number):
 
 def test_a_ticket_is_sent_with_the_keyboard_alone(browser):
     page = browser.open("keyboard")
-    page.goto("/login")
+    visit(page, "/login")
     focus_on(page, "Alamat Email")
     page.keyboard.type(CITIZEN.email)
     page.keyboard.press("Tab")
     page.keyboard.type(CITIZEN.password)
-    page.keyboard.press("Enter")
+    arrive(page, lambda: page.keyboard.press("Enter"))
     expect(page.get_by_role("button", name="Keluar")).to_be_visible()
 
-    page.goto("/tickets/new")
+    visit(page, "/tickets/new")
     focus_on(page, "Topik bantuan")
     page.keyboard.press("ArrowDown")
     expect(page.locator("#topic-description")).to_be_visible()
@@ -142,7 +142,7 @@ def test_a_ticket_is_sent_with_the_keyboard_alone(browser):
     page.keyboard.press("Tab")
     page.keyboard.type("Akun operator terkunci sejak pagi.")
     focus_on(page, "Kirim tiket")
-    page.keyboard.press("Enter")
+    arrive(page, lambda: page.keyboard.press("Enter"))
     expect(page.locator(".ticket-number")).to_have_text(re.compile(r"Ticket#\d{7}"))
 
 

@@ -5,7 +5,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from .steps import evidence, fill_sign_in, mail_link, mails_about, text_of
+from .steps import evidence, fill_sign_in, follow, mail_link, mails_about, text_of, visit
 
 
 def test_a_new_citizen_opens_a_ticket_with_evidence(browser, live, mailbox):
@@ -14,14 +14,14 @@ def test_a_new_citizen_opens_a_ticket_with_evidence(browser, live, mailbox):
     password = "Sandi-Rahasia-77"
 
     # Register
-    page.goto("/")
-    page.get_by_role("link", name="Daftar").first.click()
+    visit(page, "/")
+    follow(page.get_by_role("link", name="Daftar").first)
     expect(page.get_by_role("heading", level=1)).to_have_text("Buat akun")
     page.get_by_label("Nama lengkap").fill("Rina Operator Kab. Bogor")
     page.get_by_label("Alamat Email").fill(address)
     page.get_by_label("Kata Sandi", exact=True).fill(password)
     page.get_by_label("Ketik Ulang Kata Sandi").fill(password)
-    page.get_by_role("button", name="Daftar").click()
+    follow(page.get_by_role("button", name="Daftar"))
     expect(page.get_by_role("alert")).to_contain_text(address)
 
     # Signing in before confirming is refused with the reason
@@ -30,12 +30,12 @@ def test_a_new_citizen_opens_a_ticket_with_evidence(browser, live, mailbox):
 
     # Confirm by the e-mailed link, then sign in
     confirmation, = mails_about(mailbox, address, "")
-    page.goto(re.search(r"https?://\S+/confirm/\S+", text_of(confirmation)).group(0))
+    visit(page, re.search(r"https?://\S+/confirm/\S+", text_of(confirmation)).group(0))
     expect(page.get_by_role("alert")).to_contain_text("dikonfirmasi")
     fill_sign_in(page, address, password)
 
     # Open a New Ticket: the chosen topic's description appears
-    page.get_by_role("link", name="Buat Tiket Baru").first.click()
+    follow(page.get_by_role("link", name="Buat Tiket Baru").first)
     description = page.locator("#topic-description")
     expect(description).to_be_hidden()
     page.get_by_label("Topik bantuan").select_option(label="Data Terpadu")
@@ -55,7 +55,7 @@ def test_a_new_citizen_opens_a_ticket_with_evidence(browser, live, mailbox):
     page.get_by_role("button", name="Hapus salah-pilih.txt").click()
     expect(chosen).to_have_count(2)
     expect(page.locator(".chosen-files")).not_to_contain_text("salah-pilih.txt")
-    page.get_by_role("button", name="Kirim tiket").click()
+    follow(page.get_by_role("button", name="Kirim tiket"))
 
     # The ticket number, the deadline and the thread with the two files
     number_text = page.locator(".ticket-number")
@@ -68,10 +68,10 @@ def test_a_new_citizen_opens_a_ticket_with_evidence(browser, live, mailbox):
     assert f"/tickets/{number}" in mail_link(mail, "")  # the mailed receipt links to it
 
     # ... and in "my tickets"
-    page.get_by_role("link", name="Tiket saya").click()
+    follow(page.get_by_role("link", name="Tiket saya"))
     row = page.get_by_role("row").filter(has_text=number)
     expect(row).to_contain_text("NIK tidak ditemukan di DTKS")
     expect(row).to_contain_text("Data Terpadu")
     expect(row).to_contain_text("Terbuka")
-    row.get_by_role("link", name=f"#{number}").click()
+    follow(row.get_by_role("link", name=f"#{number}"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("NIK tidak ditemukan di DTKS")

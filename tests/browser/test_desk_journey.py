@@ -6,8 +6,8 @@ from playwright.sync_api import expect
 
 from .conftest import PHONE
 from .people import AGENT, CITIZEN, DATA_AGENT
-from .steps import (act, evidence, fill_sign_in, mail_link, mails_about, open_from_queue,
-                    open_ticket)
+from .steps import (act, arrive, evidence, fill_sign_in, follow, mail_link, mails_about,
+                    open_from_queue, open_ticket, visit)
 
 
 def citizen_ticket(browser, subject):
@@ -21,13 +21,13 @@ def test_agent_claims_and_replies_and_the_citizen_follows_the_mailed_link(browse
     # The agent signs in at the desk's address; its home leads to the queue, where the
     # new ticket waits unassigned
     agent = browser.open("agent")
-    agent.goto("/admin/")
+    visit(agent, "/admin/")
     fill_sign_in(agent, AGENT.email, AGENT.password)
     expect(agent.get_by_role("heading", name="Meja petugas")).to_be_visible()
-    agent.get_by_role("link", name="Buka antrean tiket").click()
+    follow(agent.get_by_role("link", name="Buka antrean tiket"))
     row = agent.get_by_role("row").filter(has_text=number)
     expect(row).to_contain_text("Menu verivali tidak muncul")
-    row.get_by_role("button", name=f"Ambil tiket #{number}").click()
+    follow(row.get_by_role("button", name=f"Ambil tiket #{number}"))
     expect(agent.get_by_role("status").first).to_contain_text(
         f"Anda sekarang memegang tiket #{number}")
     expect(agent.get_by_role("row").filter(has_text=number)).to_contain_text("Agus Petugas")
@@ -39,7 +39,7 @@ def test_agent_claims_and_replies_and_the_citizen_follows_the_mailed_link(browse
     reply.get_by_label("Balasan untuk pemohon").fill(
         "Menu verivali sudah kami aktifkan kembali. Panduan terlampir.")
     reply.get_by_label("Lampiran").set_input_files(evidence("panduan-verivali.pdf"))
-    reply.get_by_role("button", name="Kirim Balasan").click()
+    follow(reply.get_by_role("button", name="Kirim Balasan"))
     expect(agent.locator(".thread")).to_contain_text("Menu verivali sudah kami aktifkan kembali")
     expect(agent.locator(".thread .attachments")).to_contain_text("panduan-verivali.pdf")
 
@@ -47,7 +47,7 @@ def test_agent_claims_and_replies_and_the_citizen_follows_the_mailed_link(browse
     mail, = mails_about(mailbox, CITIZEN.email, "Menu verivali sudah kami aktifkan kembali")
     assert mail["Subject"].startswith(f"[#{number}]")
     phone = browser.open("phone", viewport=PHONE)
-    phone.goto(mail_link(mail, "Lihat perkembangan tiket ini secara online:"))
+    visit(phone, mail_link(mail, "Lihat perkembangan tiket ini secara online:"))
     fill_sign_in(phone, CITIZEN.email, CITIZEN.password)
     expect(phone.get_by_role("heading", level=1)).to_contain_text(number)
     answer = phone.locator(".entry-response")
@@ -75,11 +75,11 @@ def test_a_transfer_moves_the_ticket_to_the_other_department(browser, mailbox):
     # The other department is alerted, finds it in its queue and acts on it
     mails_about(mailbox, DATA_AGENT.email, f"#{number}")
     data_agent = browser.open("data_agent", signed_in=DATA_AGENT)
-    data_agent.goto("/admin/ticket/")
+    visit(data_agent, "/admin/ticket/")
     row = data_agent.get_by_role("row").filter(has_text=number)
     expect(row).to_contain_text("Tim Data Terpadu")
     open_from_queue(data_agent, number)
-    data_agent.get_by_role("button", name="Ambil", exact=True).click()
+    follow(data_agent.get_by_role("button", name="Ambil", exact=True))
     expect(data_agent.locator(".ticket-assignee")).to_have_text("Dodi Data")
     act(data_agent, "note", "Tambah catatan", **{
         "Catatan internal (khusus petugas)": "Cek ke dinsos kabupaten."})
@@ -94,22 +94,22 @@ def test_resolved_ticket_reopens_on_the_citizens_reply_and_is_closed(browser, ma
     expect(agent.locator(".badge-status")).to_have_text("Selesai")
 
     # The citizen sees it resolved, replies, and it is open again
-    citizen.goto("/tickets/")
+    visit(citizen, "/tickets/")
     row = citizen.get_by_role("row").filter(has_text=number)
     expect(row).to_contain_text("Selesai")
-    row.get_by_role("link", name=f"#{number}").click()
+    follow(row.get_by_role("link", name=f"#{number}"))
     expect(citizen.get_by_text("Membalas akan membukanya kembali")).to_be_visible()
     citizen.get_by_label(re.compile("Balasan|Pesan")).fill("Masih gagal setelah dicoba ulang.")
-    citizen.get_by_role("button", name="Kirim balasan").click()
+    follow(citizen.get_by_role("button", name="Kirim balasan"))
     expect(citizen.locator(".badge-status-open")).to_have_text("Terbuka")
     expect(citizen.locator(".thread")).to_contain_text("Masih gagal setelah dicoba ulang.")
 
     # The agent sees the reply and the reopening, then closes the ticket
-    agent.reload()
+    arrive(agent, agent.reload)
     expect(agent.locator(".badge-status")).to_have_text("Terbuka")
     expect(agent.locator(".thread")).to_contain_text("Masih gagal setelah dicoba ulang.")
     act(agent, "status", "Ubah status", **{"Status baru": "Ditutup"})
     expect(agent.locator(".badge-status")).to_have_text("Ditutup")
-    citizen.reload()
+    arrive(citizen, citizen.reload)
     expect(citizen.locator(".badge-status-closed").first).to_have_text("Ditutup")
     expect(citizen.get_by_role("button", name="Kirim balasan")).to_have_count(0)

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .people import AGENT, CITIZEN, VISITOR
+from .steps import follow, visit
 
 # page, then what a person reads there in Indonesian and in English
 PORTAL = [
@@ -19,12 +20,12 @@ DESK = [
 
 
 def switch_to(page, label):
-    page.get_by_role("link", name=label, exact=True).click()
+    follow(page.get_by_role("link", name=label, exact=True))
 
 
 def test_a_browser_asking_for_another_language_gets_indonesian(browser):
     page = browser.open("visitor", locale="fr-FR")
-    page.goto("/")
+    visit(page, "/")
     expect(page.locator("html")).to_have_attribute("lang", "id")
     expect(page.get_by_role("heading", level=1)).to_have_text(PORTAL[0][1])
     expect(page.get_by_role("link", name="Masuk")).to_be_visible()
@@ -35,7 +36,7 @@ def test_a_browser_asking_for_another_language_gets_indonesian(browser):
 def test_pages_in_indonesian_then_english(browser, who, pages):
     page = browser.open(who.role or "citizen", signed_in=who)
     for path, indonesian, english in pages:
-        page.goto(path)
+        visit(page, path)
         expect(page.locator("html")).to_have_attribute("lang", "id")
         expect(page.get_by_text(indonesian, exact=True).first).to_be_visible()
         switch_to(page, "EN")
@@ -48,13 +49,13 @@ def test_pages_in_indonesian_then_english(browser, who, pages):
 
 def test_english_is_remembered_across_the_ticket_journey(browser):
     page = browser.open("visitor", signed_in=VISITOR)
-    page.goto("/?lang=en")
-    page.get_by_role("link", name="Open a New Ticket").first.click()
+    visit(page, "/?lang=en")
+    follow(page.get_by_role("link", name="Open a New Ticket").first)
     expect(page.get_by_label("Help topic")).to_be_visible()
     page.get_by_label("Help topic").select_option(label="Bantuan Umum")
     page.get_by_label("Subject").fill("Question about the programme")
     page.get_by_label("Describe the problem in detail").fill("When is the next distribution?")
-    page.get_by_role("button", name="Send ticket").click()
+    follow(page.get_by_role("button", name="Send ticket"))
     expect(page.get_by_text("Your ticket number is")).to_be_visible()
     expect(page.get_by_role("heading", name="Conversation")).to_be_visible()
     expect(page.locator(".badge-status-open").first).to_have_text("Open")

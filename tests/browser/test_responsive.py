@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from .conftest import DESKTOP, PHONE, new_context
 from .people import AGENT, CITIZEN
-from .steps import open_ticket
+from .steps import follow, open_ticket, visit
 
 SIZES = {"phone": PHONE, "desktop": DESKTOP}
 LONG_SUBJECT = ("Permohonan perbaikan data penerima bantuan sosial di Kelurahan "
@@ -49,7 +49,7 @@ def long_ticket(chromium, live, sessions):
 def test_public_pages_fit_the_screen(browser, size):
     page = browser.open("visitor", viewport=SIZES[size])
     for path in PORTAL_PUBLIC:
-        page.goto(path)
+        visit(page, path)
         assert sideways_overflow(page) <= 0, path
         assert controls_outside_or_cramped(page) == [], path
 
@@ -58,7 +58,7 @@ def test_public_pages_fit_the_screen(browser, size):
 def test_citizen_pages_fit_the_screen(browser, long_ticket, size):
     page = browser.open("citizen", viewport=SIZES[size], signed_in=CITIZEN)
     for path in PORTAL_CITIZEN:
-        page.goto(f"/tickets/{long_ticket}" if path == "ticket" else path)
+        visit(page, f"/tickets/{long_ticket}" if path == "ticket" else path)
         assert sideways_overflow(page) <= 0, path
         assert controls_outside_or_cramped(page) == [], path
 
@@ -66,7 +66,7 @@ def test_citizen_pages_fit_the_screen(browser, long_ticket, size):
 @pytest.mark.parametrize("size", SIZES, ids=SIZES)
 def test_my_tickets_table_is_readable(browser, long_ticket, size):
     page = browser.open("citizen", viewport=SIZES[size], signed_in=CITIZEN)
-    page.goto("/tickets/")
+    visit(page, "/tickets/")
     row = page.get_by_role("row").filter(has_text=long_ticket)
     for text in (f"#{long_ticket}", "Sukamaju", "Aplikasi SIKS-NG", "Terbuka"):
         expect(row.get_by_text(text).first).to_be_in_viewport()
@@ -85,7 +85,7 @@ def test_my_tickets_table_is_readable(browser, long_ticket, size):
 @pytest.mark.parametrize("size", SIZES, ids=SIZES)
 def test_staff_desk_queue_and_ticket_page_are_usable(browser, long_ticket, size):
     page = browser.open("agent", viewport=SIZES[size], signed_in=AGENT)
-    page.goto(f"/admin/ticket/?flt0_status=open&search={long_ticket}")
+    visit(page, f"/admin/ticket/?flt0_status=open&search={long_ticket}")
     assert sideways_overflow(page) <= 0
     # The queue fits without scrolling inside its table: on a phone it keeps the number,
     # subject, status, due time and the Claim button
@@ -96,7 +96,7 @@ def test_staff_desk_queue_and_ticket_page_are_usable(browser, long_ticket, size)
     for text in (f"#{long_ticket}", "Sukamaju", "Terbuka", "Ambil"):
         expect(row.get_by_text(text).first).to_be_in_viewport()
     link = row.get_by_role("link", name=f"#{long_ticket}")
-    link.click()
+    follow(link)
     expect(page.get_by_role("heading", level=1)).to_contain_text(long_ticket)
     assert sideways_overflow(page) <= 0
     assert controls_outside_or_cramped(page) == []

@@ -5,7 +5,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from .people import CITIZEN, SUPERVISOR
-from .steps import open_ticket
+from .steps import follow, open_ticket, visit
 
 
 def test_supervisor_exports_the_filtered_queue_as_xlsx(browser, tmp_path):
@@ -13,20 +13,18 @@ def test_supervisor_exports_the_filtered_queue_as_xlsx(browser, tmp_path):
     number = open_ticket(citizen, "Kuota email penuh", topic="Email Kemsos")
 
     supervisor = browser.open("supervisor", signed_in=SUPERVISOR)
-    supervisor.goto("/admin/ticket/")
-    supervisor.get_by_role("link", name="Semua tiket").click()
+    visit(supervisor, "/admin/ticket/")
+    follow(supervisor.get_by_role("link", name="Semua tiket"))
     expect(supervisor).to_have_url(re.compile("flt0_status=any"))
-    supervisor.wait_for_load_state()  # Flask-Admin's menus work once its scripts have run
     supervisor.get_by_role("link", name="Tambah Filter").click()
     supervisor.get_by_role("link", name="Topik bantuan", exact=True).click()
     supervisor.locator(".filters .select2-container").last.click()  # Flask-Admin's select2
     supervisor.locator(".select2-result-label", has_text="Email Kemsos").click()
-    supervisor.get_by_role("button", name="Terapkan").click()
+    follow(supervisor.get_by_role("button", name="Terapkan"))
     rows = supervisor.locator("table.model-list tbody tr")
     expect(rows.filter(has_text=number)).to_have_count(1)
     expect(rows.filter(has_text="Aplikasi SIKS-NG")).to_have_count(0)
 
-    supervisor.wait_for_load_state()
     supervisor.get_by_role("button", name="Ekspor").click()
     with supervisor.expect_download() as download:
         supervisor.get_by_role("link", name=re.compile("XLSX")).click()
