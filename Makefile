@@ -37,7 +37,8 @@ run: install
 	$(FLASK) init-db
 	$(FLASK) demo-data --tickets 200 --if-empty
 	@echo "Open http://$(HOST):$(PORT)/  (staff desk: /admin/)"
-	FLASK_PUBLIC_URL=$${FLASK_PUBLIC_URL:-http://$(HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
+	FLASK_PUBLIC_URL=$${FLASK_PUBLIC_URL:-http://$(HOST):$(PORT)} FLASK_EXTRA_HOSTS=$${FLASK_EXTRA_HOSTS:-localhost} \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 ## Set up everything and run the whole test suite on SQLite, then on PostgreSQL with the
 ## browser tests (they drive a real server: once, on the production database, keeps CI fast)
