@@ -1,4 +1,4 @@
-"""How ticket values look in the queue and in exports (times in the desk's zone)."""
+"""How ticket values look in the queue (times in the desk's zone); exports: export.py."""
 from flask import url_for
 from flask_babel import format_datetime, gettext as _
 from markupsafe import Markup, escape
@@ -8,11 +8,6 @@ SHORT = "d MMM y, HH:mm"
 
 def when(value):
     return format_datetime(value, SHORT) if value else ""
-
-
-def sortable(value):
-    """Export: "2026-11-28 21:30" in the desk's zone, which spreadsheets sort correctly."""
-    return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
 
 
 def time_column(view, context, model, name):
@@ -69,26 +64,4 @@ LIST = {
     "created_at": time_column,
     "updated_at": time_column,
     "due_at": due_column,
-}
-
-def cell(text):
-    """Text a citizen typed, made safe for a spreadsheet: a leading = + - @ would make it
-    a formula (CSV/formula injection), so such text starts with an apostrophe."""
-    text = str(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-EXPORT = {
-    "number": lambda v, c, m, n: f"#{m.number}",
-    "subject": lambda v, c, m, n: cell(m.subject),
-    "requester": lambda v, c, m, n: cell(m.requester.email),
-    "requester_name": lambda v, c, m, n: cell(str(m.requester)),
-    "assignee": lambda v, c, m, n: m.assignee.email if m.assignee_id else "",
-    "topic": lambda v, c, m, n: m.topic.name,
-    "department": lambda v, c, m, n: m.department.name,
-    "status": lambda v, c, m, n: str(m.status_label),
-    "overdue": lambda v, c, m, n: _("yes") if m.overdue else _("no"),
-    **{name: (lambda v, c, m, n: sortable(getattr(m, n)))
-       for name in ("created_at", "updated_at", "due_at", "first_response_at",
-                    "resolved_at", "closed_at", "sla_breached_at")},
 }

@@ -2,6 +2,7 @@
 Flask-Admin to add), has a fixed URL key (``?flt0_status=open``, stable across languages)
 and lists its options from the database on each request."""
 from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from flask import has_request_context
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter, DateBetweenFilter
@@ -108,7 +109,8 @@ class CreatedBetweenFilter(DateBetweenFilter):
 
 def _utc(day):
     """Local midnight of ``day`` as naive UTC (how times are stored)."""
-    local = datetime.combine(day, time.min).replace(tzinfo=get_timezone())
+    zone = ZoneInfo(str(get_timezone()))  # a pytz zone given to replace() is +07:07 (LMT)
+    local = datetime.combine(day, time.min, tzinfo=zone)
     return local.astimezone(timezone.utc).replace(tzinfo=None)
 
 

@@ -100,11 +100,6 @@ def main():
             median, worst = timed(supervisor, url, repeat=3)
             label = f"export {kind}: open, one dept ({rows:,})"
             print(f"  {label:<38} median {median:7.1f} ms   max {worst:7.1f} ms")
-        if count > app.config["EXPORT_MAX_ROWS"]:
-            median, worst = timed(supervisor, "/admin/ticket/export/csv/?flt0_status=any",
-                                  repeat=5, status=302)
-            label = "export: every ticket (refused, count)"
-            print(f"  {label:<38} median {median:7.1f} ms   max {worst:7.1f} ms")
         for size in (25, 100):
             n = statements(clients["supervisor"],
                            f"/admin/ticket/?flt0_status=any&page_size={size}")

@@ -47,8 +47,6 @@ DEFAULTS = {
     "MAIL_SMTP_TIMEOUT": 30,
     # SLA: how often each app process marks tickets past due (0 = only `flask sla-check`)
     "SLA_CHECK_SECONDS": 300,
-    # Staff desk: the largest queue export (CSV/XLSX) built in a web request
-    "EXPORT_MAX_ROWS": 10000,
     # Logs: one line per request and the app's messages on standard error, from LOG_LEVEL
     # up, as JSON lines when LOG_JSON is true (see ops/logs.py)
     "LOG_JSON": False,

@@ -1,10 +1,7 @@
-"""The ticket queue: scoping, filters, search, default order, export, and a query count
-that does not grow with the page size."""
-import csv
-import io
+"""The ticket queue: scoping, filters, search, default order, and a query count that does
+not grow with the page size (its export: test_desk_export.py)."""
 from datetime import timedelta
 
-import openpyxl
 import pytest
 
 from helpdesk.db import statements_run
@@ -113,57 +110,6 @@ def test_queue_queries_do_not_grow_with_the_page_size(client_of, supervisor, cit
     assert not any("COUNT(" in sql.upper() for sql in large)
 
 
-def test_supervisor_exports_the_filtered_queue(client_of, supervisor, tickets):
-    desk = client_of(supervisor)
-    Ticket.update(created_at=utcnow().replace(hour=20, minute=30)).where(
-        Ticket.id == tickets["login"].id).execute()
-    response = desk.get("/admin/ticket/export/csv/?flt0_status=open&search=login&lang=en")
-    assert response.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-    assert [r["Number"] for r in rows] == [f"#{tickets['login'].number}"]
-    row = rows[0]
-    assert row["Requester"] == "warga@contoh.id" and row["Department"] == "Tim SIKS-NG"
-    assert row["Status"] == "Open" and row["Assignee"] == ""
-    created = utcnow().replace(hour=20, minute=30) + timedelta(hours=7)  # Jakarta
-    assert row["Created (WIB)"] == f"{created:%Y-%m-%d %H:%M}"
-
-    xlsx = desk.get("/admin/ticket/export/xlsx/?flt0_status=open&lang=id")
-    assert xlsx.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active
-    values = list(sheet.values)
-    assert values[0][:2] == ("Nomor", "Subjek")
-    assert "Dibuat (WIB)" in values[0] and "Tanggapan pertama (WIB)" in values[0]
-    assert f"#{tickets['login'].number}" in {r[0] for r in values[1:]}
-    assert len(values) == 1 + 4  # a supervisor sees every department's open tickets
-
-
 def test_a_hand_made_sort_falls_back_to_the_default_order(client_of, agent, tickets):
     page = client_of(agent).get("/admin/ticket/?flt0_status=open&sort=2")  # requester: shown, not sortable
     assert page.status_code == 200 and str(tickets["login"].number) in page.text
-
-
-def test_exports_never_turn_citizen_text_into_formulas(client_of, supervisor, make_user,
-                                                       make_ticket):
-    sly = make_user("sly@contoh.id", full_name="=HYPERLINK(\"http://evil\",\"klik\")")
-    ticket = make_ticket(sly, subject="=1+2")
-    desk = client_of(supervisor)
-    rows = list(csv.reader(io.StringIO(desk.get(
-        "/admin/ticket/export/csv/?flt0_status=open").get_data(as_text=True))))
-    row = next(r for r in rows if r[0] == f"#{ticket.number}")
-    assert row[1] == "'=1+2" and row[3].startswith("'=HYPERLINK")
-    sheet = openpyxl.load_workbook(io.BytesIO(desk.get(
-        "/admin/ticket/export/xlsx/?flt0_status=open").data)).active
-    cells = next(r for r in sheet.iter_rows() if r[0].value == f"#{ticket.number}")
-    assert cells[1].data_type == "s" and cells[1].value == "'=1+2"
-
-
-def test_an_export_too_large_is_refused_with_advice(app, client_of, supervisor, tickets):
-    app.config["EXPORT_MAX_ROWS"] = 2
-    desk = client_of(supervisor)
-    response = desk.get("/admin/ticket/export/xlsx/?flt0_status=open&lang=en")
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/admin/ticket/?flt0_status=open&lang=en")
-    page = desk.get(response.headers["Location"]).text
-    assert "4 tickets match; an export takes at most 2." in page
-    narrow = desk.get("/admin/ticket/export/csv/?flt0_status=open&search=login")
-    assert narrow.status_code == 200 and narrow.mimetype == "text/csv"

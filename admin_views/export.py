@@ -1,0 +1,153 @@
+"""The queue's export, however many tickets it selects: CSV streamed row by row, XLSX
+written in constant memory to a temporary file. Rows are read from the database as they
+are written (a server-side cursor on PostgreSQL), so the worker's memory does not grow with
+the selection. Times are real date-times in WIB, ticket numbers plain numbers, and text
+a citizen typed never becomes a formula."""
+import csv
+import tempfile
+import time
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import xlsxwriter
+from flask import Response, current_app, send_file, stream_with_context
+from flask_babel import get_timezone, gettext as _
+from peewee import PostgresqlDatabase, __exception_wrapper__
+
+from helpdesk.models import Department, HelpTopic, Ticket, TicketStatus, User
+
+BATCH = 2000  # rows fetched from the database at a time
+CSV_TIME = "%Y-%m-%d %H:%M"
+XLSX_TIME = "yyyy-mm-dd hh:mm"
+
+
+def cell(text):
+    """Text a citizen typed, made safe for a spreadsheet: a leading = + - @ would make it
+    a formula (CSV/formula injection), so such text starts with an apostrophe."""
+    text = str(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+Requester = User.alias("requester")
+Assignee = User.alias("assignee")
+
+
+def _columns(yes, no):
+    """Each exported column: the values it selects (the queue's query already joins the
+    requester, topic, department and assignee) and how they make the cell."""
+    labels = {status: str(label) for status, label in TicketStatus.LABELS.items()}
+    same = (lambda value: value)
+    return {
+        "number": ((Ticket.number,), same),
+        "subject": ((Ticket.subject,), cell),
+        "requester": ((Requester.email,), cell),
+        "requester_name": ((Requester.full_name, Requester.email),
+                           lambda name, email: cell(name or email)),  # as User.__str__
+        "assignee": ((Assignee.email,), lambda email: email or ""),
+        "topic": ((HelpTopic.name,), same),
+        "department": ((Department.name,), same),
+        "status": ((Ticket.status,), lambda status: labels.get(status, status)),
+        "overdue": ((Ticket.overdue,), lambda overdue: yes if overdue else no),
+    }
+
+
+def rows(query, names):
+    """Each ticket of ``query`` as a list of cell values, times as naive WIB date-times.
+    Only the exported columns are selected, and read as plain tuples: building models
+    would cost more than writing the file."""
+    zone = ZoneInfo(str(get_timezone()))
+    columns = _columns(_("yes"), _("no"))
+    selected, makers = [], []
+    for name in names:
+        fields, make = columns.get(name) or ((getattr(Ticket, name),), _in_zone(zone))
+        at = len(selected)
+        selected.extend(fields)
+        makers.append((make, at, at + len(fields)))
+    for row in _stream(query.select(*selected)):
+        yield [make(*row[start:end]) for make, start, end in makers]
+
+
+def _in_zone(zone):
+    def local(value):
+        if value is None:
+            return None
+        if isinstance(value, str):  # SQLite keeps text
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=timezone.utc).astimezone(zone).replace(tzinfo=None)
+    return local
+
+
+def _stream(query):
+    """The query's raw rows one at a time. psycopg2 would fetch the whole result first,
+    so PostgreSQL reads through a named (server-side) cursor, ``BATCH`` rows at a time."""
+    database = query.model._meta.database
+    database = getattr(database, "obj", database)
+    sql, params = query.sql()
+    if isinstance(database, PostgresqlDatabase):
+        cursor = database._adapter.server_side_cursor(database.connection())
+        with __exception_wrapper__:
+            cursor.execute(sql, params)
+    else:
+        cursor = database.execute_sql(sql, params)
+    try:
+        while batch := cursor.fetchmany(BATCH):
+            yield from batch
+    finally:
+        cursor.close()
+
+
+class _Echo:
+    """A file that hands back what is written, for csv.writer in a generator."""
+
+    def write(self, value):
+        return value
+
+
+def csv_response(query, columns, filename):
+    names = [name for name, _label in columns]
+
+    def generate():
+        writer = csv.writer(_Echo())
+        yield "\ufeff" + writer.writerow([str(label) for _name, label in columns])
+        chunk = []
+        for values in rows(query, names):
+            chunk.append(writer.writerow(
+                [v.strftime(CSV_TIME) if hasattr(v, "strftime") else v for v in values]))
+            if len(chunk) == 500:
+                yield "".join(chunk)
+                chunk = []
+        yield "".join(chunk)
+
+    return Response(stream_with_context(generate()), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+def xlsx_response(query, columns, filename):
+    names = [name for name, _label in columns]
+    times = {i for i, name in enumerate(names) if name.endswith("_at")}
+    spool = tempfile.TemporaryFile()
+    book = xlsxwriter.Workbook(spool, {"constant_memory": True, "in_memory": False})
+    sheet = book.add_worksheet()
+    when = book.add_format({"num_format": XLSX_TIME})
+    sheet.write_row(0, 0, [str(label) for _name, label in columns])
+    sheet.set_column(0, len(names) - 1, 18)
+    row = 0
+    for row, values in enumerate(rows(query, names), start=1):
+        for col, value in enumerate(values):
+            if col in times:
+                if value is not None:
+                    sheet.write_datetime(row, col, value, when)
+            elif isinstance(value, int):
+                sheet.write_number(row, col, value)
+            elif value:
+                sheet.write_string(row, col, value)
+    sheet.autofilter(0, 0, row, len(names) - 1)
+    book.close()
+    spool.seek(0)
+    return send_file(spool, as_attachment=True, download_name=filename,
+                     mimetype="application/vnd.openxmlformats-officedocument"
+                          ".spreadsheetml.sheet")
+
+
+def filename(name, extension):
+    return f"{name}_{time.strftime('%Y-%m-%d_%H-%M-%S')}.{extension}"
