@@ -6,7 +6,7 @@ a citizen typed never becomes a formula."""
 import csv
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import xlsxwriter
@@ -17,7 +17,6 @@ from peewee import PostgresqlDatabase, __exception_wrapper__
 from helpdesk.models import Department, HelpTopic, Ticket, TicketStatus, User
 
 BATCH = 2000  # rows fetched from the database at a time
-CSV_TIME = "%Y-%m-%d %H:%M"
 XLSX_TIME = "yyyy-mm-dd hh:mm"
 
 
@@ -68,12 +67,28 @@ def rows(query, names):
 
 
 def _in_zone(zone):
+    """Naive UTC (text on SQLite) to naive local time. The offset is looked up once per
+    day, and exactly for the rare day whose offset changes (a daylight-saving zone)."""
+    offsets = {}
+
+    def offset_at(value):
+        return value.replace(tzinfo=timezone.utc).astimezone(zone).utcoffset()
+
+    def offset_on(value):
+        day = value.toordinal()
+        if day not in offsets:
+            start = datetime.fromordinal(day)
+            first, last = offset_at(start), offset_at(start + timedelta(days=1))
+            offsets[day] = first if first == last else None
+        offset = offsets[day]
+        return offset_at(value) if offset is None else offset
+
     def local(value):
         if value is None:
             return None
         if isinstance(value, str):  # SQLite keeps text
             value = datetime.fromisoformat(value)
-        return value.replace(tzinfo=timezone.utc).astimezone(zone).replace(tzinfo=None)
+        return value + offset_on(value)
     return local
 
 
@@ -105,14 +120,17 @@ class _Echo:
 
 def csv_response(query, columns, filename):
     names = [name for name, _label in columns]
+    times = [i for i, name in enumerate(names) if name.endswith("_at")]
 
     def generate():
         writer = csv.writer(_Echo())
         yield "\ufeff" + writer.writerow([str(label) for _name, label in columns])
         chunk = []
         for values in rows(query, names):
-            chunk.append(writer.writerow(
-                [v.strftime(CSV_TIME) if hasattr(v, "strftime") else v for v in values]))
+            for i in times:
+                if values[i] is not None:
+                    values[i] = values[i].isoformat(" ", "minutes")  # 2026-03-10 08:30
+            chunk.append(writer.writerow(values))
             if len(chunk) == 500:
                 yield "".join(chunk)
                 chunk = []

@@ -1,7 +1,7 @@
 """Prints how fast the queue's export of every ticket is, and how much memory it takes.
 
     python benchmarks/exports.py [--tickets 100000] [--database-url postgresql://...]
-                                 [--code /path/to/another/checkout] [--keep]
+                                 [--code /path/to/another/checkout] [--reuse]
 
 Each size gets a fresh database filled by ``demo-data`` (a temporary SQLite file unless
 --database-url is given, whose tables it drops). Each export (CSV, XLSX of every ticket,
@@ -66,13 +66,16 @@ def main():
     parser.add_argument("--tickets", default="100000")
     parser.add_argument("--database-url")
     parser.add_argument("--code", default=str(HERE.parent), help="checkout to measure")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure the tickets already in --database-url (one size)")
     args = parser.parse_args()
     app = bench_app(args.database_url)
     url = app.config["DATABASE_URL"]
     print(f"database: {url.split('://')[0]}   code: {args.code}")
     for count in (int(n) for n in args.tickets.split(",")):
         start = time.perf_counter()
-        fill(app, count)
+        if not args.reuse:
+            fill(app, count)
         print(f"\n{count:,} tickets (demo-data {time.perf_counter() - start:.1f} s)")
         for kind in ("csv", "xlsx"):
             m = measure(args.code, url, kind)
