@@ -17,6 +17,7 @@ from peewee import PostgresqlDatabase, __exception_wrapper__
 from helpdesk.models import Department, HelpTopic, Ticket, TicketStatus, User
 
 BATCH = 2000  # rows fetched from the database at a time
+SHEET_ROWS = 1_048_575  # tickets per XLSX sheet: Excel's rows, less the headings
 XLSX_TIME = "yyyy-mm-dd hh:mm"
 
 
@@ -141,16 +142,18 @@ def csv_response(query, columns, filename):
 
 
 def xlsx_response(query, columns, filename):
+    """One sheet per ``SHEET_ROWS`` tickets (Excel's limit), each with the headings."""
     names = [name for name, _label in columns]
     times = {i for i, name in enumerate(names) if name.endswith("_at")}
     spool = tempfile.TemporaryFile()
     book = xlsxwriter.Workbook(spool, {"constant_memory": True, "in_memory": False})
-    sheet = book.add_worksheet()
     when = book.add_format({"num_format": XLSX_TIME})
-    sheet.write_row(0, 0, [str(label) for _name, label in columns])
-    sheet.set_column(0, len(names) - 1, 18)
-    row = 0
-    for row, values in enumerate(rows(query, names), start=1):
+    sheet, row = None, SHEET_ROWS
+    for values in rows(query, names):
+        if row == SHEET_ROWS:
+            _finish(sheet, row, len(names))
+            sheet, row = _new_sheet(book, columns), 0
+        row += 1
         for col, value in enumerate(values):
             if col in times:
                 if value is not None:
@@ -159,12 +162,26 @@ def xlsx_response(query, columns, filename):
                 sheet.write_number(row, col, value)
             elif value:
                 sheet.write_string(row, col, value)
-    sheet.autofilter(0, 0, row, len(names) - 1)
+    if sheet is None:  # no ticket: the headings alone
+        sheet, row = _new_sheet(book, columns), 0
+    _finish(sheet, row, len(names))
     book.close()
     spool.seek(0)
     return send_file(spool, as_attachment=True, download_name=filename,
                      mimetype="application/vnd.openxmlformats-officedocument"
                           ".spreadsheetml.sheet")
+
+
+def _new_sheet(book, columns):
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, [str(label) for _name, label in columns])
+    sheet.set_column(0, len(columns) - 1, 18)
+    return sheet
+
+
+def _finish(sheet, rows_written, width):
+    if sheet is not None:
+        sheet.autofilter(0, 0, rows_written, width - 1)
 
 
 def filename(name, extension):

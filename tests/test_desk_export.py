@@ -81,6 +81,17 @@ def test_exports_never_turn_citizen_text_into_formulas(client_of, supervisor, ma
     assert cells[3].data_type == "s" and cells[3].value.startswith("'=HYPERLINK")
 
 
+def test_xlsx_continues_on_another_sheet_past_excels_rows(monkeypatch, client_of,
+                                                           supervisor, tickets):
+    monkeypatch.setattr("admin_views.export.SHEET_ROWS", 3)  # Excel's is 1,048,575
+    response = client_of(supervisor).get("/admin/ticket/export/xlsx/?flt0_status=open&lang=en")
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    first, second = ([row[0] for row in sheet.iter_rows(values_only=True)]
+                     for sheet in book.worksheets)
+    assert first[0] == second[0] == "Number" and len(first) == 1 + 3 and len(second) == 1 + 1
+    assert set(first[1:] + second[1:]) == {t.number for t in tickets.values()}
+
+
 def test_admins_may_export_too(client_of, make_user, tickets):
     admin = make_user("admin@kemensos.go.id", roles=["admin"], full_name="Ade Admin")
     rows = csv_rows(client_of(admin).get("/admin/ticket/export/csv/?flt0_status=open"))
