@@ -231,3 +231,34 @@ def test_the_number_of_statements_does_not_grow_with_the_tickets(app, citizen, a
     with statements_run() as more:
         dashboard()
     assert len(few) == len(more) <= 30
+
+
+@pytest.mark.alters_schema
+def test_the_migration_keeps_earlier_transfers_by_department(app, citizen, data_agent, topic):
+    """A database from before the reports: no transfer rows, no report indexes."""
+    from playhouse.migrate import migrate
+
+    from helpdesk import migrations
+    from helpdesk.db import db
+    from helpdesk.models import SchemaVersion, TicketTransfer
+
+    team = Department.get(name="Tim Data Terpadu")
+    with app.test_request_context():
+        ticket = lifecycle.open_ticket(by=citizen, topic=HelpTopic.get(name="Data Terpadu"),
+                                       subject="Tiket", message="Mohon bantuan.",
+                                       now=wib(2, 11, 9))
+        lifecycle.transfer(ticket, by=data_agent, to=topic.department, comment="Aplikasi.",
+                           now=wib(2, 11, 10))
+    db.database.drop_tables([TicketTransfer])
+    migrate(*[migrations.migrator_for(db.database).drop_index("ticket", f"ticket_{name}")
+              for name in ("first_response_at", "resolved_at", "closed_at",
+                           "topic_id_created_at", "department_id_created_at")])
+    SchemaVersion.delete().where(SchemaVersion.name == "0005_reports").execute()
+
+    assert migrations.upgrade(db.database) == ["0005_reports"]
+    moved = TicketTransfer.get()
+    assert (moved.ticket_id, moved.source_id, moved.target_id, moved.created_at) == (
+        ticket.id, team.id, topic.department_id, wib(2, 11, 10))
+    assert "ticket_resolved_at" in {i.name for i in db.database.get_indexes("ticket")}
+    rows = rows_by_name(reports.by_department(NOVEMBER, now=NOW))
+    assert rows["Tim Data Terpadu"]["transfers_out"] == 1
