@@ -262,3 +262,16 @@ def test_the_migration_keeps_earlier_transfers_by_department(app, citizen, data_
     assert "ticket_resolved_at" in {i.name for i in db.database.get_indexes("ticket")}
     rows = rows_by_name(reports.by_department(NOVEMBER, now=NOW))
     assert rows["Tim Data Terpadu"]["transfers_out"] == 1
+
+
+def test_demo_data_records_transfers_the_reports_can_count(app, runner):
+    from helpdesk.models import Ticket, TicketEvent, TicketTransfer
+
+    result = runner.invoke(args=["demo-data", "--tickets", "200", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    events = {(e.ticket_id, e.created_at, e.data["target"]) for e in
+              TicketEvent.select().where(TicketEvent.kind == "transferred")}
+    rows = {(t.ticket_id, t.created_at, t.target.name) for t in TicketTransfer.select()}
+    assert events and rows == events
+    assert all(Ticket.get_by_id(t.ticket_id).department_id == t.target_id
+               and t.source_id != t.target_id for t in TicketTransfer.select())
