@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from _common import bench_app
 
-from helpdesk import reports
+from helpdesk import migrations, reports
 from helpdesk.db import db
 from helpdesk.models import ALL_MODELS, HelpTopic, utcnow
 from helpdesk.report_sql import on_postgres
@@ -61,22 +61,31 @@ def plans(figure, period, filters, now):
             print("     ", " | ".join(str(c) for c in row))
 
 
+def fill(app, count):
+    with app.app_context(), db.database.connection_context():
+        db.database.drop_tables(ALL_MODELS, safe=True,
+                                cascade=app.config["DATABASE_URL"].startswith("postgres"))
+    start = time.perf_counter()
+    result = app.test_cli_runner().invoke(
+        args=["demo-data", "--tickets", str(count), "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    print(f"database: {app.config['DATABASE_URL'].split('://')[0]}, {count} tickets "
+          f"(demo-data {time.perf_counter() - start:.0f} s)")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--database-url")
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--filled", action="store_true",
+                        help="time the tickets already in --database-url, without demo-data")
     args = parser.parse_args()
     app = bench_app(args.database_url)
+    if not args.filled:
+        fill(app, args.tickets)
     with app.app_context(), db.database.connection_context():
-        db.database.drop_tables(ALL_MODELS, safe=True, cascade=bool(args.database_url))
-    start = time.perf_counter()
-    result = app.test_cli_runner().invoke(
-        args=["demo-data", "--tickets", str(args.tickets), "--seed", "7"])
-    assert result.exit_code == 0, result.output
-    print(f"database: {app.config['DATABASE_URL'].split('://')[0]}, {args.tickets} tickets "
-          f"(demo-data {time.perf_counter() - start:.0f} s)")
-    with app.app_context(), db.database.connection_context():
+        migrations.upgrade(db.database)
         if on_postgres():
             db.database.execute_sql("VACUUM ANALYZE")
         else:

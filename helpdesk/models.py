@@ -166,6 +166,8 @@ class Ticket(db.Model):
             (("closed_at",), False),
             (("topic", "created_at"), False),
             (("department", "created_at"), False),
+            (("status", "topic"), False),  # open load now per topic, per department
+            (("status", "department"), False),
         )
 
     @property

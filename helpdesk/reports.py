@@ -314,8 +314,10 @@ def daily(period, filters=NO_FILTERS):
                 Ticket.select(day.alias("day"), fn.COUNT(SQL("*")))
                 .where(where, period.holds(column)).group_by(day).tuples()}
     created, resolved = per_day(Ticket.created_at), per_day(Ticket.resolved_at)
-    backlog = _one_row({"open": _count(where & (Ticket.created_at < period.start) & (
-        Ticket.resolved_at.is_null() | (Ticket.resolved_at >= period.start)))})["open"]
+    before = where & (Ticket.created_at < period.start)  # two counts, each by its index
+    backlog = sum(_one_row({
+        "unresolved": _count(before & Ticket.resolved_at.is_null()),
+        "resolved_since": _count(before & (Ticket.resolved_at >= period.start))}).values())
     series, day = [], period.first
     if weekly:
         day -= timedelta(days=day.weekday())

@@ -252,7 +252,8 @@ def test_the_migration_keeps_earlier_transfers_by_department(app, citizen, data_
     db.database.drop_tables([TicketTransfer])
     migrate(*[migrations.migrator_for(db.database).drop_index("ticket", f"ticket_{name}")
               for name in ("first_response_at", "resolved_at", "closed_at",
-                           "topic_id_created_at", "department_id_created_at")])
+                           "topic_id_created_at", "department_id_created_at",
+                           "status_topic_id", "status_department_id")])
     SchemaVersion.delete().where(SchemaVersion.name == "0005_reports").execute()
 
     assert migrations.upgrade(db.database) == ["0005_reports"]

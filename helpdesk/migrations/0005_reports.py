@@ -13,7 +13,9 @@ def up(migrator, database):
             migrator.add_index("ticket", ("resolved_at",), False),
             migrator.add_index("ticket", ("closed_at",), False),
             migrator.add_index("ticket", ("topic_id", "created_at"), False),
-            migrator.add_index("ticket", ("department_id", "created_at"), False))
+            migrator.add_index("ticket", ("department_id", "created_at"), False),
+            migrator.add_index("ticket", ("status", "topic_id"), False),
+            migrator.add_index("ticket", ("status", "department_id"), False))
     TicketTransfer.create_table(safe=True)
     ids = dict(Department.select(Department.name, Department.id).tuples())
     rows = []
