@@ -4,6 +4,7 @@ Bulk inserts in batches, bypassing the lifecycle on purpose: this invents histor
 of tickets with their threads and events) rather than making changes, and sends no mail.
 """
 import hashlib
+import json
 import random
 import secrets
 from datetime import datetime, timedelta
@@ -27,6 +28,7 @@ from .models import (
     TicketEvent,
     TicketParticipant,
     TicketStatus,
+    TicketTransfer,
     ThreadEntry,
     User,
     utcnow,
@@ -63,6 +65,7 @@ RESPONSES = [
     "Data sudah kami teruskan ke tim terkait untuk ditindaklanjuti.",
 ]
 BATCH = 1000
+TRANSFERRED = 0.05  # share of tickets moved between departments
 
 
 @click.command("demo-data")
@@ -82,7 +85,8 @@ def demo_data(count, random_seed, if_empty):
             count = 0
         citizens = _citizens(rng, max(10, count // 20))
         agents = _agents_by_department()
-        topics = list(HelpTopic.select())
+        topics = list(HelpTopic.select(HelpTopic, Department.name.alias("department_name"))
+                      .join(Department).objects())
         now = utcnow()
         with click.progressbar(length=count, label=f"Adding {count} tickets") as bar:
             numbers = _free_numbers(rng, count)
@@ -165,17 +169,20 @@ def _ticket_batch(rng, numbers, topics, citizens, agents, now):
     plans = [_plan(rng, n, topics, citizens, agents, now) for n in numbers]
     _bulk_insert(Ticket, [p["ticket"] for p in plans])
     ids = dict(Ticket.select(Ticket.number, Ticket.id).where(Ticket.number.in_(numbers)).tuples())
-    entries, events, participants = [], [], []
+    entries, events, participants, transfers = [], [], [], []
     for plan in plans:
         ticket_id = ids[plan["ticket"]["number"]]
         entries += [dict(e, ticket=ticket_id) for e in plan["entries"]]
         events += [dict(e, ticket=ticket_id) for e in plan["events"]]
+        transfers += [dict(t, ticket=ticket_id) for t in plan["transfers"]]
         if plan["ticket"]["assignee"]:
             participants.append({"ticket": ticket_id, "user": plan["ticket"]["assignee"]})
     _bulk_insert(ThreadEntry, entries)
     _bulk_insert(TicketEvent, events)
     if participants:
         _bulk_insert(TicketParticipant, participants)
+    if transfers:
+        _bulk_insert(TicketTransfer, transfers)
     _attach_some(rng, plans, ids)
 
 
@@ -230,6 +237,16 @@ def _plan(rng, number, topics, citizens, agents, now):
     if assignee:
         events.append({"actor": assignee, "kind": "claimed", "detail": "",
                        "created_at": created + timedelta(minutes=rng.randint(1, 120))})
+    transfers = []
+    if rng.random() < TRANSFERRED:  # first filed with the wrong department
+        source = rng.choice([t for t in topics if t.department_id != topic.department_id])
+        moved = created + timedelta(minutes=rng.randint(5, 240))
+        transfers.append({"source": source.department_id, "target": topic.department_id,
+                          "created_at": moved})
+        events.append({"actor": None, "kind": "transferred", "created_at": moved,
+                       "detail": json.dumps({"source": source.department_name,
+                                             "target": topic.department_name,
+                                             "comment": "Bukan bidang kami."})})
     if finished:
         events.append({"actor": assignee, "kind": status, "created_at": finished, "detail": ""})
     ticket = {
@@ -242,7 +259,7 @@ def _plan(rng, number, topics, citizens, agents, now):
         "closed_at": finished if status == TicketStatus.CLOSED else None,
         "sla_breached_at": due if (finished or now) > due else None,
     }
-    return {"ticket": ticket, "entries": entries, "events": events}
+    return {"ticket": ticket, "entries": entries, "events": events, "transfers": transfers}
 
 
 def _attach_some(rng, plans, ids):

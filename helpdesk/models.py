@@ -160,6 +160,14 @@ class Ticket(db.Model):
             (("updated_at",), False),  # queue sorted by last activity
             (("due_at",), False),  # queue of every status, most urgent first
             (("requester", "submission_key"), True),  # NULLs (no key) never collide
+            # reports (helpdesk/reports.py): the period's figures by each time column
+            (("first_response_at",), False),
+            (("resolved_at",), False),
+            (("closed_at",), False),
+            (("topic", "created_at"), False),
+            (("department", "created_at"), False),
+            (("status", "topic"), False),  # open load now per topic, per department
+            (("status", "department"), False),
         )
 
     @property
@@ -247,6 +255,19 @@ class TicketEvent(db.Model):
         return {"reason": self.detail} if self.detail else {}
 
 
+class TicketTransfer(db.Model):
+    """A move between departments, the part of a "transferred" event reports count by
+    department (the event keeps the names as they were)."""
+
+    ticket = ForeignKeyField(Ticket, backref="transfers", on_delete="CASCADE")
+    source = ForeignKeyField(Department, null=True, backref="transfers_out")
+    target = ForeignKeyField(Department, null=True, backref="transfers_in")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("created_at",), False),)
+
+
 class OutboxMail(db.Model):
     """An e-mail waiting to be sent; written in the transaction of the change it reports."""
 
@@ -294,6 +315,7 @@ ALL_MODELS = (
     ThreadEntry,
     Attachment,
     TicketEvent,
+    TicketTransfer,
     OutboxMail,
     JobRun,
     SchemaVersion,

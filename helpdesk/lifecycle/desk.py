@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import notifications, queries
 from ..db import atomic
-from ..models import Department, EntryKind, Ticket, TicketStatus, utcnow
+from ..models import Department, EntryKind, Ticket, TicketStatus, TicketTransfer, utcnow
 from ._common import (InvalidTransition, NotAllowed, add_entry, change, event, locked,
                       participate, refreshed, require_desk_access, status_changes,
                       stored_files)
@@ -111,6 +111,7 @@ def transfer(ticket, *, by, to, comment, now=None):
             event(ticket, by, "reopened", now, reason="transfer")
         change(ticket, changes)
         participate(ticket, by)
+        TicketTransfer.create(ticket=ticket, source=source, target=to, created_at=now)
         done = event(ticket, by, "transferred", now, source=source.name, target=to.name,
                      comment=comment)
         notifications.transferred(refreshed(ticket), by=by, source=source.name,
