@@ -1,8 +1,7 @@
 """Filters of the ticket queue. Each works on a column of Ticket itself (no join for
 Flask-Admin to add), has a fixed URL key (``?flt0_status=open``, stable across languages)
 and lists its options from the database on each request."""
-from datetime import datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from flask import has_request_context
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter, DateBetweenFilter
@@ -10,6 +9,7 @@ from flask_babel import get_timezone, lazy_gettext as _l
 from flask_login import current_user
 
 from helpdesk import queries
+from helpdesk.localtime import midnight_utc
 from helpdesk.models import Department, HelpTopic, Ticket, TicketStatus
 
 
@@ -109,9 +109,7 @@ class CreatedBetweenFilter(DateBetweenFilter):
 
 def _utc(day):
     """Local midnight of ``day`` as naive UTC (how times are stored)."""
-    zone = ZoneInfo(str(get_timezone()))  # a pytz zone given to replace() is +07:07 (LMT)
-    local = datetime.combine(day, time.min, tzinfo=zone)
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+    return midnight_utc(day, get_timezone())
 
 
 def queue_filters():

@@ -7,11 +7,12 @@ midnight local time, stored as naive UTC like every time in the database. "The p
 tickets" are those created in it: their response and resolution times, their SLA.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from peewee import JOIN, SQL, Case, Select, Value, fn
 
+from .localtime import midnight_utc
 from .models import (Department, HelpTopic, Ticket, TicketEvent, TicketStatus, TicketTransfer,
                      User)
 from .report_sql import as_date, local_day, percentiles, seconds_between
@@ -56,8 +57,7 @@ class Period:
         raise ValueError(f"unknown period {name!r}")
 
     def _utc(self, day):
-        local = datetime.combine(day, time(0), tzinfo=ZoneInfo(self.zone))
-        return local.astimezone(timezone.utc).replace(tzinfo=None)
+        return midnight_utc(day, self.zone)
 
     @property
     def start(self):
