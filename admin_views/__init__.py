@@ -9,7 +9,7 @@ from flask_babel import get_locale, lazy_gettext as _l
 
 from helpdesk.settings import PROJECT_ROOT
 
-from . import directory, outbox, tickets
+from . import directory, outbox, reports, tickets
 from .base import SecureIndexView
 
 
@@ -34,6 +34,7 @@ def init_admin(app):
     tickets.register(admin)
     directory.register(admin)
     outbox.register(admin)
+    reports.register(admin)
     app.after_request(_declare_language)
     return admin
 

@@ -18,6 +18,8 @@ from helpdesk.db import db
 from helpdesk.models import (ALL_MODELS, AgentDepartment, Department, HelpTopic, SchemaVersion,
                              utcnow)
 
+from report_history import history  # noqa: E402,F401 (the reports' fixture, for every test file)
+
 PASSWORD = "rahasia-123"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
