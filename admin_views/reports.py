@@ -16,6 +16,7 @@ from helpdesk.models import Department, HelpTopic, utcnow
 from helpdesk.reports import Filters, Period
 
 from .base import SupervisorOrAdmin
+from .report_downloads import ReportDownloads
 
 PRESET_LABELS = {
     "today": _l("Today"), "this_week": _l("This week"), "this_month": _l("This month"),
@@ -96,7 +97,7 @@ def read_selection(zone):
     return form, Period.preset(DEFAULT_PRESET, local_today(zone), zone), Filters()
 
 
-class ReportsView(SupervisorOrAdmin, BaseView):
+class ReportsView(SupervisorOrAdmin, ReportDownloads, BaseView):
     """The dashboard page; downloads are added by the mixins listed in the bases."""
 
     def _zone(self):

@@ -94,7 +94,7 @@ def _name_of(model, key):
 
 def build(period, filters=NO_FILTERS, *, now, breaches=50, progress=None):
     """Every figure of the dashboard. ``progress(step)`` is called after each of STEPS;
-    ``breaches`` is how many of the SLA breaches to list (most late first)."""
+    ``breaches`` is how many of the SLA breaches to list (most late first; None: all)."""
     board = Dashboard(period, filters, now)
     steps = {
         "headline": lambda: setattr(board, "headline", reports.headline(period, filters, now=now)),

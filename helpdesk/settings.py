@@ -51,6 +51,9 @@ DEFAULTS = {
     # up, as JSON lines when LOG_JSON is true (see ops/logs.py)
     "LOG_JSON": False,
     "LOG_LEVEL": "INFO",
+    # Reports: the separator of the dashboard's CSV downloads ("," or ";", which Excel
+    # expects where the decimal separator is a comma, as in Indonesian)
+    "REPORT_CSV_DELIMITER": ";",
     # Language and time
     "LANGUAGES": ["id", "en"],
     "BABEL_DEFAULT_LOCALE": "id",

@@ -1,0 +1,38 @@
+"""The dashboard's downloads: the whole dashboard as an XLSX workbook, and each table as
+CSV, for the same period and filters as the page (the same query string)."""
+from flask import Response, abort, current_app
+from flask_admin import expose
+from flask_login import current_user
+
+from helpdesk import dashboard
+from helpdesk.models import utcnow
+
+CSV_TABLES = (*dashboard.TABLES, "series", "breaches")
+
+
+class ReportDownloads:
+    """Mixed into ReportsView, whose ``selection()`` reads the period and filters."""
+
+    @expose("/workbook.xlsx")
+    def workbook(self):
+        from helpdesk import report_workbook
+        form, period, filters = self.selection()
+        if form.errors:
+            abort(400)
+        board = dashboard.build(period, filters, now=utcnow(), breaches=None)
+        body = report_workbook.workbook_bytes(board, made_by=current_user.email, made_at=utcnow())
+        return Response(body, mimetype=report_workbook.MIMETYPE, headers={
+            "Content-Disposition": f"attachment; filename={report_workbook.file_name(board)}"})
+
+    @expose("/table/<name>.csv")
+    def table_csv(self, name):
+        from helpdesk import report_csv
+        if name not in CSV_TABLES:
+            abort(404)
+        form, period, filters = self.selection()
+        if form.errors:
+            abort(400)
+        board = dashboard.build(period, filters, now=utcnow(), breaches=None)
+        text = report_csv.table_csv(board, name, current_app.config["REPORT_CSV_DELIMITER"])
+        return Response(text.encode("utf-8-sig"), mimetype="text/csv", headers={
+            "Content-Disposition": f"attachment; filename={report_csv.file_name(board, name)}"})
