@@ -111,3 +111,34 @@ def test_a_failed_write_is_reported_without_a_traceback(runner, tmp_path, monkey
     result = report(runner, *NOVEMBER, "--out", str(missing))
     assert result.exit_code == 1
     assert f"Buku kerja tidak dapat ditulis ke {missing}: No such file" in result.output
+
+
+def test_without_the_sites_address_breaches_have_no_link(runner, history, tmp_path):
+    out = tmp_path / "r.xlsx"
+    assert report(runner, *NOVEMBER, "--out", str(out)).exit_code == 0
+    sheet = openpyxl.load_workbook(out)["Tiket melewati batas waktu"]
+    assert sheet["A2"].value == str(history["T5"].number) and sheet["A2"].hyperlink is None
+
+
+@pytest.fixture
+def public_url(config):
+    config["PUBLIC_URL"] = "https://helpdesk.kemensos.go.id"
+
+
+def test_with_the_sites_address_breaches_link_to_the_desk(public_url, runner, history,
+                                                          tmp_path):
+    out = tmp_path / "r.xlsx"
+    assert report(runner, *NOVEMBER, "--out", str(out)).exit_code == 0
+    sheet = openpyxl.load_workbook(out)["Tiket melewati batas waktu"]
+    assert sheet["A2"].hyperlink.target == (
+        f"https://helpdesk.kemensos.go.id/admin/ticket/details/?id={history['T5'].id}")
+
+
+@pytest.mark.alters_schema
+def test_upgrade_adds_the_attachments_table(app):
+    from helpdesk import migrations
+    from helpdesk.db import db
+
+    db.database.drop_tables([OutboxAttachment])
+    migrations.upgrade(db.database)
+    assert OutboxAttachment.table_exists()

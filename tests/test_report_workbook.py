@@ -251,3 +251,19 @@ def test_a_supervisor_downloads_a_table_as_csv(supervisor, client_of, history):
                                  "/admin/reports/table/agents.csv" + QUERY])
 def test_agents_may_not_download(agent, client_of, url):
     assert client_of(agent).get(url).status_code == 403
+
+
+def test_a_long_period_goes_by_week(app, history):
+    half_year = dashboard.Period(NOVEMBER.first.replace(month=6), NOVEMBER.last)
+    with app.test_request_context():
+        board = dashboard.build(half_year, now=NOW)
+        body = report_workbook.workbook_bytes(board, made_by="s@x.id", made_at=MADE_AT)
+        text = report_csv.table_csv(board, "series", ";")
+    sheet = openpyxl.load_workbook(io.BytesIO(body))["Per minggu"]
+    assert sheet["A1"].value == "Minggu mulai"
+    rows = table_rows(sheet)
+    assert all(day.weekday() == 0 for day in rows)
+    assert [c.value for c in rows[datetime(2026, 10, 26)]][1:4] == [3, 1, 2]
+    assert parsed(text, ";")[0][0] == "Minggu mulai"
+    assert report_csv.file_name(board, "series") == (
+        "laporan-helpdesk-mingguan-2026-06-01-2026-11-30.csv")
