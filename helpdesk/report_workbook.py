@@ -141,7 +141,7 @@ def _table_sheet(book, styles, board, name):
         sheet.set_column(col, col, max(wide, min(len(label) + 2, 40)))
         sheet.write_string(0, col, label, styles["head"])
     sheet.freeze_panes(1, 1)
-    link = _desk_link if name == "breaches" else None
+    link = _desk_links() if name == "breaches" else None
     for number, values in enumerate(rows, 1):
         for col, column in enumerate(columns):
             _write(sheet, styles, number, col, column, values.get(column.key))
@@ -167,12 +167,16 @@ def _write(sheet, styles, row, col, column, value):
         sheet.write_string(row, col, safe_text(value))
 
 
-def _desk_link(ticket_id):
-    """The ticket's page in the desk, when the site's address is known."""
+def _desk_links():
+    """``link(ticket id)``: the ticket's page in the desk; None when the site's address is
+    unknown. The address is built once (url_for per row took longer than the sheet)."""
     if not (current_app.config["PUBLIC_URL"] or has_request_context()):
         return None
     from .notifications import absolute_url
-    return absolute_url("ticket.details_view", id=ticket_id)
+    sample = absolute_url("ticket.details_view", id=0)
+    prefix = sample.removesuffix("id=0")
+    assert prefix != sample, sample
+    return lambda ticket_id: f"{prefix}id={ticket_id}"
 
 
 def _series_charts(book, sheet, board, count):
