@@ -1,6 +1,7 @@
 """``flask report``: the dashboard's workbook from the command line, refused input with a
 translated message, and the workbook mailed through the outbox."""
 import io
+import re
 
 import openpyxl
 import pytest
@@ -88,7 +89,9 @@ def test_the_workbook_is_mailed_to_each_address(runner, history, tmp_path, mailb
     assert mail["Subject"] == "Laporan helpdesk 1 Nov 2026 – 30 Nov 2026"
     text = body_of(mail)
     assert "Yth. arsip@contoh.id," in text
+    assert "laporan helpdesk untuk 1 Nov 2026 sampai 30 Nov 2026" in text
     assert "Diminta oleh: operator@kemensos.go.id" in text
+    assert re.search(r"Dibuat pada: \d+ \w+ \d{4}, \d\d\.\d\d WIB", text)
     assert "Email ini dikirim otomatis" in text and "Hormat kami," in text
     [attached] = list(mail.iter_attachments())
     assert attached.get_filename() == "laporan-helpdesk-2026-11-01-2026-11-30.xlsx"
