@@ -15,17 +15,10 @@ from flask_babel import get_timezone, gettext as _
 from peewee import PostgresqlDatabase, __exception_wrapper__
 
 from helpdesk.models import Department, HelpTopic, Ticket, TicketStatus, User
+from helpdesk.spreadsheet import XLSX_MIMETYPE, XLSX_TIME, safe_text as cell
 
 BATCH = 2000  # rows fetched from the database at a time
 SHEET_ROWS = 1_048_575  # tickets per XLSX sheet: Excel's rows, less the headings
-XLSX_TIME = "yyyy-mm-dd hh:mm"
-
-
-def cell(text):
-    """Text a citizen typed, made safe for a spreadsheet: a leading = + - @ would make it
-    a formula (CSV/formula injection), so such text starts with an apostrophe."""
-    text = str(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 Requester = User.alias("requester")
@@ -168,8 +161,7 @@ def xlsx_response(query, columns, filename):
     book.close()
     spool.seek(0)
     return send_file(spool, as_attachment=True, download_name=filename,
-                     mimetype="application/vnd.openxmlformats-officedocument"
-                          ".spreadsheetml.sheet")
+                     mimetype=XLSX_MIMETYPE)
 
 
 def _new_sheet(book, columns):

@@ -24,15 +24,15 @@ class ReportDownloads:
         return Response(body, mimetype=report_workbook.MIMETYPE, headers={
             "Content-Disposition": f"attachment; filename={report_workbook.file_name(board)}"})
 
-    @expose("/table/<name>.csv")
-    def table_csv(self, name):
+    @expose("/table/<table>.csv")  # not <name>: Flask-Admin's _handle_view takes ``name``
+    def table_csv(self, table):
         from helpdesk import report_csv
-        if name not in CSV_TABLES:
+        if table not in CSV_TABLES:
             abort(404)
         form, period, filters = self.selection()
         if form.errors:
             abort(400)
         board = dashboard.build(period, filters, now=utcnow(), breaches=None)
-        text = report_csv.table_csv(board, name, current_app.config["REPORT_CSV_DELIMITER"])
+        text = report_csv.table_csv(board, table, current_app.config["REPORT_CSV_DELIMITER"])
         return Response(text.encode("utf-8-sig"), mimetype="text/csv", headers={
-            "Content-Disposition": f"attachment; filename={report_csv.file_name(board, name)}"})
+            "Content-Disposition": f"attachment; filename={report_csv.file_name(board, table)}"})

@@ -145,7 +145,8 @@ def clean_uploads(minutes):
 
 
 def init_app(app):
-    from . import demo
+    from . import cli_report, demo
 
-    for command in (init_db, staff, send_mail, sla_check, clean_uploads, demo.demo_data):
+    for command in (init_db, staff, send_mail, sla_check, clean_uploads, demo.demo_data,
+                    cli_report.report):
         app.cli.add_command(command)

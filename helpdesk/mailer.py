@@ -165,6 +165,8 @@ def _message(row):
     if "Message-ID" in headers:
         msg.msgId = headers.pop("Message-ID")
     msg.extra_headers = headers
+    for file in row.files:
+        msg.attach(file.filename, file.content_type, bytes(file.data))
     return msg
 
 

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_security import RoleMixin, UserMixin
 from peewee import (
     BigIntegerField,
+    BlobField,
     BooleanField,
     CharField,
     DateTimeField,
@@ -288,6 +289,16 @@ class OutboxMail(db.Model):
         indexes = ((("sent_at", "next_attempt_at"), False), (("sent_at", "failed_at"), False))
 
 
+class OutboxAttachment(db.Model):
+    """A file sent with an outbox e-mail (a report's workbook). A table added after the
+    first release: ``migrations.upgrade`` creates it from this model."""
+
+    mail = ForeignKeyField(OutboxMail, backref="files", on_delete="CASCADE")
+    filename = CharField(max_length=255)
+    content_type = CharField(max_length=127)
+    data = BlobField()
+
+
 class JobRun(db.Model):
     """When a recurring job (the SLA watch) last ran, whichever process ran it."""
 
@@ -317,6 +328,7 @@ ALL_MODELS = (
     TicketEvent,
     TicketTransfer,
     OutboxMail,
+    OutboxAttachment,
     JobRun,
     SchemaVersion,
 )

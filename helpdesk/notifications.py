@@ -8,10 +8,11 @@ from email.utils import make_msgid, parseaddr
 from urllib.parse import urlsplit
 
 from flask import current_app, g, has_request_context, render_template, url_for
-from flask_babel import force_locale, format_datetime, gettext as _
+from flask_babel import force_locale, format_date, format_datetime, gettext as _
 
 from . import queries
-from .models import OutboxMail
+from .models import OutboxAttachment, OutboxMail, User
+from .spreadsheet import XLSX_MIMETYPE
 
 
 def ticket_opened(ticket, entry):
@@ -83,6 +84,22 @@ def overdue(ticket):
                            due=format_datetime(ticket.due_at, "d MMM y, HH:mm z")))
 
 
+def report_made(recipient, *, workbook, filename, board, made_by, made_at):
+    """``flask report --mail``: the dashboard's workbook, with who asked for it and the
+    period, in the recipient's language when the address is a user's."""
+    user = User.get_or_none(User.email == recipient)
+    with force_locale(_locale_of(user)):
+        first, last = (format_date(day, "d MMM y") for day in
+                       (board.period.first, board.period.last))
+        subject = _("Helpdesk report %(first)s – %(last)s", first=first, last=last)
+        _queue_template("report_made_staff", recipient, subject,
+                        files=[(filename, XLSX_MIMETYPE, workbook)], addressee=user or recipient,
+                        first=first, last=last, made_by=made_by,
+                        made_at=format_datetime(made_at, "d MMM y, HH.mm z"),
+                        topic=board.topic_name or _("All help topics"),
+                        department=board.department_name or _("All departments"))
+
+
 def _alert_staff(recipients, ticket, kind, headline, message=None, attachments=(),
                  exclude=None):
     """One alert per staff member, each in their own language."""
@@ -111,13 +128,18 @@ def staff_link(ticket):
     return absolute_url("ticket.details_view", id=ticket.id)
 
 
-def queue_rendered(recipient, subject, body, html=None, kind="", headers=None):
-    """Queue an already rendered message (Flask-Security's account mails)."""
+def queue_rendered(recipient, subject, body, html=None, kind="", headers=None, files=()):
+    """Queue an already rendered message (Flask-Security's account mails); ``files`` are
+    attachments: (file name, content type, bytes)."""
     headers = dict(headers or {})
     headers.setdefault("Message-ID", make_msgid(domain=mail_domain()))
     g.mail_queued = True  # the mailer sends once the request is over
-    return OutboxMail.create(recipient=recipient, subject=subject, body_text=body or "",
-                             body_html=html, kind=kind, headers=json.dumps(headers))
+    row = OutboxMail.create(recipient=recipient, subject=subject, body_text=body or "",
+                            body_html=html, kind=kind, headers=json.dumps(headers))
+    for filename, content_type, data in files:
+        OutboxAttachment.create(mail=row, filename=filename, content_type=content_type,
+                                data=data)
+    return row
 
 
 def ticket_link(ticket):
@@ -144,10 +166,11 @@ def mail_domain():
     return address.rpartition("@")[2] or "localhost"
 
 
-def _queue_template(name, recipient, subject, headers=None, kind=None, **context):
+def _queue_template(name, recipient, subject, headers=None, kind=None, files=(), **context):
     body = render_template(f"email/{name}.txt", **context)
     html = render_template(f"email/{name}.html", **context)
-    return queue_rendered(recipient, subject, body, html, kind=kind or name, headers=headers)
+    return queue_rendered(recipient, subject, body, html, kind=kind or name, headers=headers,
+                          files=files)
 
 
 def _thread_headers(ticket, first=False):
@@ -159,4 +182,4 @@ def _thread_headers(ticket, first=False):
 
 
 def _locale_of(user):
-    return user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return getattr(user, "locale", None) or current_app.config["BABEL_DEFAULT_LOCALE"]
