@@ -1,20 +1,18 @@
 """The supervisors' dashboard, ``/admin/reports/``: a period and filters read from the URL
 (so a view can be bookmarked and shared), the figures of ``helpdesk.dashboard``."""
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import current_app, request
 from flask_admin import BaseView, expose
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_date, gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
 from helpdesk import dashboard
-from helpdesk.models import Department, HelpTopic, utcnow
+from helpdesk.models import Department, HelpTopic
 from helpdesk.reports import Filters, Period
 
+from . import charts, formatters, headline
 from .base import SupervisorOrAdmin
 from .report_downloads import ReportDownloads
 
@@ -27,10 +25,6 @@ DEFAULT_PRESET = "this_month"
 LONGEST_DAYS = 3 * 366  # a period longer than this is refused, to keep the page quick
 
 
-def local_today(zone):
-    return datetime.now(ZoneInfo(zone)).date()
-
-
 class ReportForm(FlaskForm):
     """Read from the query string (GET, no CSRF: it changes nothing). ``period`` is a preset
     name, or "custom" with ``from`` and ``to``."""
@@ -39,8 +33,10 @@ class ReportForm(FlaskForm):
         csrf = False
 
     period = SelectField(_l("Period"), default=DEFAULT_PRESET, validate_choice=False)
-    start = DateField(_l("From"), validators=[Optional()], name="from")
-    end = DateField(_l("To"), validators=[Optional()], name="to")
+    start = DateField(_l("From"), validators=[Optional()], name="from",
+                      invalid_value_message=_l("Please give a date as year-month-day."))
+    end = DateField(_l("To"), validators=[Optional()], name="to",
+                    invalid_value_message=_l("Please give a date as year-month-day."))
     topic = SelectField(_l("Help topic"), default="", validate_choice=False)
     department = SelectField(_l("Department"), default="", validate_choice=False)
 
@@ -78,7 +74,7 @@ class ReportForm(FlaskForm):
 
     def selection(self, zone):
         """(Period, Filters) of valid data; the default month when the form is invalid."""
-        today = local_today(zone)
+        today = headline.local_today(zone)
         if self.period.data == "custom":
             period = Period(self.start.data, self.end.data, zone)
         else:
@@ -94,7 +90,7 @@ def read_selection(zone):
     form = ReportForm(formdata=request.args if request.args else None)
     if request.args and form.validate():
         return form, *form.selection(zone)
-    return form, Period.preset(DEFAULT_PRESET, local_today(zone), zone), Filters()
+    return form, Period.preset(DEFAULT_PRESET, headline.local_today(zone), zone), Filters()
 
 
 class ReportsView(SupervisorOrAdmin, ReportDownloads, BaseView):
@@ -110,9 +106,31 @@ class ReportsView(SupervisorOrAdmin, ReportDownloads, BaseView):
     def index(self):
         form, period, filters = self.selection()
         status = 400 if form.errors else 200
-        board = dashboard.build(period, filters, now=utcnow())
-        return self.render("admin/reports/index.html", form=form, board=board,
-                           tables=dashboard.TABLES), status
+        board = dashboard.build(period, filters, now=headline.clock())
+        in_period, now = headline.cards(board.headline, period, filters)
+        return self.render(
+            "admin/reports/index.html", form=form, board=board, tables=dashboard.TABLES,
+            in_period=in_period, backlog=now, charts=charts_of(board), fmt=formatters,
+            period_words=headline.period_in_words(period), as_of=headline.as_of(board.now),
+            filter_words=headline.filters_in_words(board.topic_name, board.department_name),
+            series_columns=dashboard.SERIES_COLUMNS), status
+
+
+def charts_of(board):
+    """The dashboard's three charts: created and resolved per day (or week), the open
+    backlog at the end of each, the period's tickets per help topic (most first)."""
+    days = [format_date(row["day"], "d MMM") for row in board.series]
+    flow = charts.columns(days, {key: [row[key] for row in board.series]
+                                 for key in ("created", "resolved")},
+                          [("created", _("Created")), ("resolved", _("Resolved"))])
+    backlog = charts.line(days, [row["backlog"] for row in board.series], "backlog",
+                          _("Open backlog"))
+    topics = sorted(board.tables["topics"], key=lambda row: -row["created"])
+    per_topic = charts.horizontal_bars([row["name"] for row in topics],
+                                       [row["created"] for row in topics])
+    return {"flow": flow, "backlog": backlog, "topics": per_topic, "topic_rows": topics,
+            "days": days, "series_rows": [dict(row, day=format_date(row["day"], "d MMM y"))
+                                          for row in board.series]}
 
 
 def register(admin):
