@@ -5,7 +5,7 @@ service): pure functions from numbers and labels to shapes in a fixed ``viewBox`
 from dataclasses import dataclass, field
 
 WIDTH = 400
-LEFT, RIGHT, TOP, BOTTOM = 34, 8, 24, 22  # room for the axes' labels and the legend
+LEFT, RIGHT, TOP, BOTTOM = 40, 8, 24, 22  # room for the axes' labels and the legend
 MAX_X_LABELS = 6
 COLORS = {"created": "#2c3e50", "resolved": "#18bc9c", "backlog": "#e67e22",
           "topic": "#3498db"}

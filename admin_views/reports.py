@@ -22,6 +22,7 @@ PRESET_LABELS = {
     "last_12_months": _l("Last 12 months"),
 }
 DEFAULT_PRESET = "this_month"
+BREACHES_SHOWN = 50  # the most late; all of them are in the workbook and the CSV
 LONGEST_DAYS = 3 * 366  # a period longer than this is refused, to keep the page quick
 
 
@@ -55,22 +56,30 @@ class ReportForm(FlaskForm):
             raise ValidationError(_l("Please choose one of the periods offered."))
 
     def validate_topic(self, field):
-        if field.data and field.data not in {c.data for c in self.topic.choices}:
+        if field.data and field.data not in {c.value for c in self.topic.choices}:
             raise ValidationError(_l("Please choose one of the help topics offered."))
 
     def validate_department(self, field):
-        if field.data and field.data not in {c.data for c in self.department.choices}:
+        if field.data and field.data not in {c.value for c in self.department.choices}:
             raise ValidationError(_l("Please choose one of the departments offered."))
 
-    def validate_end(self, field):
-        if self.period.data != "custom":
-            return
-        if not self.start.data or not field.data:
-            raise ValidationError(_l("Please give both dates of the period."))
-        if field.data < self.start.data:
-            raise ValidationError(_l("The period cannot end before it starts."))
-        if (field.data - self.start.data).days >= LONGEST_DAYS:
-            raise ValidationError(_l("Please choose a period of at most three years."))
+    def validate(self, extra_validators=None):
+        """The fields, then the dates together (a missing date stops its own field's
+        validators at ``Optional``, so they are checked here)."""
+        valid = super().validate(extra_validators)
+        if self.period.data != "custom" or self.start.errors or self.end.errors:
+            return valid
+        first, last = self.start.data, self.end.data
+        if not first or not last:
+            error = _l("Please give both dates of the period.")
+        elif last < first:
+            error = _l("The period cannot end before it starts.")
+        elif (last - first).days >= LONGEST_DAYS:
+            error = _l("Please choose a period of at most three years.")
+        else:
+            return valid
+        self.end.errors = [*self.end.errors, error]
+        return False
 
     def selection(self, zone):
         """(Period, Filters) of valid data; the default month when the form is invalid."""
@@ -106,14 +115,20 @@ class ReportsView(SupervisorOrAdmin, ReportDownloads, BaseView):
     def index(self):
         form, period, filters = self.selection()
         status = 400 if form.errors else 200
-        board = dashboard.build(period, filters, now=headline.clock())
+        board = dashboard.build(period, filters, now=headline.clock(), breaches=BREACHES_SHOWN)
         in_period, now = headline.cards(board.headline, period, filters)
         return self.render(
             "admin/reports/index.html", form=form, board=board, tables=dashboard.TABLES,
             in_period=in_period, backlog=now, charts=charts_of(board), fmt=formatters,
             period_words=headline.period_in_words(period), as_of=headline.as_of(board.now),
             filter_words=headline.filters_in_words(board.topic_name, board.department_name),
-            series_columns=dashboard.SERIES_COLUMNS), status
+            series_columns=dashboard.SERIES_COLUMNS, query=chosen(form)), status
+
+
+def chosen(form):
+    """The query string's choices, for the download links (nothing else it may carry)."""
+    return {field.name: request.args[field.name] for field in form
+            if field.name in request.args}
 
 
 def charts_of(board):
