@@ -146,6 +146,10 @@ def test_presets_in_the_url(desk, history, preset, words, created):
     assert words in page.text and figure(page, "created") == created
     assert f'<option selected value="{preset}">' in page.text
     assert f"workbook.xlsx?period={preset}" in page.text
+    # the dates stay in the page, usable without script; reports.js hides them for presets
+    assert '<input class="form-control" id="from" name="from" type="date" value="">' \
+        in page.text
+    assert "/static/reports.js" in page.text
 
 
 def test_without_a_choice_this_month_is_shown(desk, history):
