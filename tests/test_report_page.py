@@ -90,6 +90,7 @@ def test_the_breaches_link_to_their_tickets_most_late_first(desk, history):
     assert rows == [(f"/admin/ticket/details/?id={t.id}", f"#{t.number}", *rest)
                     for t, *rest in expected]
     assert "3 tiket." in page.text
+    assert "3 pelanggaran: tidak selesai sebelum batas waktu, tercantum di bawah" in page.text
     assert desk.get(rows[0][0]).status_code == 200
 
 
@@ -247,7 +248,7 @@ class Outline(HTMLParser):
 
 def test_headings_labels_and_tables_for_assistive_technology(desk, history):
     outline = Outline()
-    outline.feed("<h1" + desk.get(NOVEMBER).text.split("<h1", 1)[1])  # the page's own body
+    outline.feed(desk.get(NOVEMBER).text)
     assert outline.headings[0] == 1
     assert all(b - a <= 1 for a, b in zip(outline.headings, outline.headings[1:]))
     assert set(outline.controls) <= outline.labels and len(outline.controls) == 5
