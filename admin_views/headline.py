@@ -66,8 +66,9 @@ def cards(board_headline, period, filters):
     backlog = board_headline["backlog"]
     is_open = queue_url(filters, status=TicketStatus.OPEN)
     now = [Card("open", _("Open now"), backlog["open"], is_open, "info")]
-    # The queue has no filter by age in hours: each age links to the open tickets
-    now += [Card(key, str(label), backlog[key], is_open, "info")
+    # The queue has no filter by age in hours (its creation filter takes whole days), so
+    # the ages are not links: a link would open a list that does not match the count
+    now += [Card(key, str(label), backlog[key], None, "info")
             for key, label in BACKLOG_FIGURES.items()]
     now.append(Card("overdue", _("Overdue now"), backlog["overdue"],
                     queue_url(filters, status=TicketStatus.OPEN, overdue="yes"),

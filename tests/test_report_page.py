@@ -134,6 +134,13 @@ def test_the_queue_links_show_what_the_cards_count(desk, history):
                for name in ("T1", "T2", "T3", "T4", "T5", "T6", "T9"))
     assert f"#{history['T0'].number}" not in queue.text
     assert f"#{history['T7'].number}" not in queue.text
+    open_now = re.search(r'id="card-open" href="([^"]+)"', page.text).group(1)
+    queue = desk.get(open_now.replace("&amp;", "&")).text
+    assert all(f"#{history[name].number}" in queue
+               for name in ("T0", "T5", "T9", "T6", "T7", "T8"))
+    assert f"#{history['T1'].number}" not in queue
+    # the queue cannot filter by age in hours: the ages are figures, not links
+    assert '<div class="card report-card h-100 border-info" id="card-under_1_day">' in page.text
 
 
 @pytest.mark.parametrize("preset, words, created", [
