@@ -126,7 +126,10 @@ class ReportsView(SupervisorOrAdmin, ReportDownloads, BaseView):
 
 
 def chosen(form):
-    """The query string's choices, for the download links (nothing else it may carry)."""
+    """The query string's choices, for the download links (nothing else it may carry);
+    none when they are invalid, so the links download the default month shown instead."""
+    if form.errors:
+        return {}
     return {field.name: request.args[field.name] for field in form
             if field.name in request.args}
 

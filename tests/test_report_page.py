@@ -180,6 +180,7 @@ def test_invalid_choices_are_explained_and_this_month_is_shown(desk, history, qu
     assert 'id="report-errors" role="alert"' in page.text
     assert error in page.text
     assert THIS_MONTH_WORDS in page.text and figure(page, "created") == "2"
+    assert 'id="download-workbook" href="/admin/reports/workbook.xlsx"' in page.text
 
 
 def test_the_charts_are_svg_with_their_numbers(desk, history):
