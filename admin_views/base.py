@@ -1,10 +1,12 @@
 """The staff gate shared by every admin view."""
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 
 from helpdesk import mailer, queries
 from helpdesk.models import STAFF_ROLES, Ticket, TicketStatus
+
+from . import headline
 
 
 class StaffOnly:
@@ -32,11 +34,19 @@ class SupervisorOrAdmin(StaffOnly):
 
 
 class SecureIndexView(StaffOnly, AdminIndexView):
-    """The desk's home: what waits for the signed-in staff member, each linking to the
-    matching queue (a few indexed counts)."""
+    """The desk's home: for supervisors and admins, this month's headline of the dashboard;
+    for agents, what waits for them. Each figure links to the matching queue."""
 
     @expose("/")
     def index(self):
+        failed_mail = mailer.failed_count() if current_user.has_role("admin") else None
+        if queries.oversees(current_user):
+            period, now, (in_period, backlog) = headline.month_headline(
+                current_app.config["BABEL_DEFAULT_TIMEZONE"])
+            return self.render("admin/index.html", failed_mail=failed_mail,
+                               in_period=in_period, backlog=backlog,
+                               period_words=headline.period_in_words(period),
+                               as_of=headline.as_of(now))
         visible = queries.tickets_actionable_by(current_user).where(
             Ticket.status == TicketStatus.OPEN)
         counts = {
@@ -44,5 +54,4 @@ class SecureIndexView(StaffOnly, AdminIndexView):
             "none": visible.where(Ticket.assignee.is_null()).count(),
             "overdue": visible.where(Ticket.overdue).count(),
         }
-        failed_mail = mailer.failed_count() if current_user.has_role("admin") else None
         return self.render("admin/index.html", counts=counts, failed_mail=failed_mail)

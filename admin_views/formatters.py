@@ -1,6 +1,7 @@
-"""How ticket values look in the queue (times in the desk's zone); exports: export.py."""
+"""How ticket values look in the queue (times in the desk's zone) and the reports' figures
+(durations in hours and minutes, shares in percent); exports: export.py."""
 from flask import url_for
-from flask_babel import format_datetime, gettext as _
+from flask_babel import format_datetime, format_number, format_percent, gettext as _
 from markupsafe import Markup, escape
 
 SHORT = "d MMM y, HH:mm"
@@ -8,6 +9,39 @@ SHORT = "d MMM y, HH:mm"
 
 def when(value):
     return format_datetime(value, SHORT) if value else ""
+
+
+NONE = "\u2014"  # an em dash: no value (no ticket answered yet, no share known)
+
+
+def _minutes(seconds):
+    """Whole minutes, to the nearest (a report is never rounded to whole hours)."""
+    return int(round(seconds / 60))
+
+
+def duration(seconds):
+    """"3 h 12 min" ("3 j 12 mnt" in Indonesian); "45 min" under an hour; a dash for None."""
+    if seconds is None:
+        return NONE
+    hours, minutes = divmod(_minutes(seconds), 60)
+    if not hours:
+        return _("%(minutes)s min", minutes=minutes)
+    return _("%(hours)s h %(minutes)s min", hours=format_number(hours), minutes=minutes)
+
+
+def lateness(seconds):
+    """How late, in days, hours and minutes: "3 d 2 h 0 min" ("3 hari 2 j 0 mnt")."""
+    days, rest = divmod(_minutes(seconds), 24 * 60)
+    if not days:
+        return duration(rest * 60)
+    hours, minutes = divmod(rest, 60)
+    return _("%(days)s d %(hours)s h %(minutes)s min", days=format_number(days), hours=hours,
+             minutes=minutes)
+
+
+def share(value):
+    """A share (0..1) as a percentage with one decimal in the locale's format: "83,3%"."""
+    return NONE if value is None else format_percent(value, "#,##0.0%")
 
 
 def time_column(view, context, model, name):
