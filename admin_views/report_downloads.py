@@ -4,8 +4,9 @@ from flask import Response, abort, current_app
 from flask_admin import expose
 from flask_login import current_user
 
-from helpdesk import dashboard
-from helpdesk.models import utcnow
+from helpdesk import dashboard, report_csv, report_workbook
+
+from . import headline
 
 CSV_TABLES = (*dashboard.TABLES, "series", "breaches")
 
@@ -15,24 +16,22 @@ class ReportDownloads:
 
     @expose("/workbook.xlsx")
     def workbook(self):
-        from helpdesk import report_workbook
         form, period, filters = self.selection()
         if form.errors:
             abort(400)
-        board = dashboard.build(period, filters, now=utcnow(), breaches=None)
-        body = report_workbook.workbook_bytes(board, made_by=current_user.email, made_at=utcnow())
+        board = dashboard.build(period, filters, now=headline.clock(), breaches=None)
+        body = report_workbook.workbook_bytes(board, made_by=current_user.email, made_at=headline.clock())
         return Response(body, mimetype=report_workbook.MIMETYPE, headers={
             "Content-Disposition": f"attachment; filename={report_workbook.file_name(board)}"})
 
     @expose("/table/<table>.csv")  # not <name>: Flask-Admin's _handle_view takes ``name``
     def table_csv(self, table):
-        from helpdesk import report_csv
         if table not in CSV_TABLES:
             abort(404)
         form, period, filters = self.selection()
         if form.errors:
             abort(400)
-        board = dashboard.build(period, filters, now=utcnow(), breaches=None)
+        board = dashboard.build(period, filters, now=headline.clock(), breaches=None)
         text = report_csv.table_csv(board, table, current_app.config["REPORT_CSV_DELIMITER"])
         return Response(text.encode("utf-8-sig"), mimetype="text/csv", headers={
             "Content-Disposition": f"attachment; filename={report_csv.file_name(board, table)}"})

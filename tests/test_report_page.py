@@ -225,6 +225,10 @@ def test_the_downloads_are_linked_with_the_same_choice(desk, history):
     assert f'id="download-workbook" href="/admin/reports/workbook.xlsx?{query}"' in page.text
     for name in ("topics", "departments", "agents", "series", "breaches"):
         assert f'href="/admin/reports/table/{name}.csv?{query}"' in page.text, name
+    for link in re.findall(r'href="(/admin/reports/(?:workbook|table/)[^"]*)"', page.text):
+        download = desk.get(link.replace("&amp;", "&"))  # each link downloads its file
+        assert download.status_code == 200, link
+        assert download.headers["Content-Disposition"].startswith("attachment; filename=")
     odd = desk.get("/admin/reports/?period=last_month&_method=POST&_external=1")
     assert odd.status_code == 200
     assert 'id="download-workbook" href="/admin/reports/workbook.xlsx?period=last_month"' \
