@@ -6,9 +6,10 @@ from datetime import timezone
 from zoneinfo import ZoneInfo
 
 from flask import url_for
-from flask_babel import format_date, gettext as _, lazy_gettext as _l
+from flask_babel import format_date, gettext as _
 
 from helpdesk import reports
+from helpdesk.dashboard import BACKLOG_FIGURES, PERIOD_FIGURES
 from helpdesk.models import TicketStatus, utcnow
 
 from .formatters import when
@@ -31,17 +32,6 @@ class Card:
     value: int
     url: str | None
     style: str = "secondary"
-
-
-PERIOD_FIGURES = (
-    ("created", _l("Created")), ("first_responses", _l("First responses")),
-    ("resolved", _l("Resolved")), ("closed", _l("Closed")), ("reopened", _l("Reopened")),
-    ("transferred", _l("Transferred")),
-)
-BACKLOG_FIGURES = {
-    "under_1_day": _l("Open less than 1 day"), "1_to_2_days": _l("Open 1 to 2 days"),
-    "2_to_7_days": _l("Open 2 to 7 days"), "over_7_days": _l("Open more than 7 days"),
-}
 
 
 def queue_url(filters, **wanted):
@@ -69,7 +59,7 @@ def cards(board_headline, period, filters):
     # The queue has no filter by age in hours (its creation filter takes whole days), so
     # the ages are not links: a link would open a list that does not match the count
     now += [Card(key, str(label), backlog[key], None, "info")
-            for key, label in BACKLOG_FIGURES.items()]
+            for key, label in BACKLOG_FIGURES]
     now.append(Card("overdue", _("Overdue now"), backlog["overdue"],
                     queue_url(filters, status=TicketStatus.OPEN, overdue="yes"),
                     "danger" if backlog["overdue"] else "secondary"))

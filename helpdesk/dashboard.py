@@ -57,6 +57,19 @@ BREACH_COLUMNS = (Column("number", _l("Ticket"), TEXT), Column("topic", _l("Help
                   Column("assignee", _l("Assignee"), TEXT),
                   Column("late", _l("Late by"), DURATION))
 
+# The headline's figures with their labels, shared by the page, the desk home and the workbook
+PERIOD_FIGURES = (("created", _l("Tickets created")), ("first_responses", _l("First responses")),
+                  ("resolved", _l("Resolved")), ("closed", _l("Closed")),
+                  ("reopened", _l("Reopened")), ("transferred", _l("Transferred")))
+BACKLOG_FIGURES = (("under_1_day", _l("Open for less than 1 day")),
+                   ("1_to_2_days", _l("Open for 1 to 2 days")),
+                   ("2_to_7_days", _l("Open for 2 to 7 days")),
+                   ("over_7_days", _l("Open for more than 7 days")))
+TIMES = ((("response", "median"), _l("Median first response")),
+         (("response", "p90"), _l("90th percentile of first response")),
+         (("resolution", "median"), _l("Median resolution")),
+         (("resolution", "p90"), _l("90th percentile of resolution")))
+
 # The steps of ``build``, for a progress bar
 STEPS = ("headline", "times", "sla", "topics", "departments", "agents", "series")
 

@@ -8,29 +8,15 @@ import re
 
 import xlsxwriter
 from flask import current_app, has_request_context
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 
 from . import report_tables
-from .dashboard import COUNT, DURATION, SHARE, TABLES
+from .dashboard import BACKLOG_FIGURES, COUNT, DURATION, PERIOD_FIGURES, SHARE, TABLES, TIMES
 from .report_tables import heading, hours, local_time, table, zone_abbreviation
 from .spreadsheet import XLSX_DATE, XLSX_MIMETYPE, XLSX_TIME, safe_text
 
 MIMETYPE = XLSX_MIMETYPE
 MAX_LINKS = 65_530  # Excel's limit of links in one worksheet
-
-HEADLINE = (("created", _l("Tickets created")), ("first_responses", _l("First responses")),
-            ("resolved", _l("Resolved")), ("closed", _l("Closed")),
-            ("reopened", _l("Reopened")), ("transferred", _l("Transferred")))
-BACKLOG = (("open", _l("Open now")), ("overdue", _l("Overdue now")),
-           ("under_1_day", _l("Open for less than 1 day")),
-           ("1_to_2_days", _l("Open for 1 to 2 days")),
-           ("2_to_7_days", _l("Open for 2 to 7 days")),
-           ("over_7_days", _l("Open for more than 7 days")))
-TIMES = ((("response", "median"), _l("Median first response")),
-         (("response", "p90"), _l("90th percentile of first response")),
-         (("resolution", "median"), _l("Median resolution")),
-         (("resolution", "p90"), _l("90th percentile of resolution")))
-
 
 def file_name(board):
     """laporan-helpdesk-2026-11-01-2026-11-30.xlsx"""
@@ -118,10 +104,11 @@ def _cover(book, styles, board, made_by, made_at):
     line(_("Open tickets counted at"), "write_datetime", as_of, styles["time"],
          zone_abbreviation(as_of, zone))
     section(_("Tickets in the period"))
-    for key, label in HEADLINE:
+    for key, label in PERIOD_FIGURES:
         line(label, "write_number", board.headline[key], styles[COUNT])
     section(_("Open backlog now"))
-    for key, label in BACKLOG:
+    for key, label in ((("open", _("Open now")), ("overdue", _("Overdue now")))
+                       + BACKLOG_FIGURES):
         line(label, "write_number", board.headline["backlog"][key], styles[COUNT])
     section(_("Times (hours)"))
     for (kind, which), label in TIMES:
