@@ -52,8 +52,16 @@ def person(chromium, url, who=None, viewport=DESKTOP):
     return page
 
 
-def shot(page, name, full_page=False):
-    page.screenshot(path=str(OUT / f"{name}.png"), full_page=full_page, animations="disabled")
+def shot(page, name, full_page=False, clip_height=None):
+    """The page as seen; ``clip_height``: the whole page down to that many pixels."""
+    clip = None
+    if clip_height:
+        full_page = True
+        size = page.viewport_size
+        height = min(clip_height, page.evaluate("document.documentElement.scrollHeight"))
+        clip = {"x": 0, "y": 0, "width": size["width"], "height": height}
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=full_page, clip=clip,
+                    animations="disabled")
 
 
 def take(chromium, url):
@@ -99,6 +107,11 @@ def take(chromium, url):
     supervisor = person(chromium, url, SUPERVISOR)
     visit(supervisor, "/admin/")
     shot(supervisor, "desk-home")
+    visit(supervisor, "/admin/reports/?period=last_12_months")
+    shot(supervisor, "desk-reports", clip_height=2400)
+    supervisor_phone = person(chromium, url, SUPERVISOR, viewport=PHONE)
+    visit(supervisor_phone, "/admin/reports/?period=last_month")
+    shot(supervisor_phone, "desk-reports-phone", clip_height=1800)
 
 
 if __name__ == "__main__":
