@@ -42,6 +42,7 @@ FIRST = ["Andi", "Budi", "Citra", "Dewi", "Eko", "Fitri", "Gita", "Hendra", "Ind
 LAST = ["Saputra", "Wijaya", "Lestari", "Hidayat", "Nugroho", "Siregar", "Harahap", "Pratama",
         "Kusuma", "Setiawan", "Rahayu", "Simanjuntak", "Susanto", "Halim", "Purnomo"]
 BATCH = 20_000  # tickets per transaction
+REBUILD_INDEXES_FROM = 50_000  # tickets; and more than there are (see BulkWriter.loading)
 ATTACHMENTS = 300  # at most this many small files per run (one ticket in thirty below)
 
 # how long an agent takes (a factor on the work minutes) and how much of the queue they
@@ -238,7 +239,8 @@ def add_tickets(rng, count, citizens, now):
     requesters = [c.id for c in citizens]
     first_id = writer.next_id(Ticket)
     loaded = (Ticket, ThreadEntry, TicketEvent, TicketParticipant, TicketTransfer)
-    with writer.loading(loaded), _progress(count, f"Adding {count} tickets") as advance:
+    rebuild = count >= REBUILD_INDEXES_FROM and count > Ticket.select().count()
+    with writer.loading(loaded, rebuild), _progress(count, f"Adding {count} tickets") as advance:
         for start in range(0, count, BATCH):
             story.clear()
             for i in range(start, min(count, start + BATCH)):  # some citizens write more

@@ -8,10 +8,12 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from helpdesk import demo, reports
+from helpdesk import demo, demo_history, reports
+from helpdesk.db import db
 from helpdesk.demo import FAST, SLOW, STAFF
-from helpdesk.models import (CannedResponse, Department, EntryKind, Ticket, TicketEvent,
-                             TicketStatus, TicketTransfer, ThreadEntry, User)
+from helpdesk.models import (Attachment, CannedResponse, Department, EntryKind, Ticket,
+                             TicketEvent, TicketParticipant, TicketStatus, TicketTransfer,
+                             ThreadEntry, User)
 from helpdesk.reports import Period
 
 NOW = datetime(2026, 11, 18, 3, 0)
@@ -60,9 +62,10 @@ def test_the_year_adds_up_on_the_dashboard(year):
 
 
 def test_each_ticket_has_a_consistent_history(year):
-    opening = {t for (t,) in ThreadEntry.select(ThreadEntry.ticket).join(Ticket).where(
+    openings = ThreadEntry.select(ThreadEntry.id, ThreadEntry.ticket).join(Ticket).where(
         ThreadEntry.kind == EntryKind.MESSAGE, ThreadEntry.author == Ticket.requester,
-        ThreadEntry.created_at == Ticket.created_at).tuples()}
+        ThreadEntry.created_at == Ticket.created_at).tuples()
+    opening_ids, opening = {e for e, _ in openings}, {t for _, t in openings}
     events = Counter((e.ticket_id, e.kind) for e in TicketEvent.select())
     for t in Ticket.select():
         assert t.id in opening and events[(t.id, "opened")] == 1
@@ -87,6 +90,9 @@ def test_each_ticket_has_a_consistent_history(year):
             assert t.due_at > settled or t.updated_at > settled
         if events[(t.id, "reopened")]:  # resolved twice, or open again now
             assert events[(t.id, "resolved")] == 2 or t.status == TicketStatus.OPEN
+    attachments = list(Attachment.select(Attachment, ThreadEntry).join(ThreadEntry))
+    assert attachments and all(a.entry.ticket_id == a.ticket_id and a.entry.id in opening_ids
+                               for a in attachments)
     breached = Ticket.select().where(Ticket.sla_breached_at.is_null(False)).count()
     assert TICKETS * 0.03 < breached < TICKETS * 0.5
 
@@ -134,3 +140,46 @@ def test_canned_responses_for_every_department_and_for_everyone(year):
         assert CannedResponse.select().where(
             CannedResponse.department == department).count() >= 2
     assert "2 × 24 jam" in CannedResponse.get(CannedResponse.title == "Tiket diterima").body
+
+
+def schema():
+    """Every index and foreign key of the tables demo-data loads in bulk."""
+    found = set()
+    for model in (Ticket, ThreadEntry, TicketEvent, TicketParticipant, TicketTransfer):
+        table = model._meta.table_name
+        found |= {(table, i.name, tuple(i.columns), i.unique)
+                  for i in db.database.get_indexes(table)}
+        found |= {(table, k.column, k.dest_table, k.dest_column)
+                  for k in db.database.get_foreign_keys(table)}
+    return found
+
+
+@pytest.fixture
+def rebuilding(monkeypatch):
+    """Loads as large ones do: indexes (and foreign keys on PostgreSQL) dropped and made
+    again at the end."""
+    monkeypatch.setattr(demo, "REBUILD_INDEXES_FROM", 1)
+    return schema()
+
+
+def test_a_large_load_leaves_every_index_and_key_in_place(app, runner, rebuilding):
+    result = runner.invoke(args=["demo-data", "--tickets", "300", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    assert schema() == rebuilding
+    assert len(rebuilding) > 20 and Ticket.select().count() == 300
+
+
+def test_a_load_that_fails_leaves_nothing_behind(app, runner, rebuilding, monkeypatch):
+    real, told = demo_history.Story.tell, []
+
+    def tell(story, *args):
+        told.append(1)
+        if len(told) == 250:
+            raise RuntimeError("killed")
+        return real(story, *args)
+    monkeypatch.setattr(demo, "BATCH", 100)
+    monkeypatch.setattr(demo_history.Story, "tell", tell)
+    result = runner.invoke(args=["demo-data", "--tickets", "300", "--seed", "5"])
+    assert isinstance(result.exception, RuntimeError)
+    assert schema() == rebuilding
+    assert Ticket.select().count() == 0 and TicketEvent.select().count() == 0
