@@ -241,9 +241,10 @@ def add_tickets(rng, count, citizens, now):
     loaded = (Ticket, ThreadEntry, TicketEvent, TicketParticipant, TicketTransfer)
     rebuild = count >= REBUILD_INDEXES_FROM and count > Ticket.select().count()
     with writer.loading(loaded, rebuild), _progress(count, f"Adding {count} tickets") as advance:
-        for start in range(0, count, BATCH):
+        size = min(BATCH, max(500, count // 20))  # and progress in steps of 5% or less
+        for start in range(0, count, size):
             story.clear()
-            for i in range(start, min(count, start + BATCH)):  # some citizens write more
+            for i in range(start, min(count, start + size)):  # some citizens write more
                 requester = requesters[int(rng.random() ** 2 * len(requesters))]
                 story.tell(first_id + i, numbers[i], created[i], requester)
             with atomic():
