@@ -140,9 +140,9 @@ def demo_data(count, random_seed, if_empty):
     click.echo("\nDemo sign-ins (the passwords are new on every run):")
     for email, role, password in accounts:
         click.echo(f"  {role:<10} {email:<28} {password}")
-    click.echo(f"The other {len(STAFF) + len(SUPERVISORS) - SIGN_INS} demo staff (fast, average "
-               "and slow agents of each department) sign in once an administrator sets "
-               "their password.")
+    click.echo(f"The other {len(STAFF) + len(SUPERVISORS) - SIGN_INS} demo staff (the fast, "
+               "average and slow agents of each department, a second supervisor) sign in "
+               "once an administrator sets their password.")
 
 
 def _demo_accounts():
