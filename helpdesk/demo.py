@@ -1,33 +1,36 @@
-"""``flask demo-data``: realistic data for trying and measuring the helpdesk.
+"""``flask demo-data``: a year of realistic work for trying and measuring the helpdesk.
 
-Bulk inserts in batches, bypassing the lifecycle on purpose: this invents history (a year
-of tickets with their threads and events) rather than making changes, and sends no mail.
+Bulk inserts in big transactions, bypassing the lifecycle on purpose: this invents history
+(``demo_history``: seasonal volume, agents of different speeds, transfers, reopenings, SLA
+breaches) rather than making changes, and sends no mail. Rows are plain tuples written by
+``demo_bulk`` (executemany on SQLite, COPY on PostgreSQL); ticket ids are given here, so
+threads and events need no read back.
 """
 import hashlib
-import json
 import random
 import secrets
-from datetime import datetime, timedelta
+import sys
+from contextlib import contextmanager
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_security import hash_password
-from peewee import SqliteDatabase
-from psycopg2.extras import execute_values
+from peewee import fn
 
 from . import migrations, seed as seeding, uploads
 from .db import atomic, db
+from .demo_bulk import BulkWriter
+from .demo_history import Calendar, Story
 from .models import (
     AgentDepartment,
     Attachment,
+    CannedResponse,
     Department,
-    EntryKind,
     HelpTopic,
     Ticket,
     TicketEvent,
     TicketParticipant,
-    TicketStatus,
     TicketTransfer,
     ThreadEntry,
     User,
@@ -38,34 +41,81 @@ FIRST = ["Andi", "Budi", "Citra", "Dewi", "Eko", "Fitri", "Gita", "Hendra", "Ind
          "Kartika", "Lestari", "Made", "Nur", "Putri", "Rahmat", "Sari", "Teguh", "Wahyu", "Yuni"]
 LAST = ["Saputra", "Wijaya", "Lestari", "Hidayat", "Nugroho", "Siregar", "Harahap", "Pratama",
         "Kusuma", "Setiawan", "Rahayu", "Simanjuntak", "Susanto", "Halim", "Purnomo"]
-REGIONS = ["Kab. Bogor", "Kota Medan", "Kab. Gowa", "Kota Kupang", "Kab. Banyumas",
-           "Kota Ambon", "Kab. Sleman", "Kota Pontianak", "Kab. Lombok Timur", "Kota Jayapura"]
-SUBJECTS = {
-    "Aplikasi SIKS-NG": ["Tidak bisa login SIKS-NG", "Sinkronisasi SIKS-NG offline gagal",
-                         "Menu verivali tidak muncul", "Aplikasi SIKS-NG mobile error"],
-    "Bantuan Umum": ["Informasi penyaluran bansos", "Pengaduan bantuan belum diterima",
-                     "Pertanyaan tugas dan fungsi Kemensos"],
-    "Data Terpadu": ["NIK tidak ditemukan di DTKS", "Usulan perbaikan data DTKS",
-                     "Data ganda di data terpadu", "Status kepesertaan tidak sesuai"],
-    "Email Kemsos": ["Permintaan upgrade kuota email", "Lupa kata sandi email Kemsos",
-                     "Penghapusan akun email pegawai pindah"],
-    "Internet/Jaringan": ["Internet kantor lambat", "Wi-Fi ruang rapat tidak tersambung",
-                          "VPN tidak bisa tersambung"],
-}
-MESSAGES = [
-    "Mohon bantuan, sejak kemarin kami operator di {region} mengalami kendala ini.",
-    "Sudah dicoba beberapa kali tetapi hasilnya tetap sama. Terlampir tangkapan layar.",
-    "Kendala ini menghambat pelayanan kepada masyarakat di {region}. Terima kasih.",
-    "Apakah ada jadwal perbaikan? Kami perlu menyelesaikan laporan minggu ini.",
+BATCH = 20_000  # tickets per transaction
+REBUILD_INDEXES_FROM = 50_000  # tickets; and more than there are (see BulkWriter.loading)
+ATTACHMENTS = 300  # at most this many small files per run (one ticket in thirty below)
+
+# how long an agent takes (a factor on the work minutes) and how much of the queue they
+# take on: the fast one handles more
+FAST, AVERAGE, SLOW = 0.3, 1.0, 3.0
+SHARE = {FAST: 1.4, AVERAGE: 1.0, SLOW: 0.7}
+# (email, role, departments, full name, speed); the first six sign in with printed passwords
+STAFF = [
+    ("admin@contoh.id", "admin", [], "Admin", None),
+    ("supervisor@contoh.id", "supervisor", [], "Supervisor", None),
+    ("agent@contoh.id", "agent", ["Helpdesk Pusdatin", "Tim SIKS-NG"], "Agent", AVERAGE),
+    ("agent.data@contoh.id", "agent", ["Tim Data Terpadu"], "Agent Data", AVERAGE),
+    ("agent.email@contoh.id", "agent", ["Tim Email"], "Agent Email", AVERAGE),
+    ("agent.jaringan@contoh.id", "agent", ["Tim Jaringan"], "Agent Jaringan", AVERAGE),
+    ("rina.pusdatin@contoh.id", "agent", ["Helpdesk Pusdatin"], "Rina Marlina", FAST),
+    ("bayu.pusdatin@contoh.id", "agent", ["Helpdesk Pusdatin"], "Bayu Prasetyo", AVERAGE),
+    ("dian.pusdatin@contoh.id", "agent", ["Helpdesk Pusdatin"], "Dian Anggraini", AVERAGE),
+    ("agus.pusdatin@contoh.id", "agent", ["Helpdesk Pusdatin"], "Agus Salim", SLOW),
+    ("fajar.siks@contoh.id", "agent", ["Tim SIKS-NG"], "Fajar Nugraha", FAST),
+    ("lina.siks@contoh.id", "agent", ["Tim SIKS-NG"], "Lina Marpaung", AVERAGE),
+    ("yoga.siks@contoh.id", "agent", ["Tim SIKS-NG"], "Yoga Permana", SLOW),
+    ("maya.data@contoh.id", "agent", ["Tim Data Terpadu"], "Maya Sari", FAST),
+    ("ratna.data@contoh.id", "agent", ["Tim Data Terpadu"], "Ratna Dewi", AVERAGE),
+    ("hadi.data@contoh.id", "agent", ["Tim Data Terpadu"], "Hadi Gunawan", SLOW),
+    ("tono.email@contoh.id", "agent", ["Tim Email"], "Tono Hartono", FAST),
+    ("wati.email@contoh.id", "agent", ["Tim Email"], "Wati Suryani", SLOW),
+    ("reza.jaringan@contoh.id", "agent", ["Tim Jaringan"], "Reza Fahlevi", FAST),
+    ("ujang.jaringan@contoh.id", "agent", ["Tim Jaringan"], "Ujang Supriatna", SLOW),
 ]
-RESPONSES = [
-    "Terima kasih atas laporannya. Tim kami sedang memeriksa kendala tersebut.",
-    "Silakan coba kembali setelah membersihkan cache peramban, lalu kabari kami hasilnya.",
-    "Perbaikan sudah dilakukan. Mohon konfirmasi apakah kendala sudah teratasi.",
-    "Data sudah kami teruskan ke tim terkait untuk ditindaklanjuti.",
+SIGN_INS = 6
+SUPERVISORS = [("kepala.pusdatin@contoh.id", "supervisor", [], "Kepala Pusdatin", None)]
+# (department or None for everyone, title, body): templat balasan, in the house terms
+CANNED = [
+    (None, "Tiket diterima", "Terima kasih telah menghubungi Helpdesk Pusdatin Kemensos. "
+     "Tiket Anda sudah kami terima dan akan dijawab paling lambat 2 × 24 jam."),
+    (None, "Mohon data tambahan", "Agar tiket dapat kami proses, mohon lengkapi: nama "
+     "operator, kabupaten/kota, dan tangkapan layar kendala sebagai lampiran. Silakan balas "
+     "tiket ini."),
+    (None, "Tiket selesai", "Kendala sudah kami selesaikan. Jika masih terjadi, silakan balas "
+     "tiket ini; tiket akan dibuka kembali."),
+    ("Helpdesk Pusdatin", "Jadwal penyaluran bansos", "Jadwal penyaluran bansos dapat "
+     "dilihat di situs resmi Kemensos. Untuk pengaduan bantuan belum diterima, mohon sertakan "
+     "NIK dan nama penerima."),
+    ("Helpdesk Pusdatin", "Dipindahkan ke unit terkait", "Tiket Anda kami pindahkan ke unit "
+     "yang menangani. Petugas unit tersebut akan menjawab paling lambat 2 × 24 jam."),
+    ("Tim SIKS-NG", "SIKS-NG: bersihkan cache", "Silakan keluar dari SIKS-NG, bersihkan "
+     "cache peramban, lalu masuk kembali. Untuk SIKS-NG luring, lakukan sinkronisasi ulang "
+     "setelah tersambung ke internet."),
+    ("Tim SIKS-NG", "SIKS-NG: atur ulang kata sandi", "Kata sandi akun SIKS-NG Anda sudah "
+     "kami atur ulang. Silakan masuk dengan kata sandi sementara yang dikirim ke email Anda, "
+     "lalu segera menggantinya."),
+    ("Tim Data Terpadu", "DTKS: usulan perbaikan data", "Usulan perbaikan data DTKS diajukan "
+     "oleh dinas sosial kabupaten/kota melalui menu verivali SIKS-NG. Perubahan tampil "
+     "setelah penetapan data bulan berikutnya."),
+    ("Tim Data Terpadu", "DTKS: NIK tidak ditemukan", "NIK tersebut belum terdaftar di DTKS. "
+     "Silakan ajukan pendaftaran melalui desa/kelurahan atau dinas sosial setempat."),
+    ("Tim Email", "Email: kuota ditambah", "Kuota email Kemensos Anda sudah kami tambah. "
+     "Silakan periksa kembali dalam satu jam."),
+    ("Tim Email", "Email: atur ulang kata sandi", "Kata sandi email Kemensos Anda sudah kami "
+     "atur ulang. Tautan untuk membuat kata sandi baru sudah kami kirim ke nomor yang "
+     "terdaftar."),
+    ("Tim Jaringan", "Jaringan: pemeriksaan di lokasi", "Petugas jaringan akan memeriksa "
+     "perangkat di ruangan Anda pada hari kerja berikutnya. Mohon pastikan ada yang dapat "
+     "dihubungi di lokasi."),
+    ("Tim Jaringan", "VPN: konfigurasi ulang", "Silakan unduh ulang berkas konfigurasi VPN, "
+     "lalu sambungkan kembali. Jika tetap gagal, kirimkan tangkapan layar pesan kesalahannya "
+     "sebagai lampiran."),
 ]
-BATCH = 1000
-TRANSFERRED = 0.05  # share of tickets moved between departments
+TICKET_COLUMNS = ("id", "number", "subject", "topic", "department", "requester", "assignee",
+                  "status", "created_at", "updated_at", "due_at", "overdue",
+                  "first_response_at", "resolved_at", "closed_at", "sla_breached_at")
+EVENT_COLUMNS = ("ticket", "actor", "kind", "detail", "created_at")
+ENTRY_COLUMNS = ("ticket", "author", "kind", "body", "created_at")
 
 
 @click.command("demo-data")
@@ -74,51 +124,45 @@ TRANSFERRED = 0.05  # share of tickets moved between departments
 @click.option("--if-empty", is_flag=True, help="Add tickets only when there are none yet.")
 @with_appcontext
 def demo_data(count, random_seed, if_empty):
-    """Add demo staff, citizens and COUNT tickets with threads; print the demo sign-ins."""
+    """Add demo staff, citizens, canned responses and COUNT tickets with a year of history;
+    print the demo sign-ins."""
     rng = random.Random(random_seed)
     with db.database.connection_context():
         migrations.upgrade(db.database)
         with atomic():
             seeding.seed()
             accounts = _demo_accounts()
+            _canned_responses()
         if if_empty and Ticket.select().exists():
             count = 0
         citizens = _citizens(rng, max(10, count // 20))
-        agents = _agents_by_department()
-        topics = list(HelpTopic.select(HelpTopic, Department.name.alias("department_name"))
-                      .join(Department).objects())
-        now = utcnow()
-        with click.progressbar(length=count, label=f"Adding {count} tickets") as bar:
-            numbers = _free_numbers(rng, count)
-            for start in range(0, count, BATCH):
-                size = min(BATCH, count - start)
-                with atomic():
-                    _ticket_batch(rng, numbers[start:start + size], topics, citizens, agents, now)
-                bar.update(size)
+        add_tickets(rng, count, citizens, utcnow())
     click.echo("\nDemo sign-ins (the passwords are new on every run):")
     for email, role, password in accounts:
         click.echo(f"  {role:<10} {email:<28} {password}")
+    click.echo(f"The other {len(STAFF) + len(SUPERVISORS) - SIGN_INS} demo staff (the fast, "
+               "average and slow agents of each department, a second supervisor) sign in "
+               "once an administrator sets their password.")
 
 
 def _demo_accounts():
+    """The staff of STAFF and SUPERVISORS; returns the printed sign-ins."""
     from .cli import add_staff
 
     datastore = current_app.extensions["security"].datastore
     departments = {d.name: d for d in Department.select()}
-    wanted = [
-        ("admin@contoh.id", "admin", []),
-        ("supervisor@contoh.id", "supervisor", []),
-        ("agent@contoh.id", "agent", ["Helpdesk Pusdatin", "Tim SIKS-NG"]),
-        ("agent.data@contoh.id", "agent", ["Tim Data Terpadu"]),
-        ("agent.email@contoh.id", "agent", ["Tim Email"]),
-        ("agent.jaringan@contoh.id", "agent", ["Tim Jaringan"]),
-    ]
-    accounts = []
-    for email, role, names in wanted:
-        password = secrets.token_urlsafe(9)
+    accounts, unusable = [], None
+    for index, (email, role, names, full_name, _) in enumerate(STAFF + SUPERVISORS):
+        password = None
+        if index < SIGN_INS:
+            password = secrets.token_urlsafe(9)
+            accounts.append((email, role, password))
+        elif datastore.find_user(case_insensitive=True, email=email) is None:
+            unusable = unusable or hash_password(secrets.token_urlsafe(24))  # hashing is slow
+            datastore.create_user(email=email, full_name=full_name, password=unusable,
+                                  confirmed_at=utcnow())
         add_staff(datastore, email, role, [departments[n] for n in names],
-                  full_name=email.split("@")[0].replace(".", " ").title(), password=password)
-        accounts.append((email, role, password))
+                  full_name=full_name, password=password)
     password = secrets.token_urlsafe(9)
     citizen = datastore.find_user(email="warga@contoh.id")
     if citizen is None:
@@ -129,6 +173,15 @@ def _demo_accounts():
         citizen.save()
     accounts.append(("warga@contoh.id", "citizen", password))
     return accounts
+
+
+def _canned_responses():
+    """The templat balasan of CANNED, each added once (an edited one is left alone)."""
+    departments = dict(Department.select(Department.name, Department.id).tuples())
+    for department, title, body in CANNED:
+        if department is None or department in departments:
+            CannedResponse.get_or_create(title=title, defaults={
+                "body": body, "department": departments.get(department)})
 
 
 def _citizens(rng, count):
@@ -143,17 +196,23 @@ def _citizens(rng, count):
                  "password": unusable, "fs_uniquifier": secrets.token_hex(16),
                  "confirmed_at": utcnow(), "locale": "id"} for i in range(missing)]
         with atomic():
-            for start in range(0, len(rows), BATCH):
-                User.insert_many(rows[start:start + BATCH]).execute()
+            for start in range(0, len(rows), 1000):
+                User.insert_many(rows[start:start + 1000]).execute()
         existing = list(User.select().where(User.email.startswith("warga.")).limit(count))
     return existing + list(User.select().where(User.email == "warga@contoh.id"))
 
 
-def _agents_by_department():
-    agents = {}
-    for link in AgentDepartment.select():
-        agents.setdefault(link.department_id, []).append(link.agent_id)
-    return agents
+def _staff_by_department():
+    """{department id: [(agent id, speed, share)]} of every agent link (agents outside
+    STAFF work at the average speed)."""
+    speeds = {email: speed for email, _, _, _, speed in STAFF if speed}
+    staff = {}
+    for department, agent, email in (AgentDepartment.select(
+            AgentDepartment.department, AgentDepartment.agent, User.email)
+            .join(User).order_by(AgentDepartment.id).tuples()):
+        speed = speeds.get(email, AVERAGE)
+        staff.setdefault(department, []).append((agent, speed, SHARE[speed]))
+    return staff
 
 
 def _free_numbers(rng, count):
@@ -165,125 +224,84 @@ def _free_numbers(rng, count):
     return rng.sample(sorted(numbers), count)
 
 
-def _ticket_batch(rng, numbers, topics, citizens, agents, now):
-    plans = [_plan(rng, n, topics, citizens, agents, now) for n in numbers]
-    _bulk_insert(Ticket, [p["ticket"] for p in plans])
-    ids = dict(Ticket.select(Ticket.number, Ticket.id).where(Ticket.number.in_(numbers)).tuples())
-    entries, events, participants, transfers = [], [], [], []
-    for plan in plans:
-        ticket_id = ids[plan["ticket"]["number"]]
-        entries += [dict(e, ticket=ticket_id) for e in plan["entries"]]
-        events += [dict(e, ticket=ticket_id) for e in plan["events"]]
-        transfers += [dict(t, ticket=ticket_id) for t in plan["transfers"]]
-        if plan["ticket"]["assignee"]:
-            participants.append({"ticket": ticket_id, "user": plan["ticket"]["assignee"]})
-    _bulk_insert(ThreadEntry, entries)
-    _bulk_insert(TicketEvent, events)
-    if participants:
-        _bulk_insert(TicketParticipant, participants)
-    if transfers:
-        _bulk_insert(TicketTransfer, transfers)
-    _attach_some(rng, plans, ids)
-
-
-def _bulk_insert(model, rows):
-    """One prepared INSERT for all rows: peewee's insert_many spends most of its time
-    building the SQL text, several times slower than the database's own work here.
-    On PostgreSQL, psycopg2's execute_values sends the rows in pages (its executemany
-    would make one round trip per row)."""
-    database = db.database
-    columns = list(rows[0])
-    fields = [model._meta.fields[c] for c in columns]
-    head = 'INSERT INTO "{}" ({}) VALUES '.format(
-        model._meta.table_name, ", ".join(f'"{f.column_name}"' for f in fields))
-    as_text = isinstance(getattr(database, "obj", database), SqliteDatabase)  # as peewee stores
-    values = [tuple(_plain(f.db_value(row[c]), as_text) for c, f in zip(columns, fields))
-              for row in rows]
-    cursor = database.cursor()
-    if as_text:
-        cursor.executemany(head + "({})".format(", ".join("?" * len(fields))), values)
-    else:
-        execute_values(cursor, head + "%s", values, page_size=1000)
-
-
-def _plain(value, as_text):
-    return str(value) if as_text and isinstance(value, datetime) else value
-
-
-def _plan(rng, number, topics, citizens, agents, now):
-    topic = rng.choice(topics)
-    requester = rng.choice(citizens)
-    created = now - timedelta(minutes=rng.randint(10, 365 * 24 * 60))
-    age = now - created
-    status = TicketStatus.OPEN
-    if age > timedelta(days=3):
-        status = rng.choices([TicketStatus.OPEN, TicketStatus.RESOLVED, TicketStatus.CLOSED],
-                             [1, 2, 7] if age > timedelta(days=14) else [5, 3, 2])[0]
-    staff = agents.get(topic.department_id) or [None]
-    assignee = rng.choice(staff) if (status != TicketStatus.OPEN or rng.random() < 0.6) else None
-    region = rng.choice(REGIONS)
-    entries, when = [], created
-    for i in range(rng.randint(1, 5) if assignee else 1):
-        kind = EntryKind.MESSAGE if i % 2 == 0 else EntryKind.RESPONSE
-        body = rng.choice(MESSAGES if kind == EntryKind.MESSAGE else RESPONSES)
-        author = requester.id if kind == EntryKind.MESSAGE else assignee
-        entries.append({"author": author, "kind": kind, "body": body.format(region=region),
-                        "created_at": when})
-        when = min(now, when + timedelta(minutes=rng.randint(5, 60 * 36)))
-    responses = [e["created_at"] for e in entries if e["kind"] == EntryKind.RESPONSE]
-    due = created + timedelta(hours=topic.sla_hours)
-    finished = when if status != TicketStatus.OPEN else None
-    events = [{"actor": requester.id, "kind": "opened", "created_at": created, "detail": ""}]
-    if assignee:
-        events.append({"actor": assignee, "kind": "claimed", "detail": "",
-                       "created_at": created + timedelta(minutes=rng.randint(1, 120))})
-    transfers = []
-    if rng.random() < TRANSFERRED:  # first filed with the wrong department
-        source = rng.choice([t for t in topics if t.department_id != topic.department_id])
-        moved = created + timedelta(minutes=rng.randint(5, 240))
-        transfers.append({"source": source.department_id, "target": topic.department_id,
-                          "created_at": moved})
-        events.append({"actor": None, "kind": "transferred", "created_at": moved,
-                       "detail": json.dumps({"source": source.department_name,
-                                             "target": topic.department_name,
-                                             "comment": "Bukan bidang kami."})})
-    if finished:
-        events.append({"actor": assignee, "kind": status, "created_at": finished, "detail": ""})
-    ticket = {
-        "number": number, "subject": rng.choice(SUBJECTS.get(topic.name, ["Pertanyaan"])),
-        "topic": topic.id, "department": topic.department_id, "requester": requester.id,
-        "assignee": assignee, "status": status, "created_at": created, "updated_at": when,
-        "due_at": due, "overdue": status == TicketStatus.OPEN and due < now,
-        "first_response_at": responses[0] if responses else None,
-        "resolved_at": finished if status != TicketStatus.OPEN else None,
-        "closed_at": finished if status == TicketStatus.CLOSED else None,
-        "sla_breached_at": due if (finished or now) > due else None,
-    }
-    return {"ticket": ticket, "entries": entries, "events": events, "transfers": transfers}
-
-
-def _attach_some(rng, plans, ids):
-    """A small text file on about one ticket in thirty, stored like a real upload."""
-    chosen = [p for p in plans if rng.random() < 1 / 30]
-    if not chosen:
+def add_tickets(rng, count, citizens, now):
+    """``count`` tickets created over the year before ``now``, in the order they came."""
+    if not count:
         return
-    first_entries = dict(ThreadEntry.select(ThreadEntry.ticket, ThreadEntry.id)
-                         .where(ThreadEntry.ticket.in_([ids[p["ticket"]["number"]]
-                                                        for p in chosen]))
-                         .order_by(ThreadEntry.id.desc()).tuples())
+    writer = BulkWriter(db.database)
+    calendar = Calendar(now, rng)
+    departments = dict(Department.select(Department.id, Department.name).tuples())
+    first_line = {name: key for key, name in departments.items()}.get("Helpdesk Pusdatin")
+    story = Story(rng, calendar, list(HelpTopic.select().order_by(HelpTopic.id)), departments,
+                  _staff_by_department(), writer.escape, first_line=first_line)
+    numbers = _free_numbers(rng, count)
+    created = calendar.created_times(rng, count)
+    requesters = [c.id for c in citizens]
+    first_id = writer.next_id(Ticket)
+    loaded = (Ticket, ThreadEntry, TicketEvent, TicketParticipant, TicketTransfer)
+    rebuild = count >= REBUILD_INDEXES_FROM and count > Ticket.select().count()
+    with writer.loading(loaded, rebuild), _progress(count, f"Adding {count} tickets") as advance:
+        size = min(BATCH, max(500, count // 20))  # and progress in steps of 5% or less
+        for start in range(0, count, size):
+            story.clear()
+            for i in range(start, min(count, start + size)):  # some citizens write more
+                requester = requesters[int(rng.random() ** 2 * len(requesters))]
+                story.tell(first_id + i, numbers[i], created[i], requester)
+            with atomic():
+                writer.write(Ticket, TICKET_COLUMNS, story.tickets)
+                writer.write(ThreadEntry, ENTRY_COLUMNS, story.entries)
+                writer.write(TicketEvent, EVENT_COLUMNS, story.events)
+                writer.write(TicketParticipant, ("ticket", "user"), story.participants)
+                writer.write(TicketTransfer, ("ticket", "source", "target", "created_at"),
+                             story.transfers)
+            advance(len(story.tickets))
+        story.clear()
+        writer.ids_taken(Ticket)
+    chosen = [first_id + i for i in range(count) if rng.random() < 1 / 30][:ATTACHMENTS]
+    with atomic():
+        _attach(chosen)
+
+
+@contextmanager
+def _progress(count, label):
+    """A progress bar in a terminal; otherwise a line every tenth (logs, CI, pipes)."""
+    if sys.stdout.isatty():
+        with click.progressbar(length=count, label=label) as bar:
+            yield bar.update
+        return
+    click.echo(f"{label}…")
+    done, shown = 0, 0
+
+    def advance(n):
+        nonlocal done, shown
+        done += n
+        tenth = done * 10 // count
+        if tenth > shown:
+            shown = tenth
+            click.echo(f"  {tenth * 10}% ({done:,} of {count:,} tickets)")
+    yield advance
+
+
+def _attach(ticket_ids):
+    """A small text file on each ticket's first message, stored like a real upload."""
+    if not ticket_ids:
+        return
+    first = (ThreadEntry.select(fn.MIN(ThreadEntry.id)).where(ThreadEntry.ticket == Ticket.id))
+    chosen = (Ticket.select(Ticket.id, Ticket.number, Ticket.created_at, ThreadEntry.id,
+                            ThreadEntry.body)
+              .join(ThreadEntry, on=(ThreadEntry.id == first))
+              .where(Ticket.id.in_(ticket_ids)).tuples())
     folder = current_app.config["UPLOAD_FOLDER"]
     rows = []
-    for plan in chosen:
-        ticket_id = ids[plan["ticket"]["number"]]
-        data = f"Laporan tiket #{plan['ticket']['number']}\n{plan['entries'][0]['body']}\n"
-        data = data.encode()
+    for ticket_id, number, created_at, entry_id, body in chosen:
+        data = f"Laporan tiket #{number}\n{body}\n".encode()
         stored_name = secrets.token_hex(16)
         path = uploads.path_of(folder, stored_name)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-        rows.append({"entry": first_entries[ticket_id], "ticket": ticket_id,
-                     "original_name": "laporan.txt", "stored_name": stored_name,
-                     "content_type": "text/plain", "size": len(data),
-                     "sha256": hashlib.sha256(data).hexdigest(),
-                     "created_at": plan["ticket"]["created_at"]})
-    Attachment.insert_many(rows).execute()
+        rows.append({"entry": entry_id, "ticket": ticket_id, "original_name": "laporan.txt",
+                     "stored_name": stored_name, "content_type": "text/plain",
+                     "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+                     "created_at": created_at})
+    for start in range(0, len(rows), 500):
+        Attachment.insert_many(rows[start:start + 500]).execute()
