@@ -59,11 +59,11 @@ class ReportForm(FlaskForm):
             raise ValidationError(_l("Please choose one of the periods offered."))
 
     def validate_topic(self, field):
-        if field.data and field.data not in {c.data for c in self.topic.choices}:
+        if field.data and field.data not in {c.value for c in self.topic.choices}:
             raise ValidationError(_l("Please choose one of the help topics offered."))
 
     def validate_department(self, field):
-        if field.data and field.data not in {c.data for c in self.department.choices}:
+        if field.data and field.data not in {c.value for c in self.department.choices}:
             raise ValidationError(_l("Please choose one of the departments offered."))
 
     def validate_end(self, field):
