@@ -2,9 +2,11 @@
 and aggregates per group with percentiles computed in the database
 (PostgreSQL's percentile_cont, and on SQLite the same interpolation with window
 functions)."""
+import operator
 from contextlib import contextmanager
+from functools import reduce
 
-from peewee import (SQL, Case, EnclosedNodeList, NodeList, PostgresqlDatabase, Select, Value,
+from peewee import (SQL, EnclosedNodeList, NodeList, PostgresqlDatabase, Select, Value,
                     fn)
 
 from .db import db
@@ -92,43 +94,56 @@ def _sort_memory():
 
 
 def _grouped_sqlite(key, where, columns, durations):
-    """An aggregate statement, then the percentiles by window functions."""
+    """An aggregate statement that also counts each duration's values, then per duration
+    one statement numbering the values in order (one sort) and returning only those at
+    the ranks the percentiles need, interpolated here."""
     from .models import Ticket
     if key is not None:
         where &= key.is_null(False)
     group = Value(0) if key is None else key
-    query = Ticket.select(group.alias("key"), *[v.alias(n) for n, v in columns.items()])
+    counted = {**columns, **{f"{d.name}_count": fn.COUNT(d) for d in durations}}
+    query = Ticket.select(group.alias("key"), *[v.alias(n) for n, v in counted.items()])
     rows = {row.pop("key"): row
             for row in (query if key is None else query.group_by(key)).where(where).dicts()}
     for d in durations:
-        found = percentiles(Ticket.select(group.alias("g"), d.alias("v"))
-                            .where(where, d.is_null(False)))
-        for name, row in rows.items():
-            row[d.name] = found.get(name, dict.fromkeys(SHARES))
+        counts = {k: row.pop(f"{d.name}_count") for k, row in rows.items()}
+        wanted = {k: {low + step for share in SHARES for low in [position(n, share)[0]]
+                      for step in (0, 1) if low + step < n}
+                  for k, n in counts.items() if n}
+        found = _ranked(Ticket.select(group.alias("g"), d.alias("v"))
+                        .where(where, d.is_null(False)), wanted) if wanted else {}
+        for k, row in rows.items():
+            row[d.name] = {share: _interpolated(found, k, counts[k], share) for share in SHARES}
     return rows
 
 
-def percentiles(durations, shares=SHARES):
-    """{group: {share: value}} for ``durations``, a query selecting ``g`` (the group, a
-    constant for one overall figure) and ``v`` (never NULL): the value below which
-    ``share`` percent lie, interpolated between the two nearest ranks."""
+def position(n, share):
+    """Where the value below which ``share`` percent of ``n`` values lie is: the rank
+    (from 0) of the value below it and the fraction of the way to the next (the
+    interpolation of PostgreSQL's percentile_cont)."""
+    low, rest = divmod((n - 1) * share, 100)
+    return low, rest / 100
+
+
+def _interpolated(found, group, n, share):
+    if not n:
+        return None
+    low, fraction = position(n, share)
+    value = found[(group, low)]
+    return value + (found[(group, low + 1)] - value) * fraction if fraction else value
+
+
+def _ranked(durations, wanted):
+    """{(group, rank): value} of ``durations`` (a query selecting the group ``g`` and the
+    value ``v``) at the ranks ``wanted`` ({group: ranks}), values ranked from 0 in
+    ascending order in each group."""
     d = durations.alias("d")
-    ranked = Select(from_list=[d], columns=[
-        d.c.g, d.c.v,
-        (fn.ROW_NUMBER().over(partition_by=[d.c.g], order_by=[d.c.v]) - 1).alias("i"),
-        fn.COUNT(SQL("*")).over(partition_by=[d.c.g]).alias("n")]).alias("r")
-    columns = [ranked.c.g]
-    for share in shares:
-        position = (ranked.c.n - 1) * share  # rank = position / 100, in integers
-        low = position / 100
-        fraction = (position - low * 100) / 100.0
-        columns.append(fn.SUM(Case(None, [
-            (ranked.c.i == low, ranked.c.v * (1 - fraction)),
-            (ranked.c.i == low + 1, ranked.c.v * fraction)])).alias(f"p{share}"))
-    query = Select(from_list=[ranked], columns=columns).group_by(ranked.c.g)
-    cursor = db.database.execute(query)
-    return {row[0]: {share: _number(value) for share, value in zip(shares, row[1:])}
-            for row in cursor.fetchall()}
+    rank = fn.ROW_NUMBER().over(partition_by=[d.c.g], order_by=[d.c.v]) - 1
+    ranked = Select(from_list=[d], columns=[d.c.g, d.c.v, rank.alias("i")]).alias("r")
+    condition = reduce(operator.or_, ((ranked.c.g == g) & ranked.c.i.in_(sorted(ranks))
+                                      for g, ranks in wanted.items()))
+    query = Select(from_list=[ranked], columns=[ranked.c.g, ranked.c.i, ranked.c.v])
+    return {(g, i): float(v) for g, i, v in db.database.execute(query.where(condition))}
 
 
 def _number(value):
