@@ -54,9 +54,9 @@ def fill_durations(where=None):
     """Set every duration column from the times it follows, in the database (exact to the
     microsecond like ``seconds_since_created``): for tickets written before the columns,
     or inserted in bulk (demo data)."""
-    for moment, seconds in DURATIONS:
-        query = Ticket.update({seconds: exact_seconds(moment, Ticket.created_at)})
-        (query.where(where) if where is not None else query).execute()
+    query = Ticket.update({seconds: exact_seconds(moment, Ticket.created_at)
+                           for moment, seconds in DURATIONS})
+    (query.where(where) if where is not None else query).execute()
 
 
 def event(ticket, by, kind, now, **detail):
