@@ -202,22 +202,27 @@ def _lateness(now):
 
 def sla(period, filters=NO_FILTERS, *, now, limit=50, offset=0, figures_read=None):
     """Shares of the period's tickets answered and resolved before due, and the breaches
-    (not resolved by their due time, latest first): {"breaches": [...], "breach_count": n}."""
+    (not resolved by their due time, latest first, then oldest first):
+    {"breaches": [...], "breach_count": n}."""
     cohort = filters.condition() & period.holds(Ticket.created_at)
     late = fn.COALESCE(Ticket.resolved_at, now) > Ticket.due_at
     row = (figures_read or figures(period, filters, now=now, dimensions=("all",)))[
         "period"]["all"][0]
+    worst = (Ticket.select(Ticket.id, Ticket.topic, Ticket.department, Ticket.assignee,
+                           _lateness(now).alias("late"))
+             .where(cohort & late).order_by(SQL("late").desc(), Ticket.id)
+             .limit(limit).offset(offset).alias("w"))  # from the period's index alone
     assignees = User.alias()
     breaches = (Ticket.select(Ticket.id, Ticket.number, HelpTopic.name.alias("topic"),
                               Department.name.alias("department"),
-                              Ticket.assignee.alias("assignee_id"),
-                              assignees.full_name.alias("assignee"),
-                              _lateness(now).alias("late"))
-                .join(HelpTopic, on=Ticket.topic == HelpTopic.id)
-                .switch(Ticket).join(Department, on=Ticket.department == Department.id)
-                .switch(Ticket).join(assignees, JOIN.LEFT_OUTER, on=Ticket.assignee == assignees.id)
-                .where(cohort & late).order_by(SQL("late").desc(), Ticket.number)
-                .limit(limit).offset(offset).dicts())
+                              worst.c.assignee_id.alias("assignee_id"),
+                              assignees.full_name.alias("assignee"), worst.c.late.alias("late"))
+                .from_(worst).join(Ticket, on=Ticket.id == worst.c.id)
+                .join(HelpTopic, on=worst.c.topic_id == HelpTopic.id)
+                .join(Department, on=worst.c.department_id == Department.id, src=worst)
+                .join(assignees, JOIN.LEFT_OUTER, on=worst.c.assignee_id == assignees.id,
+                      src=worst)
+                .order_by(worst.c.late.desc(), Ticket.id).dicts())
     return {**_shares(row), "breach_count": int(row["breach_count"] or 0),
             "breaches": [dict(b, late=float(b["late"])) for b in breaches]}
 
