@@ -1,7 +1,7 @@
 """Prints how fast the supervisors' reports answer on a large table, and their memory.
 
     python benchmarks/reports.py [--tickets 100000,1000000]
-                                 [--database-url URL ...] [--reuse]
+                                 [--database-url URL ...] [--reuse] [--repeat 5]
 
 Each size is measured on each database: a SQLite file (``sqlite:///<tmp>/reports-{tickets}.db``
 unless --database-url is given) and each --database-url (repeatable; ``{tickets}`` in it is
@@ -70,9 +70,9 @@ print(json.dumps({"status": max(s[0] for s in samples),
 """
 
 
-def measure(database_url, url, warm_up):
+def measure(database_url, url, warm_up, repeat):
     result = subprocess.run(
-        [sys.executable, "-c", CHILD, str(HERE), database_url, url, warm_up, str(REPEAT)],
+        [sys.executable, "-c", CHILD, str(HERE), database_url, url, warm_up, str(repeat)],
         capture_output=True, text=True, cwd=HERE)
     try:
         m = json.loads(result.stdout.strip().splitlines()[-1])
@@ -136,6 +136,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--tickets", default="100000,1000000")
     parser.add_argument("--database-url", action="append", default=[])
+    parser.add_argument("--repeat", type=int, default=REPEAT, help="requests per figure")
     parser.add_argument("--reuse", action="store_true",
                         help="keep a database that already holds that many tickets")
     args = parser.parse_args()
@@ -151,7 +152,7 @@ def main():
             filled = "reused" if seconds is None else f"demo-data {seconds:.0f} s"
             print(f"{count:,} tickets on {kind} ({filled})", file=sys.stderr)
             for label, path, warm_up in requests(samples):
-                m = measure(url, path, warm_up)
+                m = measure(url, path, warm_up, args.repeat)
                 print(f"  {label:<32} {cell(m)}", file=sys.stderr)
                 table.append((count, kind, label, m))
     print(f"\n{'tickets':>9}  {'database':<16} {'request':<32} {'median':>10} {'peak RSS':>9}")
