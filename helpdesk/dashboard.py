@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from . import reports
 from .models import Department, HelpTopic
+from .report_sql import tuned
 from .reports import NO_FILTERS, Filters, Period
 
 # What each kind of cell holds: a count, a share (0..1, None when nothing is known yet),
@@ -115,8 +116,9 @@ def build(period, filters=NO_FILTERS, *, now, breaches=50, progress=None):
             "agents", reports.by_agent(period, filters, now=now, **shared())),
         "series": lambda: setattr(board, "series", reports.daily(period, filters)),
     }
-    for step in STEPS:
-        steps[step]()
-        if progress:
-            progress(step)
+    with tuned():
+        for step in STEPS:
+            steps[step]()
+            if progress:
+                progress(step)
     return board
