@@ -4,6 +4,7 @@ and aggregates per group with percentiles computed in the database
 functions)."""
 import operator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import reduce
 
 from peewee import (SQL, EnclosedNodeList, NodeList, PostgresqlDatabase, Select, Value,
@@ -84,18 +85,25 @@ def _grouped_postgres(dimensions, where, columns, durations):
     return found
 
 
+_TUNED = ContextVar("tuned", default=False)
+
+
 @contextmanager
 def tuned():
     """On PostgreSQL, a transaction whose statements get enough working memory to sort a
     year of tickets without temporary files, and no JIT compilation (which costs more
-    than it saves on these statements, each planned as large)."""
-    if not on_postgres():
+    than it saves on these statements, each planned as large). Nested: the outer one."""
+    if not on_postgres() or _TUNED.get():
         yield
         return
-    with db.database.atomic():
-        db.database.execute_sql("SET LOCAL work_mem = '128MB'")
-        db.database.execute_sql("SET LOCAL jit = off")
-        yield
+    token = _TUNED.set(True)
+    try:
+        with db.database.atomic():
+            db.database.execute_sql("SELECT set_config('work_mem', '128MB', true), "
+                                    "set_config('jit', 'off', true)")
+            yield
+    finally:
+        _TUNED.reset(token)
 
 
 def _grouped_sqlite(key, where, columns, durations):
