@@ -2,6 +2,7 @@
 
     python benchmarks/reports.py [--tickets 100000,1000000]
                                  [--database-url URL ...] [--reuse] [--repeat 5]
+                                 [--only dashboard]
 
 Each size is measured on each database: a SQLite file (``sqlite:///<tmp>/reports-{tickets}.db``
 unless --database-url is given) and each --database-url (repeatable; ``{tickets}`` in it is
@@ -137,6 +138,7 @@ def main():
     parser.add_argument("--tickets", default="100000,1000000")
     parser.add_argument("--database-url", action="append", default=[])
     parser.add_argument("--repeat", type=int, default=REPEAT, help="requests per figure")
+    parser.add_argument("--only", help="measure only the figures whose label has this text")
     parser.add_argument("--reuse", action="store_true",
                         help="keep a database that already holds that many tickets")
     args = parser.parse_args()
@@ -152,6 +154,8 @@ def main():
             filled = "reused" if seconds is None else f"demo-data {seconds:.0f} s"
             print(f"{count:,} tickets on {kind} ({filled})", file=sys.stderr)
             for label, path, warm_up in requests(samples):
+                if args.only and args.only not in label:
+                    continue
                 m = measure(url, path, warm_up, args.repeat)
                 print(f"  {label:<32} {cell(m)}", file=sys.stderr)
                 table.append((count, kind, label, m))
