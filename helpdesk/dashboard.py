@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from . import reports
 from .models import Department, HelpTopic
+from .report_sql import tuned
 from .reports import NO_FILTERS, Filters, Period
 
 # What each kind of cell holds: a count, a share (0..1, None when nothing is known yet),
@@ -109,21 +110,28 @@ def build(period, filters=NO_FILTERS, *, now, breaches=50, progress=None):
     """Every figure of the dashboard. ``progress(step)`` is called after each of STEPS;
     ``breaches`` is how many of the SLA breaches to list (most late first; None: all)."""
     board = Dashboard(period, filters, now)
+    read = {}  # what times, SLA and the tables share: read once, in the "times" step
+
+    def shared():
+        if not read:
+            read["figures"] = reports.figures(period, filters, now=now)
+        return {"figures_read": read["figures"]}
     steps = {
         "headline": lambda: setattr(board, "headline", reports.headline(period, filters, now=now)),
-        "times": lambda: setattr(board, "times", reports.times(period, filters)),
+        "times": lambda: setattr(board, "times", reports.times(period, filters, **shared())),
         "sla": lambda: setattr(board, "sla", reports.sla(period, filters, now=now,
-                                                         limit=breaches)),
+                                                         limit=breaches, **shared())),
         "topics": lambda: board.tables.__setitem__(
-            "topics", reports.by_topic(period, filters, now=now)),
+            "topics", reports.by_topic(period, filters, now=now, **shared())),
         "departments": lambda: board.tables.__setitem__(
-            "departments", reports.by_department(period, filters, now=now)),
+            "departments", reports.by_department(period, filters, now=now, **shared())),
         "agents": lambda: board.tables.__setitem__(
-            "agents", reports.by_agent(period, filters, now=now)),
+            "agents", reports.by_agent(period, filters, now=now, **shared())),
         "series": lambda: setattr(board, "series", reports.daily(period, filters)),
     }
-    for step in STEPS:
-        steps[step]()
-        if progress:
-            progress(step)
+    with tuned():
+        for step in STEPS:
+            steps[step]()
+            if progress:
+                progress(step)
     return board

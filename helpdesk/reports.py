@@ -15,7 +15,7 @@ from peewee import JOIN, SQL, Case, Select, Value, fn
 from .localtime import midnight_utc
 from .models import (Department, HelpTopic, Ticket, TicketEvent, TicketStatus, TicketTransfer,
                      User)
-from .report_sql import as_date, local_day, percentiles, seconds_between
+from .report_sql import grouped, seconds_between
 
 PRESETS = ("today", "this_week", "this_month", "last_month", "this_year", "last_12_months")
 BACKLOG_AGES = (("under_1_day", 0, 1), ("1_to_2_days", 1, 2), ("2_to_7_days", 2, 7),
@@ -145,23 +145,35 @@ def headline(period, filters=NO_FILTERS, *, now):
     return figures
 
 
-def _durations(group, since, until, condition):
-    return (Ticket.select(group.alias("g"), seconds_between(until, since).alias("v"))
-            .where(condition, until.is_null(False)))
+DURATIONS = (Ticket.response_seconds, Ticket.resolution_seconds)
 
 
-def _times(group, period, filters):
-    cohort = filters.condition() & period.holds(Ticket.created_at)
-    return (percentiles(_durations(group, Ticket.created_at, Ticket.first_response_at, cohort)),
-            percentiles(_durations(group, Ticket.created_at, Ticket.resolved_at, cohort)))
+def figures(period, filters=NO_FILTERS, *, now=None, dimensions=("all", "topic", "department",
+                                                                  "agent")):
+    """What the tables, times and SLA shares read, each statement for every dimension at
+    once: {"period": per dimension ("all": every ticket, under the key 0) and key, the
+    period's tickets (count, resolved, SLA sums when ``now`` is given, percentiles of
+    both durations), "open": per dimension (but "all") and key, the open tickets now}."""
+    where = filters.condition()
+    columns = {"resolved": fn.SUM(Case(None, [(Ticket.resolved_at.is_null(False), 1)], 0))}
+    if now is not None:
+        late = fn.COALESCE(Ticket.resolved_at, now) > Ticket.due_at
+        columns.update(_sla_columns(now), breach_count=fn.SUM(Case(None, [(late, 1)], 0)))
+    keys = {name: None if name == "all" else DIMENSIONS[name][0] for name in dimensions}
+    found = {"period": grouped(keys, where & period.holds(Ticket.created_at), columns,
+                               DURATIONS)}
+    keys.pop("all", None)
+    found["open"] = grouped(keys, where & (Ticket.status == TicketStatus.OPEN), {}) \
+        if keys else {}
+    return found
 
 
-def times(period, filters=NO_FILTERS):
+def times(period, filters=NO_FILTERS, *, figures_read=None):
     """Median and 90th percentile (seconds) of the first-response and resolution times of
-    the period's tickets (those answered or resolved so far); None when there is none."""
-    response, resolution = _times(Value(0), period, filters)
-    empty = {50: None, 90: None}
-    response, resolution = response.get(0, empty), resolution.get(0, empty)
+    the period's tickets (those answered or resolved so far); None when there is none.
+    ``figures_read``: what ``figures`` returned for the same period and filters."""
+    row = (figures_read or figures(period, filters, dimensions=("all",)))["period"]["all"][0]
+    response, resolution = (row[d.name] for d in DURATIONS)
     return {"response": {"median": response[50], "p90": response[90]},
             "resolution": {"median": resolution[50], "p90": resolution[90]}}
 
@@ -188,25 +200,29 @@ def _lateness(now):
     return seconds_between(fn.COALESCE(Ticket.resolved_at, now), Ticket.due_at)
 
 
-def sla(period, filters=NO_FILTERS, *, now, limit=50, offset=0):
+def sla(period, filters=NO_FILTERS, *, now, limit=50, offset=0, figures_read=None):
     """Shares of the period's tickets answered and resolved before due, and the breaches
-    (not resolved by their due time, latest first): {"breaches": [...], "breach_count": n}."""
+    (not resolved by their due time, latest first, then oldest first):
+    {"breaches": [...], "breach_count": n}."""
     cohort = filters.condition() & period.holds(Ticket.created_at)
-    columns = _sla_columns(now)
     late = fn.COALESCE(Ticket.resolved_at, now) > Ticket.due_at
-    columns["breach_count"] = fn.SUM(Case(None, [(late, 1)], 0))
-    row = Ticket.select(*[v.alias(k) for k, v in columns.items()]).where(cohort).dicts().get()
+    row = (figures_read or figures(period, filters, now=now, dimensions=("all",)))[
+        "period"]["all"][0]
+    worst = (Ticket.select(Ticket.id, Ticket.topic, Ticket.department, Ticket.assignee,
+                           _lateness(now).alias("late"))
+             .where(cohort & late).order_by(SQL("late").desc(), Ticket.id)
+             .limit(limit).offset(offset).alias("w"))  # from the period's index alone
     assignees = User.alias()
     breaches = (Ticket.select(Ticket.id, Ticket.number, HelpTopic.name.alias("topic"),
                               Department.name.alias("department"),
-                              Ticket.assignee.alias("assignee_id"),
-                              assignees.full_name.alias("assignee"),
-                              _lateness(now).alias("late"))
-                .join(HelpTopic, on=Ticket.topic == HelpTopic.id)
-                .switch(Ticket).join(Department, on=Ticket.department == Department.id)
-                .switch(Ticket).join(assignees, JOIN.LEFT_OUTER, on=Ticket.assignee == assignees.id)
-                .where(cohort & late).order_by(SQL("late").desc(), Ticket.number)
-                .limit(limit).offset(offset).dicts())
+                              worst.c.assignee_id.alias("assignee_id"),
+                              assignees.full_name.alias("assignee"), worst.c.late.alias("late"))
+                .from_(worst).join(Ticket, on=Ticket.id == worst.c.id)
+                .join(HelpTopic, on=worst.c.topic_id == HelpTopic.id)
+                .join(Department, on=worst.c.department_id == Department.id, src=worst)
+                .join(assignees, JOIN.LEFT_OUTER, on=worst.c.assignee_id == assignees.id,
+                      src=worst)
+                .order_by(worst.c.late.desc(), Ticket.id).dicts())
     return {**_shares(row), "breach_count": int(row["breach_count"] or 0),
             "breaches": [dict(b, late=float(b["late"])) for b in breaches]}
 
@@ -218,31 +234,20 @@ DIMENSIONS = {
 }
 
 
-def _table(dimension, period, filters, now):
+def _table(dimension, period, filters, now, figures_read):
     """{key: row} for one dimension: the period's tickets (created, or for agents assigned
     to them), resolved of those, median times, SLA shares, and the open load now."""
-    group = DIMENSIONS[dimension][0]
-    cohort = filters.condition() & period.holds(Ticket.created_at)
-    columns = {"created": fn.COUNT(SQL("*")),
-               "resolved": fn.SUM(Case(None, [(Ticket.resolved_at.is_null(False), 1)], 0)),
-               **_sla_columns(now)}
+    found = figures_read or figures(period, filters, now=now, dimensions=(dimension,))
     rows = {}
-    for row in (Ticket.select(group.alias("key"), *[v.alias(k) for k, v in columns.items()])
-                .where(cohort, group.is_null(False)).group_by(group).dicts()):
-        rows[row["key"]] = {"created": int(row["created"]), "resolved": int(row["resolved"]),
-                            **_shares(row)}
-    response, resolution = _times(group, period, filters)
-    open_now = (Ticket.select(group.alias("key"), fn.COUNT(SQL("*")).alias("n"))
-                .where(filters.condition(), Ticket.status == TicketStatus.OPEN,
-                       group.is_null(False))
-                .group_by(group).tuples())
-    blank = {"created": 0, "resolved": 0, "answered_in_time": None, "resolved_in_time": None}
-    for key, count in open_now:
-        rows.setdefault(key, dict(blank))["open_now"] = count
-    for key, row in rows.items():
-        row.setdefault("open_now", 0)
-        row["response_median"] = response.get(key, {}).get(50)
-        row["resolution_median"] = resolution.get(key, {}).get(50)
+    for key, row in found["period"][dimension].items():
+        rows[key] = {"created": int(row["tickets"]), "resolved": int(row["resolved"] or 0),
+                     **_shares(row), "open_now": 0,
+                     "response_median": row[Ticket.response_seconds.name][50],
+                     "resolution_median": row[Ticket.resolution_seconds.name][50]}
+    blank = {"created": 0, "resolved": 0, "answered_in_time": None, "resolved_in_time": None,
+             "response_median": None, "resolution_median": None}
+    for key, row in found["open"][dimension].items():
+        rows.setdefault(key, dict(blank))["open_now"] = int(row["tickets"])
     return rows
 
 
@@ -256,18 +261,18 @@ def _named(dimension, rows):
                   key=lambda r: (r["name"].lower(), r["id"]))
 
 
-def by_topic(period, filters=NO_FILTERS, *, now):
-    return _named("topic", _table("topic", period, filters, now))
+def by_topic(period, filters=NO_FILTERS, *, now, figures_read=None):
+    return _named("topic", _table("topic", period, filters, now, figures_read))
 
 
-def by_agent(period, filters=NO_FILTERS, *, now):
+def by_agent(period, filters=NO_FILTERS, *, now, figures_read=None):
     """Per assignee: "created" counts the period's tickets now assigned to them."""
-    return _named("agent", _table("agent", period, filters, now))
+    return _named("agent", _table("agent", period, filters, now, figures_read))
 
 
-def by_department(period, filters=NO_FILTERS, *, now):
+def by_department(period, filters=NO_FILTERS, *, now, figures_read=None):
     """Per (current) department, with the transfers in and out during the period."""
-    rows = _table("department", period, filters, now)
+    rows = _table("department", period, filters, now, figures_read)
     blank = {"created": 0, "resolved": 0, "answered_in_time": None, "resolved_in_time": None,
              "open_now": 0, "response_median": None, "resolution_median": None}
     for row in rows.values():
@@ -304,26 +309,27 @@ def daily(period, filters=NO_FILTERS):
     """Created and resolved per local day (per ISO week, from its Monday, for periods
     longer than WEEKLY_AFTER_DAYS) and the open backlog at the end of each:
     [{"day": date, "created": n, "resolved": n, "backlog": n}]. The backlog counts tickets
-    created and not resolved by then (by their present resolution time)."""
+    created and not resolved by then (by their present resolution time). Every number is
+    a count over a range of an index (one statement), no date computed per ticket."""
     weekly = period.days > WEEKLY_AFTER_DAYS
     where = filters.condition()
-
-    def per_day(column):
-        day = local_day(column, period.offset_seconds, weekly)
-        return {as_date(key): count for key, count in
-                Ticket.select(day.alias("day"), fn.COUNT(SQL("*")))
-                .where(where, period.holds(column)).group_by(day).tuples()}
-    created, resolved = per_day(Ticket.created_at), per_day(Ticket.resolved_at)
-    before = where & (Ticket.created_at < period.start)  # two counts, each by its index
-    backlog = sum(_one_row({
-        "unresolved": _count(before & Ticket.resolved_at.is_null()),
-        "resolved_since": _count(before & (Ticket.resolved_at >= period.start))}).values())
-    series, day = [], period.first
-    if weekly:
-        day -= timedelta(days=day.weekday())
-    while day <= period.last:
-        backlog += created.get(day, 0) - resolved.get(day, 0)
-        series.append({"day": day, "created": created.get(day, 0),
-                       "resolved": resolved.get(day, 0), "backlog": backlog})
-        day += timedelta(days=7 if weekly else 1)
+    first = period.first - timedelta(days=period.first.weekday() if weekly else 0)
+    step = timedelta(days=7 if weekly else 1)
+    days = [first + step * i for i in range((period.last - first) // step + 1)]
+    bounds = [max(period.start, period._utc(day)) for day in days] + [period.end]
+    counts = {}
+    for i, (start, end) in enumerate(zip(bounds, bounds[1:])):
+        for name, column in (("created", Ticket.created_at), ("resolved", Ticket.resolved_at)):
+            counts[f"{name}{i}"] = _count(where & (column >= start) & (column < end))
+    before = where & (Ticket.created_at < period.start)
+    counts["unresolved"] = _count(before & Ticket.resolved_at.is_null())
+    counts["resolved_since"] = _count(before & (Ticket.resolved_at >= period.start))
+    found = _one_row(counts)
+    backlog = found["unresolved"] + found["resolved_since"]
+    series = []
+    for i, day in enumerate(days):
+        created, resolved = found[f"created{i}"], found[f"resolved{i}"]
+        backlog += created - resolved
+        series.append({"day": day, "created": created, "resolved": resolved,
+                       "backlog": backlog})
     return series

@@ -7,10 +7,11 @@ request, so the web, the CLI and cron call them the same way.
 
 ``citizen`` holds what requesters do, ``desk`` what staff do, ``sla`` the deadline watch.
 """
-from ._common import InvalidTransition, NotAllowed
+from ._common import InvalidTransition, NotAllowed, fill_durations
 from .citizen import AlreadyOpened, open_ticket, reply
 from .desk import add_note, assign, claim, release, respond, set_status, transfer
 from .sla import mark_overdue
 
 __all__ = ["AlreadyOpened", "InvalidTransition", "NotAllowed", "open_ticket", "reply", "claim",
-           "release", "respond", "add_note", "transfer", "assign", "set_status", "mark_overdue"]
+           "release", "respond", "add_note", "transfer", "assign", "set_status", "mark_overdue",
+           "fill_durations"]

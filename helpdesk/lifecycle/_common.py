@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import queries, uploads
 from ..db import db
+from ..report_sql import exact_seconds
 from ..models import Attachment, Ticket, TicketEvent, TicketParticipant, TicketStatus, ThreadEntry
 
 
@@ -38,6 +39,26 @@ def change(ticket, changes):
     Ticket.update(changes).where(Ticket.id == ticket.id).execute()
 
 
+def seconds_since_created(current, when):
+    """The duration the reports keep beside a first response or resolution time (None
+    when the time is cleared), exact to the microsecond like ``fill_durations``."""
+    return None if when is None else (when - current.created_at).total_seconds()
+
+
+# each time the reports measure from the ticket's creation, and the column keeping it
+DURATIONS = ((Ticket.first_response_at, Ticket.response_seconds),
+             (Ticket.resolved_at, Ticket.resolution_seconds))
+
+
+def fill_durations(where=None):
+    """Set every duration column from the times it follows, in the database (exact to the
+    microsecond like ``seconds_since_created``): for tickets written before the columns,
+    or inserted in bulk (demo data)."""
+    query = Ticket.update({seconds: exact_seconds(moment, Ticket.created_at)
+                           for moment, seconds in DURATIONS})
+    (query.where(where) if where is not None else query).execute()
+
+
 def event(ticket, by, kind, now, **detail):
     """Record what happened; ``detail`` keeps names as they were (the proof of a transfer
     survives a later renaming of the departments)."""
@@ -65,13 +86,15 @@ def status_changes(current, status, now):
     """The fields that move with a status: the times for reports and the overdue flag
     (cleared when the ticket is no longer open; the breach stays in sla_breached_at)."""
     if status == TicketStatus.RESOLVED:
-        return {Ticket.status: status, Ticket.resolved_at: now, Ticket.closed_at: None,
-                Ticket.overdue: False}
-    if status == TicketStatus.CLOSED:
-        return {Ticket.status: status, Ticket.closed_at: now,
-                Ticket.resolved_at: current.resolved_at or now, Ticket.overdue: False}
-    return {Ticket.status: TicketStatus.OPEN, Ticket.resolved_at: None,
-            Ticket.closed_at: None}
+        resolved, changes = now, {Ticket.closed_at: None}
+    elif status == TicketStatus.CLOSED:
+        resolved, changes = current.resolved_at or now, {Ticket.closed_at: now}
+    else:
+        return {Ticket.status: TicketStatus.OPEN, Ticket.resolved_at: None,
+                Ticket.resolution_seconds: None, Ticket.closed_at: None}
+    return {**changes, Ticket.status: status, Ticket.resolved_at: resolved,
+            Ticket.resolution_seconds: seconds_since_created(current, resolved),
+            Ticket.overdue: False}
 
 
 def refreshed(ticket):

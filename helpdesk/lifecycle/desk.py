@@ -5,8 +5,8 @@ from .. import notifications, queries
 from ..db import atomic
 from ..models import Department, EntryKind, Ticket, TicketStatus, TicketTransfer, utcnow
 from ._common import (InvalidTransition, NotAllowed, add_entry, change, event, locked,
-                      participate, refreshed, require_desk_access, status_changes,
-                      stored_files)
+                      participate, refreshed, require_desk_access, seconds_since_created,
+                      status_changes, stored_files)
 
 
 def claim(ticket, *, by, now=None):
@@ -62,6 +62,7 @@ def respond(ticket, *, by, message, files=(), status=None, now=None):
         changes = {Ticket.updated_at: now}
         if current.first_response_at is None:
             changes[Ticket.first_response_at] = now
+            changes[Ticket.response_seconds] = seconds_since_created(current, now)
         if current.assignee_id is None and by.has_role("agent"):
             changes[Ticket.assignee] = by
             event(ticket, by, "claimed", now, via="reply")

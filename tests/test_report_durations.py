@@ -1,0 +1,46 @@
+"""The response and resolution durations kept beside their times for the reports: set and
+cleared by the lifecycle, computed by the migration for tickets from before it, and the
+same figures either way."""
+import pytest
+from playhouse.migrate import migrate
+
+from helpdesk import lifecycle, migrations, reports
+from helpdesk.db import db
+from helpdesk.models import SchemaVersion, Ticket
+
+from report_history import HOUR, NOVEMBER, NOW
+
+
+def durations(history):
+    return {name: (t.response_seconds, t.resolution_seconds) for name, t in (
+        (name, Ticket.get_by_id(ticket.id)) for name, ticket in history.items())}
+
+
+def test_the_lifecycle_keeps_each_duration_with_its_time(app, history, agent):
+    kept = durations(history)
+    assert kept["T1"] == (1 * HOUR, 4 * HOUR)  # resolved again after the reopening
+    assert kept["T3"] == (3 * HOUR, 30 * HOUR)  # closing keeps the resolution time
+    assert kept["T5"] == (6 * HOUR, None)
+    assert kept["T0"] == kept["T9"] == (None, None)
+    with app.test_request_context():
+        lifecycle.set_status(history["T2"], by=agent, status="open", now=NOW)
+    assert durations(history)["T2"] == (2 * HOUR, None)
+
+
+@pytest.mark.alters_schema
+def test_the_migration_computes_the_durations_of_earlier_tickets(history):
+    """A database from before the durations: no columns, no index for the period."""
+    figures = [reports.times(NOVEMBER), reports.by_agent(NOVEMBER, now=NOW)]
+    kept = durations(history)
+    migrator = migrations.migrator_for(db.database)
+    index = next(i.name for i in db.database.get_indexes("ticket")
+                 if "response_seconds" in i.columns)
+    migrate(migrator.drop_index("ticket", index),
+            migrator.drop_column("ticket", "response_seconds"),
+            migrator.drop_column("ticket", "resolution_seconds"))
+    SchemaVersion.delete().where(SchemaVersion.name == "0006_report_durations").execute()
+
+    assert migrations.upgrade(db.database) == ["0006_report_durations"]
+    assert durations(history) == kept
+    assert index in {i.name for i in db.database.get_indexes("ticket")}
+    assert [reports.times(NOVEMBER), reports.by_agent(NOVEMBER, now=NOW)] == figures
