@@ -29,7 +29,7 @@ from urllib.parse import quote
 from _common import bench_app
 from desk import fill
 
-from helpdesk import lifecycle, migrations
+from helpdesk import migrations
 from helpdesk.db import db
 from helpdesk.localtime import midnight_utc
 from helpdesk.models import HelpTopic, Ticket, User, utcnow
@@ -110,9 +110,6 @@ def prepared(app, count, reuse):
     with app.app_context(), db.database.connection_context():
         filled = reuse and User.table_exists() and Ticket.select().count() == count
     seconds = None if filled else fill(app, count)
-    if not filled:
-        with app.app_context(), db.database.connection_context():
-            lifecycle.fill_durations()  # until demo-data keeps them itself
     with app.app_context(), db.database.connection_context():
         migrations.upgrade(db.database)
         db.database.execute_sql("VACUUM ANALYZE" if on_postgres() else "ANALYZE")

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from _common import bench_app
 
-from helpdesk import dashboard, lifecycle, migrations, reports
+from helpdesk import dashboard, migrations, reports
 from helpdesk.db import db
 from helpdesk.models import ALL_MODELS, HelpTopic, utcnow
 from helpdesk.report_sql import on_postgres
@@ -70,8 +70,6 @@ def fill(app, count):
     result = app.test_cli_runner().invoke(
         args=["demo-data", "--tickets", str(count), "--seed", "7"])
     assert result.exit_code == 0, result.output
-    with app.app_context(), db.database.connection_context():
-        lifecycle.fill_durations()  # until demo-data keeps them itself
     print(f"database: {app.config['DATABASE_URL'].split('://')[0]}, {count} tickets "
           f"(demo-data {time.perf_counter() - start:.0f} s)")
 

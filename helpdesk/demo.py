@@ -113,7 +113,8 @@ CANNED = [
 ]
 TICKET_COLUMNS = ("id", "number", "subject", "topic", "department", "requester", "assignee",
                   "status", "created_at", "updated_at", "due_at", "overdue",
-                  "first_response_at", "resolved_at", "closed_at", "sla_breached_at")
+                  "first_response_at", "resolved_at", "closed_at", "sla_breached_at",
+                  "response_seconds", "resolution_seconds")
 EVENT_COLUMNS = ("ticket", "actor", "kind", "detail", "created_at")
 ENTRY_COLUMNS = ("ticket", "author", "kind", "body", "created_at")
 

@@ -323,7 +323,10 @@ class Story:
             stamp(created), stamp(last), stamp(due), int(overdue),
             stamp(answered) if answered <= now else None, final,
             stamp(closed) if closed <= now else None,
-            stamp(breached) if breached is not None else None))
+            stamp(breached) if breached is not None else None,
+            # the durations the reports read (as lifecycle.seconds_since_created keeps them)
+            answered - created if answered <= now else None,
+            None if is_open else resolved - created))
         for user in worked:
             self.participants.append((ticket_id, user))
 

@@ -91,6 +91,11 @@ def test_each_ticket_has_a_consistent_history(year):
             assert t.due_at > settled or t.updated_at > settled
         if events[(t.id, "reopened")]:  # resolved twice, or open again now
             assert events[(t.id, "resolved")] == 2 or t.status == TicketStatus.OPEN
+        # the durations the reports read, as the lifecycle keeps them
+        for moment, seconds in ((t.first_response_at, t.response_seconds),
+                                (t.resolved_at, t.resolution_seconds)):
+            assert seconds == (None if moment is None
+                               else pytest.approx((moment - t.created_at).total_seconds()))
     attachments = list(Attachment.select(Attachment, ThreadEntry).join(ThreadEntry))
     assert attachments and all(a.entry.ticket_id == a.ticket_id and a.entry.id in opening_ids
                                for a in attachments)
