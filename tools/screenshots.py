@@ -30,7 +30,7 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="helpdesk-screens-"))
     server = LiveServer(folder)
-    server.run("-m", "flask", "--app", "app", "demo-data", "--tickets", "120", "--seed", "4")
+    server.run("-m", "flask", "--app", "app", "demo-data", "--tickets", "3000", "--seed", "4")
     server.start()
     try:
         with sync_playwright() as playwright:
