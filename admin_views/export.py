@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import xlsxwriter
-from flask import Response, current_app, send_file, stream_with_context
+from flask import Response, send_file, stream_with_context
 from flask_babel import get_timezone, gettext as _
 from peewee import PostgresqlDatabase, __exception_wrapper__
 
