@@ -18,7 +18,7 @@ from flask.cli import with_appcontext
 from flask_security import hash_password
 from peewee import fn
 
-from . import migrations, seed as seeding, uploads
+from . import migrations, report_summary, seed as seeding, uploads
 from .db import atomic, db
 from .demo_bulk import BulkWriter
 from .demo_history import Calendar, Story
@@ -114,7 +114,7 @@ CANNED = [
 TICKET_COLUMNS = ("id", "number", "subject", "topic", "department", "requester", "assignee",
                   "status", "created_at", "updated_at", "due_at", "overdue",
                   "first_response_at", "resolved_at", "closed_at", "sla_breached_at",
-                  "response_seconds", "resolution_seconds")
+                  "response_seconds", "resolution_seconds", "late_seconds")
 EVENT_COLUMNS = ("ticket", "actor", "kind", "detail", "created_at")
 ENTRY_COLUMNS = ("ticket", "author", "kind", "body", "created_at")
 
@@ -241,7 +241,7 @@ def add_tickets(rng, count, citizens, now):
     first_id = writer.next_id(Ticket)
     loaded = (Ticket, ThreadEntry, TicketEvent, TicketParticipant, TicketTransfer)
     rebuild = count >= REBUILD_INDEXES_FROM and count > Ticket.select().count()
-    with writer.loading(loaded, rebuild), _progress(count, f"Adding {count} tickets") as advance:
+    with writer.loading(loaded, rebuild), progress(count, f"Adding {count} tickets") as advance:
         size = min(BATCH, max(500, count // 20))  # and progress in steps of 5% or less
         for start in range(0, count, size):
             story.clear()
@@ -261,10 +261,12 @@ def add_tickets(rng, count, citizens, now):
     chosen = [first_id + i for i in range(count) if rng.random() < 1 / 30][:ATTACHMENTS]
     with atomic():
         _attach(chosen)
+    with progress(Ticket.select().count(), "Summing up the reports") as advance:
+        report_summary.rebuild(progress=advance)
 
 
 @contextmanager
-def _progress(count, label):
+def progress(count, label):
     """A progress bar in a terminal; otherwise a line every tenth (logs, CI, pipes)."""
     if sys.stdout.isatty():
         with click.progressbar(length=count, label=label) as bar:

@@ -326,7 +326,8 @@ class Story:
             stamp(breached) if breached is not None else None,
             # the durations the reports read (as lifecycle.seconds_since_created keeps them)
             answered - created if answered <= now else None,
-            None if is_open else resolved - created))
+            None if is_open else resolved - created,
+            None if is_open or resolved <= due else resolved - due))
         for user in worked:
             self.participants.append((ticket_id, user))
 

@@ -17,6 +17,7 @@ from peewee import (
 )
 
 from .db import db
+from .summary_models import ReportDay, ReportDuration
 
 STAFF_ROLES = ("agent", "supervisor", "admin")
 
@@ -138,6 +139,15 @@ REPORT_COLUMNS = ("created_at", "topic", "department", "assignee", "status", "du
                   "first_response_at", "resolved_at", "response_seconds", "resolution_seconds")
 
 
+# (columns, unique) of the indexes the reports' exact percentiles read
+PERCENTILE_INDEXES = tuple(
+    (columns, False) for seconds in ("response_seconds", "resolution_seconds")
+    for columns in ((seconds, "created_at", "topic", "department", "assignee"),
+                    ("topic", seconds, "created_at", "department"),
+                    ("department", seconds, "created_at", "topic"),
+                    ("assignee", seconds, "created_at", "topic", "department")))
+
+
 class Ticket(db.Model):
     number = IntegerField(unique=True)  # random 7 digits, shown as #8881358
     subject = CharField(max_length=200)
@@ -158,6 +168,9 @@ class Ticket(db.Model):
     # lifecycle: the reports' percentiles sort these numbers instead of computing dates
     response_seconds = FloatField(null=True)
     resolution_seconds = FloatField(null=True)
+    # how long after its due time it was resolved (None: not resolved late), for the
+    # reports' list of breaches, read most late first from its own index
+    late_seconds = FloatField(null=True)
     # the new-ticket form's one-time key: the same form sent twice opens one ticket
     submission_key = CharField(max_length=64, null=True)
 
@@ -181,6 +194,9 @@ class Ticket(db.Model):
             (("status", "department"), False),
             # everything the period's figures read, so that they come from this index alone
             (REPORT_COLUMNS, False),
+            # the exact percentiles' second step: the tickets of one histogram bucket, in
+            # order, of every ticket and of one topic, department or assignee
+            *PERCENTILE_INDEXES,
         )
 
     @property
@@ -190,6 +206,16 @@ class Ticket(db.Model):
     @property
     def status_label(self):
         return TicketStatus.LABELS.get(self.status, self.status)
+
+
+# the reports' tickets still waiting for an answer or a resolution (a few thousand of a
+# million): those past due count against the period's SLA
+# the reports' breaches, most late first, then oldest first, read in the index's order
+Ticket.add_index(Ticket.index(Ticket.late_seconds.desc(), Ticket.id, name="ticket_most_late"))
+for _column in (Ticket.first_response_at, Ticket.resolved_at):
+    Ticket.add_index(Ticket.index(Ticket.created_at, Ticket.due_at,
+                                  name=f"ticket_created_at_without_{_column.name}")
+                     .where(_column.is_null()))
 
 
 class TicketParticipant(db.Model):
@@ -343,4 +369,6 @@ ALL_MODELS = (
     OutboxAttachment,
     JobRun,
     SchemaVersion,
+    ReportDay,
+    ReportDuration,
 )

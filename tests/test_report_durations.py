@@ -6,7 +6,7 @@ from playhouse.migrate import migrate
 
 from helpdesk import lifecycle, migrations, reports
 from helpdesk.db import db
-from helpdesk.models import SchemaVersion, Ticket
+from helpdesk.models import ReportDay, ReportDuration, SchemaVersion, Ticket
 
 from report_history import HOUR, NOVEMBER, NOW
 
@@ -29,18 +29,24 @@ def test_the_lifecycle_keeps_each_duration_with_its_time(app, history, agent):
 
 @pytest.mark.alters_schema
 def test_the_migration_computes_the_durations_of_earlier_tickets(history):
-    """A database from before the durations: no columns, no index for the period."""
-    figures = [reports.times(NOVEMBER), reports.by_agent(NOVEMBER, now=NOW)]
+    """A database from before the durations and the summary: no such columns, indexes or
+    tables; the migrations compute them from the tickets, with the same figures."""
+    figures = [reports.times(NOVEMBER), reports.by_agent(NOVEMBER, now=NOW),
+               reports.headline(NOVEMBER, now=NOW), reports.daily(NOVEMBER)]
     kept = durations(history)
     migrator = migrations.migrator_for(db.database)
-    index = next(i.name for i in db.database.get_indexes("ticket")
-                 if "response_seconds" in i.columns)
-    migrate(migrator.drop_index("ticket", index),
-            migrator.drop_column("ticket", "response_seconds"),
-            migrator.drop_column("ticket", "resolution_seconds"))
-    SchemaVersion.delete().where(SchemaVersion.name == "0006_report_durations").execute()
+    later = ("response_seconds", "resolution_seconds", "late_seconds")
+    indexes = {i.name for i in db.database.get_indexes("ticket")
+               if set(later) & set(i.columns) or "_without_" in i.name}
+    migrate(*(migrator.drop_index("ticket", name) for name in sorted(indexes)),
+            *(migrator.drop_column("ticket", column) for column in later))
+    db.database.drop_tables([ReportDay, ReportDuration])
+    SchemaVersion.delete().where(SchemaVersion.name.in_(
+        ["0006_report_durations", "0007_report_summary"])).execute()
 
-    assert migrations.upgrade(db.database) == ["0006_report_durations"]
+    assert migrations.upgrade(db.database) == ["0006_report_durations",
+                                               "0007_report_summary"]
     assert durations(history) == kept
-    assert index in {i.name for i in db.database.get_indexes("ticket")}
-    assert [reports.times(NOVEMBER), reports.by_agent(NOVEMBER, now=NOW)] == figures
+    assert indexes <= {i.name for i in db.database.get_indexes("ticket")}
+    assert [reports.times(NOVEMBER), reports.by_agent(NOVEMBER, now=NOW),
+            reports.headline(NOVEMBER, now=NOW), reports.daily(NOVEMBER)] == figures

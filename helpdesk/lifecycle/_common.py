@@ -4,8 +4,9 @@ from contextlib import contextmanager
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from peewee import Case
 
-from .. import queries, uploads
+from .. import queries, report_summary, uploads
 from ..db import db
 from ..report_sql import exact_seconds
 from ..models import Attachment, Ticket, TicketEvent, TicketParticipant, TicketStatus, ThreadEntry
@@ -36,7 +37,12 @@ def locked(ticket):
 
 
 def change(ticket, changes):
+    """Update the ticket, and the reports' summary when a counted field moves."""
+    counted = report_summary.changes_summary(changes)
+    before = report_summary.state_of(ticket.id) if counted else None
     Ticket.update(changes).where(Ticket.id == ticket.id).execute()
+    if counted:
+        report_summary.record(ticket.id, before, report_summary.state_of(ticket.id))
 
 
 def seconds_since_created(current, when):
@@ -45,23 +51,38 @@ def seconds_since_created(current, when):
     return None if when is None else (when - current.created_at).total_seconds()
 
 
+def seconds_late(current, resolved):
+    """How long after its due time a ticket resolved at ``resolved`` was (None when it
+    was not late, or is not resolved)."""
+    if resolved is None or resolved <= current.due_at:
+        return None
+    return (resolved - current.due_at).total_seconds()
+
+
 # each time the reports measure from the ticket's creation, and the column keeping it
 DURATIONS = ((Ticket.first_response_at, Ticket.response_seconds),
              (Ticket.resolved_at, Ticket.resolution_seconds))
 
 
-def fill_durations(where=None):
+def fill_durations(where=None, late=True):
     """Set every duration column from the times it follows, in the database (exact to the
     microsecond like ``seconds_since_created``): for tickets written before the columns,
     or inserted in bulk (demo data)."""
-    query = Ticket.update({seconds: exact_seconds(moment, Ticket.created_at)
-                           for moment, seconds in DURATIONS})
+    changes = {seconds: exact_seconds(moment, Ticket.created_at)
+               for moment, seconds in DURATIONS}
+    if late:  # (not for a schema from before that column)
+        changes[Ticket.late_seconds] = Case(None, [(
+            Ticket.resolved_at > Ticket.due_at,
+            exact_seconds(Ticket.resolved_at, Ticket.due_at))], None)
+    query = Ticket.update(changes)
     (query.where(where) if where is not None else query).execute()
 
 
 def event(ticket, by, kind, now, **detail):
     """Record what happened; ``detail`` keeps names as they were (the proof of a transfer
     survives a later renaming of the departments)."""
+    if kind == "reopened":
+        report_summary.reopened(ticket.id, now)
     return TicketEvent.create(ticket=ticket, actor=by, kind=kind, created_at=now,
                               detail=json.dumps(detail, ensure_ascii=False) if detail else "")
 
@@ -91,10 +112,11 @@ def status_changes(current, status, now):
         resolved, changes = current.resolved_at or now, {Ticket.closed_at: now}
     else:
         return {Ticket.status: TicketStatus.OPEN, Ticket.resolved_at: None,
-                Ticket.resolution_seconds: None, Ticket.closed_at: None}
+                Ticket.resolution_seconds: None, Ticket.late_seconds: None,
+                Ticket.closed_at: None}
     return {**changes, Ticket.status: status, Ticket.resolved_at: resolved,
             Ticket.resolution_seconds: seconds_since_created(current, resolved),
-            Ticket.overdue: False}
+            Ticket.late_seconds: seconds_late(current, resolved), Ticket.overdue: False}
 
 
 def refreshed(ticket):

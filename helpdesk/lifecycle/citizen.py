@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-from .. import notifications
+from .. import notifications, report_summary
 from ..db import atomic
 from ..models import EntryKind, Ticket, TicketStatus, utcnow
 from ._common import (InvalidTransition, NotAllowed, add_entry, change, event, locked,
@@ -73,7 +73,9 @@ def _create_with_number(**fields):
         number = 1_000_000 + secrets.randbelow(9_000_000)
         try:
             with atomic():  # a savepoint: a collision rolls back only this insert
-                return Ticket.create(number=number, **fields)
+                ticket = Ticket.create(number=number, **fields)
+                report_summary.record(ticket.id, None, report_summary.state_of(ticket.id))
+                return ticket
         except IntegrityError:
             if not Ticket.select().where(Ticket.number == number).exists():
                 raise  # some other constraint failed

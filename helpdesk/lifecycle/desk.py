@@ -1,7 +1,7 @@
 """What staff do to a ticket: claim, release, answer, note, transfer, assign, set status."""
 from flask_babel import lazy_gettext as _l
 
-from .. import notifications, queries
+from .. import notifications, queries, report_summary
 from ..db import atomic
 from ..models import Department, EntryKind, Ticket, TicketStatus, TicketTransfer, utcnow
 from ._common import (InvalidTransition, NotAllowed, add_entry, change, event, locked,
@@ -28,6 +28,8 @@ def claim(ticket, *, by, now=None):
                                            number=ticket.number))
             raise NotAllowed(_l("Ticket #%(number)s is already claimed by %(name)s.",
                                 number=ticket.number, name=str(current.assignee)))
+        claimed = report_summary.state_of(ticket.id)  # the row is ours until commit
+        report_summary.record(ticket.id, claimed[:3] + (None,) + claimed[4:], claimed)
         participate(ticket, by)
         return event(ticket, by, "claimed", now)
 
@@ -113,6 +115,7 @@ def transfer(ticket, *, by, to, comment, now=None):
         change(ticket, changes)
         participate(ticket, by)
         TicketTransfer.create(ticket=ticket, source=source, target=to, created_at=now)
+        report_summary.transferred(current.topic_id, source.id, to.id, now)
         done = event(ticket, by, "transferred", now, source=source.name, target=to.name,
                      comment=comment)
         notifications.transferred(refreshed(ticket), by=by, source=source.name,

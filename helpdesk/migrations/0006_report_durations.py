@@ -13,5 +13,5 @@ RENAMED = {"topic": "topic_id", "department": "department_id", "assignee": "assi
 def up(migrator, database):
     migrate(migrator.add_column("ticket", "response_seconds", FloatField(null=True)),
             migrator.add_column("ticket", "resolution_seconds", FloatField(null=True)))
-    lifecycle.fill_durations()
+    lifecycle.fill_durations(late=False)
     migrate(migrator.add_index("ticket", [RENAMED.get(c, c) for c in REPORT_COLUMNS], False))

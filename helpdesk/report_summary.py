@@ -1,0 +1,243 @@
+"""Keeps the reports' summary tables (``summary_models``) equal to what the tickets say.
+
+A ticket's state (``STATE``) adds one to a few counters of the row of its current topic,
+department and assignee: its creation day's (the period's tickets, answered, resolved, in
+time or late), those of the days it was first answered, resolved, closed and reopened,
+and its creation month's duration buckets. The lifecycle reads the state before and after
+each change and ``record`` applies the difference in the same transaction; reopenings and
+transfers are added as they happen (a transfer counts on the rows of the departments it
+left and entered). ``rebuild`` recomputes everything from the tickets, their reopening
+events and their transfers (after bulk loads, migrations, or a change of the zone).
+"""
+from collections import Counter, defaultdict
+from datetime import timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
+from peewee import EXCLUDED, SQL, Case, NodeList
+
+from .db import db
+from .models import Ticket, TicketEvent, TicketTransfer
+from .settings import DEFAULTS
+from .summary_models import DAY_COUNTERS, ReportDay, ReportDuration
+
+# what the summary follows of a ticket, in this order
+STATE = (Ticket.created_at, Ticket.topic, Ticket.department, Ticket.assignee, Ticket.due_at,
+         Ticket.first_response_at, Ticket.resolved_at, Ticket.closed_at,
+         Ticket.response_seconds, Ticket.resolution_seconds)
+TRACKED = {field.name for field in STATE}
+DURATIONS = (Ticket.response_seconds, Ticket.resolution_seconds)  # kinds 0 and 1
+
+# Duration buckets: (up to, width) in seconds, the last one open-ended. Wider for longer
+# durations, so that a month's histogram of a group has a few dozen rows; the exact value
+# is then found in order within one bucket (at most a few percent of the tickets).
+HOUR, DAY = 3600, 86400
+TIERS = ((600, 60), (HOUR, 300), (4 * HOUR, 600), (DAY, HOUR), (7 * DAY, 6 * HOUR),
+         (30 * DAY, DAY), (None, 7 * DAY))
+
+
+def _tier_starts():
+    starts, start, first = [], 0, 0
+    for limit, width in TIERS:
+        starts.append((start, width, first))
+        if limit is not None:
+            first += (limit - start) // width
+            start = limit
+    return starts
+
+
+STARTS = _tier_starts()  # (first second, width, first bucket) of each tier
+
+
+def bucket(seconds):
+    """The bucket of a duration (seconds, not negative), as ``bucket_sql`` computes it:
+    the one whose bounds (``bucket_bounds``, whole seconds) hold it. The division is
+    exact enough for every duration the tickets keep (microseconds, or single precision
+    on PostgreSQL): no stored value lies within rounding of a bound."""
+    for (start, width, first), (limit, _) in zip(STARTS, TIERS):
+        if limit is None or seconds < limit:
+            return first + int((seconds - start) / width)
+
+
+def bucket_bounds(number):
+    """(lowest, above highest) seconds of a bucket: it holds ``low <= seconds < high``."""
+    for start, width, first in reversed(STARTS):
+        if number >= first:
+            low = start + (number - first) * width
+            return low, low + width
+
+
+def bucket_sql(column):
+    """``bucket(column)`` in SQL, the same float arithmetic on SQLite and PostgreSQL."""
+    if _on_postgres():  # a REAL column, computed in double precision as Python does
+        column = column.cast("DOUBLE PRECISION")
+    whens = []
+    for (start, width, first), (limit, _) in zip(STARTS, TIERS):
+        position = (column - start) / float(width)
+        whole = NodeList((SQL("CAST(FLOOR("), position, SQL(") AS INTEGER)"))) \
+            if _on_postgres() else position.cast("INTEGER")
+        whens.append((None if limit is None else column < limit, whole + first))
+    default = whens.pop()[1]
+    return Case(None, whens, default)
+
+
+def _on_postgres():
+    from .report_sql import on_postgres
+    return on_postgres()
+
+
+@lru_cache(maxsize=8)
+def _zone(name):
+    return ZoneInfo(name)
+
+
+def zone_name():
+    """The helpdesk's zone: the running app's, or the default outside one (a migration
+    run by hand)."""
+    if has_app_context():
+        return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    return DEFAULTS["BABEL_DEFAULT_TIMEZONE"]
+
+
+def local_day(moment, zone):
+    return moment.replace(tzinfo=timezone.utc).astimezone(zone).date()
+
+
+def contributions(state, zone, reopenings=()):
+    """{(table, key): Counter of columns} that one ticket state adds, with the times it
+    was reopened."""
+    (created, topic, department, assignee, due, answered, resolved, closed,
+     *durations) = state
+    group = _group(state)
+    made = defaultdict(Counter)
+    cohort = made[(ReportDay, (local_day(created, zone), *group))]
+    cohort["created"] += 1
+    if answered is not None:
+        cohort["answered"] += 1
+        cohort["answered_in_time"] += answered <= due
+        made[(ReportDay, (local_day(answered, zone), *group))]["responses"] += 1
+    if resolved is not None:
+        cohort["resolved"] += 1
+        cohort["resolved_in_time"] += resolved <= due
+        cohort["resolved_late"] += resolved > due
+        made[(ReportDay, (local_day(resolved, zone), *group))]["resolutions"] += 1
+    if closed is not None:
+        made[(ReportDay, (local_day(closed, zone), *group))]["closures"] += 1
+    for moment in reopenings:
+        made[(ReportDay, (local_day(moment, zone), *group))]["reopenings"] += 1
+    month = local_day(created, zone).replace(day=1)
+    for kind, seconds in enumerate(durations):
+        if seconds is not None:
+            made[(ReportDuration, (month, kind, *group, bucket(seconds)))]["tickets"] += 1
+    return made
+
+
+def state_of(ticket_id):
+    return Ticket.select(*STATE).where(Ticket.id == ticket_id).tuples().get()
+
+
+def _group(state):
+    """(topic, department, assignee or 0) of a state."""
+    topic, department, assignee = state[1:4]
+    return topic, department, assignee or 0
+
+
+def record(ticket_id, before, after):
+    """Apply the change of one ticket from the state ``before`` (None: new) to ``after``;
+    its reopenings move with it to another topic, department or assignee."""
+    zone = _zone(zone_name())
+    moved = before is not None and _group(before) != _group(after)
+    reopenings = [moment for (moment,) in TicketEvent.select(TicketEvent.created_at).where(
+        TicketEvent.ticket == ticket_id, TicketEvent.kind == "reopened").tuples()] \
+        if moved else ()
+    delta = defaultdict(Counter)
+    for state, sign in ((before, -1), (after, 1)):
+        if state is not None:
+            for key, counts in contributions(state, zone, reopenings).items():
+                for column, n in counts.items():
+                    delta[key][column] += sign * n
+    _write({key: counts for key, counts in delta.items() if any(counts.values())})
+
+
+def reopened(ticket_id, moment):
+    """Count a reopening of the ticket at ``moment``."""
+    state = state_of(ticket_id)
+    _write({(ReportDay, (local_day(moment, _zone(zone_name())), *_group(state))):
+            Counter(reopenings=1)})
+
+
+def _transfer(topic, source, target, moment, zone):
+    day = local_day(moment, zone)
+    made = defaultdict(Counter)
+    if source is not None:
+        made[(ReportDay, (day, topic, source, 0))]["transfers_out"] += 1
+    if target is not None:
+        made[(ReportDay, (day, topic, target, 0))]["transfers_in"] += 1
+    made[(ReportDay, (day, topic, target if target is not None else source, 0))][
+        "transfers"] += 1
+    return made
+
+
+def transferred(topic, source, target, moment):
+    """Count a transfer of a ticket of ``topic`` between departments (ids)."""
+    _write(_transfer(topic, source, target, moment, _zone(zone_name())))
+
+
+def changes_summary(changes):
+    """Whether a ticket update with ``changes`` ({field: value}) moves any counter."""
+    return any(getattr(field, "name", field) in TRACKED for field in changes)
+
+
+KEYS = {ReportDay: ("day", "topic", "department", "assignee"),
+        ReportDuration: ("month", "kind", "topic", "department", "assignee", "bucket")}
+COUNTERS = {ReportDay: DAY_COUNTERS, ReportDuration: ("tickets",)}
+
+
+def _write(delta, batch=500):
+    """Add ``delta`` ({(table, key): Counter}) to the rows, creating them as needed, in
+    key order (two transactions never wait on each other's rows in opposite orders)."""
+    for table in (ReportDay, ReportDuration):
+        keys, counters = KEYS[table], COUNTERS[table]
+        rows = [dict(zip(keys, key), **{c: counts.get(c, 0) for c in counters})
+                for (model, key), counts in sorted(delta.items(), key=lambda i: i[0][1])
+                if model is table]
+        fields = [getattr(table, c) for c in counters]
+        for start in range(0, len(rows), batch):
+            (table.insert_many(rows[start:start + batch])
+             .on_conflict(conflict_target=[getattr(table, k) for k in keys],
+                          update={f: f + getattr(EXCLUDED, f.column_name) for f in fields})
+             .execute())
+
+
+def rebuild(progress=None, batch=20000):
+    """Recompute both summary tables from every ticket (read in batches by id; the sums
+    are kept in memory: a few hundred thousand keys at most). ``progress(n)`` after each
+    batch of ``n`` tickets."""
+    zone = _zone(zone_name())
+    total = defaultdict(Counter)
+    with db.database.atomic():
+        ReportDay.delete().execute()
+        ReportDuration.delete().execute()
+        last = 0
+        while True:
+            rows = list(Ticket.select(Ticket.id, *STATE).where(Ticket.id > last)
+                        .order_by(Ticket.id).limit(batch).tuples())
+            for ticket_id, *state in rows:
+                for key, counts in contributions(state, zone).items():
+                    total[key].update(counts)
+            if progress and rows:
+                progress(len(rows))
+            if len(rows) < batch:
+                break
+            last = rows[-1][0]
+        for moment, *group in (TicketEvent.select(TicketEvent.created_at, *STATE[1:4])
+                               .join(Ticket).where(TicketEvent.kind == "reopened").tuples()):
+            group[2] = group[2] or 0
+            total[(ReportDay, (local_day(moment, zone), *group))]["reopenings"] += 1
+        for row in (TicketTransfer.select(Ticket.topic, TicketTransfer.source,
+                                          TicketTransfer.target, TicketTransfer.created_at)
+                    .join(Ticket).tuples()):
+            for key, counts in _transfer(*row, zone).items():
+                total[key].update(counts)
+        _write(total, batch=2000)
