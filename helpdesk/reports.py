@@ -6,15 +6,18 @@ A period is a span of local dates in the helpdesk's zone (Asia/Jakarta): its bou
 midnight local time, stored as naive UTC like every time in the database. "The period's
 tickets" are those created in it: their response and resolution times, their SLA.
 """
+import operator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import reduce
 from zoneinfo import ZoneInfo
 
-from peewee import JOIN, SQL, Case, Select, Value, fn
+from peewee import JOIN, SQL, Case, Value, fn
 
+from . import report_percentiles
 from .localtime import midnight_utc
-from .models import (Department, HelpTopic, Ticket, TicketEvent, TicketStatus, TicketTransfer,
-                     User)
+from .models import Department, HelpTopic, ReportDay, Ticket, TicketStatus, User
+from .report_percentiles import SHARES
 from .report_sql import grouped, seconds_between
 
 PRESETS = ("today", "this_week", "this_month", "last_month", "this_year", "last_12_months")
@@ -89,49 +92,44 @@ class Filters:
     topic: int | None = None
     department: int | None = None
 
-    def condition(self):
+    def condition(self, model=Ticket):
+        """The condition on ``model``'s topic and department columns (tickets, or the
+        summary's rows)."""
         condition = Value(1) == 1
         if self.topic:
-            condition &= Ticket.topic == self.topic
+            condition &= model.topic == self.topic
         if self.department:
-            condition &= Ticket.department == self.department
+            condition &= model.department == self.department
         return condition
 
 
 NO_FILTERS = Filters()
 
 
-def _count(condition):
-    return Ticket.select(fn.COUNT(SQL("*"))).where(condition)
-
-
-def _events(kind, period, filters):
-    query = (TicketEvent.select(fn.COUNT(SQL("*")))
-             .where(TicketEvent.kind == kind, period.holds(TicketEvent.created_at)))
-    if filters.topic or filters.department:
-        query = query.join(Ticket).where(filters.condition())
-    return query
-
-
-def _one_row(columns):
-    """Several scalar subqueries in one statement: {name: value}."""
-    names = list(columns)
-    row = Ticket._meta.database.execute(
-        Select(columns=[columns[n].alias(n) for n in names])).fetchone()
-    return {name: int(value or 0) for name, value in zip(names, row)}
+def _day_sums(first, last, filters, columns, *group_by):
+    """SUM of the summary's ``columns`` ({name: ReportDay column name}) over the local days
+    ``first`` to ``last`` (None: from the first), per ``group_by`` columns, as dicts."""
+    where = filters.condition(ReportDay) & (ReportDay.day <= last)
+    if first is not None:
+        where &= ReportDay.day >= first
+    sums = [fn.COALESCE(fn.SUM(getattr(ReportDay, c)), 0).alias(n) for n, c in columns.items()]
+    query = ReportDay.select(*group_by, *sums).where(where)
+    return query.group_by(*group_by).dicts() if group_by else [query.dicts().get()]
 
 
 def headline(period, filters=NO_FILTERS, *, now):
     """Counts of the period and the open backlog at ``now`` (naive UTC), by age."""
     where = filters.condition()
-    figures = _one_row({
-        "created": _count(where & period.holds(Ticket.created_at)),
-        "first_responses": _count(where & period.holds(Ticket.first_response_at)),
-        "resolved": _count(where & period.holds(Ticket.resolved_at)),
-        "closed": _count(where & period.holds(Ticket.closed_at)),
-        "reopened": _events("reopened", period, filters),
-        "transferred": _transfers_of(period, filters, fn.COUNT(SQL("*"))),
-    })
+    counted = {"created": "created", "first_responses": "responses",
+               "resolved": "resolutions", "closed": "closures", "reopened": "reopenings",
+               # with a department: the transfers into or out of it
+               "transferred": "transfers", "transfers_in": "transfers_in",
+               "transfers_out": "transfers_out"}
+    figures = {n: int(v) for n, v in _day_sums(period.first, period.last, filters,
+                                                counted)[0].items()}
+    into, out = figures.pop("transfers_in"), figures.pop("transfers_out")
+    if filters.department:
+        figures["transferred"] = into + out
     is_open = where & (Ticket.status == TicketStatus.OPEN)
     backlog = {"overdue": fn.SUM(Case(None, [(Ticket.due_at < now, 1)], 0)),
                "open": fn.COUNT(SQL("*"))}
@@ -146,26 +144,82 @@ def headline(period, filters=NO_FILTERS, *, now):
 
 
 DURATIONS = (Ticket.response_seconds, Ticket.resolution_seconds)
+COHORT = ("created", "answered", "answered_in_time", "resolved", "resolved_in_time",
+          "resolved_late")
+SUMMARY_KEYS = {"all": None, "topic": ReportDay.topic, "department": ReportDay.department,
+                "agent": ReportDay.assignee}
 
 
 def figures(period, filters=NO_FILTERS, *, now=None, dimensions=("all", "topic", "department",
                                                                   "agent")):
-    """What the tables, times and SLA shares read, each statement for every dimension at
-    once: {"period": per dimension ("all": every ticket, under the key 0) and key, the
-    period's tickets (count, resolved, SLA sums when ``now`` is given, percentiles of
-    both durations), "open": per dimension (but "all") and key, the open tickets now}."""
-    where = filters.condition()
-    columns = {"resolved": fn.SUM(Case(None, [(Ticket.resolved_at.is_null(False), 1)], 0))}
+    """What the tables, times and SLA shares read, for every dimension: {"period": per
+    dimension ("all": every ticket, under the key 0) and key, the period's tickets (count,
+    resolved, SLA sums when ``now`` is given, percentiles of both durations), "open": per
+    dimension (but "all") and key, the open tickets now}. The counts come from the
+    summary's days, the percentiles from its histograms (``report_percentiles``), and
+    only what ``now`` decides (tickets past due without an answer or resolution) from
+    the tickets themselves."""
+    found = {"period": {name: {} for name in dimensions}}
+    for row in _cohort_counts(period, filters, dimensions):
+        name, key = row.pop("dimension"), row.pop("key")
+        if name == "all" or (key and row["created"]):
+            found["period"][name][key] = {c: int(v) for c, v in row.items()}
     if now is not None:
-        late = fn.COALESCE(Ticket.resolved_at, now) > Ticket.due_at
-        columns.update(_sla_columns(now), breach_count=fn.SUM(Case(None, [(late, 1)], 0)))
-    keys = {name: None if name == "all" else DIMENSIONS[name][0] for name in dimensions}
-    found = {"period": grouped(keys, where & period.holds(Ticket.created_at), columns,
-                               DURATIONS)}
-    keys.pop("all", None)
-    found["open"] = grouped(keys, where & (Ticket.status == TicketStatus.OPEN), {}) \
-        if keys else {}
+        _add_past_due(found["period"], period, filters, now, dimensions)
+    shares = {name: SHARES if name == "all" else (50,) for name in dimensions}
+    times_found = report_percentiles.percentiles(period, filters, dimensions, shares)
+    for name, rows in found["period"].items():
+        for key, row in rows.items():
+            row["tickets"] = row["created"]
+            if now is not None:
+                row.update(first_response_at_known=row["answered"] + row["unanswered"],
+                           first_response_at_in_time=row["answered_in_time"],
+                           resolved_at_known=row["resolved"] + row["unresolved"],
+                           resolved_at_in_time=row["resolved_in_time"],
+                           breach_count=row["resolved_late"] + row["unresolved"])
+            known = times_found.get(name, {}).get(key, {})
+            for d in DURATIONS:
+                row[d.name] = {s: known.get(d.name, {}).get(s) for s in SHARES}
+    keys = {name: DIMENSIONS[name][0] for name in dimensions if name != "all"}
+    found["open"] = grouped(keys, filters.condition() & (Ticket.status == TicketStatus.OPEN),
+                            {}) if keys else {}
     return found
+
+
+def _cohort_counts(period, filters, dimensions):
+    """The summary's counts of the period's tickets per dimension and key, in one
+    statement: [{"dimension", "key", each of COHORT}]."""
+    sums = [fn.COALESCE(fn.SUM(getattr(ReportDay, c)), 0).alias(c) for c in COHORT]
+    where = filters.condition(ReportDay) & ReportDay.day.between(period.first, period.last)
+    parts = []
+    for name in dimensions:
+        key = SUMMARY_KEYS[name]
+        query = ReportDay.select(Value(name).alias("dimension"),
+                                 (Value(0) if key is None else key).alias("key"), *sums)
+        parts.append(query.where(where).group_by(*([] if key is None else [key])))
+    return list(reduce(operator.add, parts).dicts())
+
+
+def _add_past_due(rows, period, filters, now, dimensions):
+    """Count, per group, the period's tickets past due at ``now`` without an answer
+    ("unanswered") or a resolution ("unresolved"): the only figures the summary cannot
+    hold, read from the tickets through partial indexes (a few thousand at most), one
+    statement each, per (topic, department, assignee) and added up here."""
+    cohort = filters.condition() & period.holds(Ticket.created_at) & (Ticket.due_at < now)
+    columns = {"topic": Ticket.topic, "department": Ticket.department,
+               "agent": Ticket.assignee}
+    for name, missing in (("unanswered", Ticket.first_response_at),
+                          ("unresolved", Ticket.resolved_at)):
+        counted = {dimension: {} for dimension in rows}
+        query = (Ticket.select(*columns.values(), fn.COUNT(SQL("*")))
+                 .where(cohort & missing.is_null()).group_by(*columns.values()).tuples())
+        for *keys, n in query:
+            for dimension, key in (("all", 0), *zip(columns, keys)):
+                if dimension in counted:
+                    counted[dimension][key] = counted[dimension].get(key, 0) + n
+        for dimension, groups in rows.items():
+            for key, row in groups.items():
+                row[name] = counted[dimension].get(key, 0)
 
 
 def times(period, filters=NO_FILTERS, *, figures_read=None):
@@ -178,16 +232,6 @@ def times(period, filters=NO_FILTERS, *, figures_read=None):
             "resolution": {"median": resolution[50], "p90": resolution[90]}}
 
 
-def _sla_columns(now):
-    """SUM columns for SLA shares: answered / resolved before due, of the tickets whose
-    outcome is known (answered or resolved, or already past due at ``now``)."""
-    def outcome(done):
-        return {f"{done.name}_known": fn.SUM(Case(None, [(done.is_null(False) | (
-                    Ticket.due_at < now), 1)], 0)),
-                f"{done.name}_in_time": fn.SUM(Case(None, [(done <= Ticket.due_at, 1)], 0))}
-    return {**outcome(Ticket.first_response_at), **outcome(Ticket.resolved_at)}
-
-
 def _shares(row):
     def share(kind):
         known = int(row[f"{kind}_known"] or 0)
@@ -196,35 +240,58 @@ def _shares(row):
             "resolved_in_time": share("resolved_at")}
 
 
-def _lateness(now):
-    return seconds_between(fn.COALESCE(Ticket.resolved_at, now), Ticket.due_at)
-
-
 def sla(period, filters=NO_FILTERS, *, now, limit=50, offset=0, figures_read=None):
     """Shares of the period's tickets answered and resolved before due, and the breaches
     (not resolved by their due time, latest first, then oldest first):
     {"breaches": [...], "breach_count": n}."""
     cohort = filters.condition() & period.holds(Ticket.created_at)
-    late = fn.COALESCE(Ticket.resolved_at, now) > Ticket.due_at
     row = (figures_read or figures(period, filters, now=now, dimensions=("all",)))[
         "period"]["all"][0]
-    worst = (Ticket.select(Ticket.id, Ticket.topic, Ticket.department, Ticket.assignee,
-                           _lateness(now).alias("late"))
-             .where(cohort & late).order_by(SQL("late").desc(), Ticket.id)
-             .limit(limit).offset(offset).alias("w"))  # from the period's index alone
-    assignees = User.alias()
-    breaches = (Ticket.select(Ticket.id, Ticket.number, HelpTopic.name.alias("topic"),
-                              Department.name.alias("department"),
-                              worst.c.assignee_id.alias("assignee_id"),
-                              assignees.full_name.alias("assignee"), worst.c.late.alias("late"))
-                .from_(worst).join(Ticket, on=Ticket.id == worst.c.id)
-                .join(HelpTopic, on=worst.c.topic_id == HelpTopic.id)
-                .join(Department, on=worst.c.department_id == Department.id, src=worst)
-                .join(assignees, JOIN.LEFT_OUTER, on=worst.c.assignee_id == assignees.id,
-                      src=worst)
-                .order_by(worst.c.late.desc(), Ticket.id).dicts())
+    wanted = None if limit is None else limit + offset
+    # the most late of those resolved late, and of those still unresolved past due (the
+    # earliest due first)
+    resolved_late = cohort & Ticket.late_seconds.is_null(False)
+    if wanted is not None and _walk_is_shorter(row, filters, wanted):
+        # read the index of the most late in its order, skipping other periods' tickets,
+        # rather than sorting the period's (a database may not see which is shorter)
+        resolved_late = filters.condition() & Ticket.late_seconds.is_null(False) & \
+            period.holds(fn.COALESCE(Ticket.created_at, Ticket.created_at))
+    breaches = [*_breaches(Ticket.late_seconds, resolved_late, Ticket.late_seconds.desc(),
+                           wanted),
+                *_breaches(seconds_between(now, Ticket.due_at),
+                           cohort & Ticket.resolved_at.is_null() & (Ticket.due_at < now),
+                           Ticket.due_at, wanted)]
+    breaches.sort(key=lambda b: (-b["late"], b["id"]))
     return {**_shares(row), "breach_count": int(row["breach_count"] or 0),
-            "breaches": [dict(b, late=float(b["late"])) for b in breaches]}
+            "breaches": breaches[offset:wanted]}
+
+
+def _walk_is_shorter(row, filters, wanted):
+    """Whether finding the ``wanted`` most late of the period's tickets resolved late by
+    walking the index of every ticket resolved late reads fewer rows than sorting the
+    period's tickets (``row``: the period's counts for every ticket)."""
+    everywhere = ReportDay.select(fn.SUM(ReportDay.resolved_late)).where(
+        filters.condition(ReportDay)).scalar() or 0
+    in_period = row["resolved_late"]
+    return in_period and wanted * everywhere / in_period < row["created"]
+
+
+def _breaches(late, where, order, limit):
+    """The tickets matching ``where`` in ``order`` (then oldest first), up to ``limit``,
+    with how ``late`` they are: chosen from the ticket table alone (in an index's order),
+    then named."""
+    worst = (Ticket.select(Ticket.id, late.alias("late")).where(where)
+             .order_by(order, Ticket.id).limit(limit).alias("w"))
+    assignees = User.alias()
+    query = (Ticket.select(Ticket.id, Ticket.number, HelpTopic.name.alias("topic"),
+                           Department.name.alias("department"),
+                           Ticket.assignee.alias("assignee_id"),
+                           assignees.full_name.alias("assignee"), worst.c.late.alias("late"))
+             .from_(worst).join(Ticket, on=Ticket.id == worst.c.id)
+             .join(HelpTopic, on=Ticket.topic == HelpTopic.id, src=Ticket)
+             .join(Department, on=Ticket.department == Department.id, src=Ticket)
+             .join(assignees, JOIN.LEFT_OUTER, on=Ticket.assignee == assignees.id, src=Ticket))
+    return [dict(b, late=float(b["late"])) for b in query.dicts()]
 
 
 DIMENSIONS = {
@@ -277,59 +344,38 @@ def by_department(period, filters=NO_FILTERS, *, now, figures_read=None):
              "open_now": 0, "response_median": None, "resolution_median": None}
     for row in rows.values():
         row.update(transfers_in=0, transfers_out=0)
-    for key, into, out in _transfers(period, filters):
-        row = rows.setdefault(key, dict(blank, transfers_in=0, transfers_out=0))
-        row["transfers_in"] += into
-        row["transfers_out"] += out
+    moved = _day_sums(period.first, period.last, filters,
+                      {"transfers_in": "transfers_in", "transfers_out": "transfers_out"},
+                      ReportDay.department.alias("key"))
+    for found in moved:
+        if found["transfers_in"] or found["transfers_out"]:
+            row = rows.setdefault(found["key"], dict(blank, transfers_in=0, transfers_out=0))
+            row["transfers_in"] += int(found["transfers_in"])
+            row["transfers_out"] += int(found["transfers_out"])
     return _named("department", rows)
-
-
-def _transfers_of(period, filters, *columns):
-    """Transfers of the period; with a department filter those into or out of it."""
-    query = TicketTransfer.select(*columns).where(period.holds(TicketTransfer.created_at))
-    if filters.topic:
-        query = query.join(Ticket).where(Ticket.topic == filters.topic)
-    if filters.department:
-        query = query.where((TicketTransfer.source == filters.department)
-                            | (TicketTransfer.target == filters.department))
-    return query
-
-
-def _transfers(period, filters):
-    """[(department id, transfers in, transfers out)] of the period."""
-    counted = fn.COUNT(SQL("*"))
-    into = _transfers_of(period, filters, TicketTransfer.target, counted) \
-        .where(TicketTransfer.target.is_null(False)).group_by(TicketTransfer.target).tuples()
-    out = _transfers_of(period, filters, TicketTransfer.source, counted) \
-        .where(TicketTransfer.source.is_null(False)).group_by(TicketTransfer.source).tuples()
-    return [(key, n, 0) for key, n in into] + [(key, 0, n) for key, n in out]
 
 
 def daily(period, filters=NO_FILTERS):
     """Created and resolved per local day (per ISO week, from its Monday, for periods
     longer than WEEKLY_AFTER_DAYS) and the open backlog at the end of each:
     [{"day": date, "created": n, "resolved": n, "backlog": n}]. The backlog counts tickets
-    created and not resolved by then (by their present resolution time). Every number is
-    a count over a range of an index (one statement), no date computed per ticket."""
+    created and not resolved by then (by their present resolution time): those created
+    before, less those resolved before (a ticket is resolved after it is created)."""
     weekly = period.days > WEEKLY_AFTER_DAYS
-    where = filters.condition()
     first = period.first - timedelta(days=period.first.weekday() if weekly else 0)
     step = timedelta(days=7 if weekly else 1)
     days = [first + step * i for i in range((period.last - first) // step + 1)]
-    bounds = [max(period.start, period._utc(day)) for day in days] + [period.end]
-    counts = {}
-    for i, (start, end) in enumerate(zip(bounds, bounds[1:])):
-        for name, column in (("created", Ticket.created_at), ("resolved", Ticket.resolved_at)):
-            counts[f"{name}{i}"] = _count(where & (column >= start) & (column < end))
-    before = where & (Ticket.created_at < period.start)
-    counts["unresolved"] = _count(before & Ticket.resolved_at.is_null())
-    counts["resolved_since"] = _count(before & (Ticket.resolved_at >= period.start))
-    found = _one_row(counts)
-    backlog = found["unresolved"] + found["resolved_since"]
+    counted = {"created": "created", "resolved": "resolutions"}
+    per_day = {row["day"]: row for row in _day_sums(period.first, period.last, filters,
+                                                    counted, ReportDay.day)}
+    before = _day_sums(None, period.first - timedelta(days=1), filters, counted)[0]
+    backlog = int(before["created"]) - int(before["resolved"])
     series = []
-    for i, day in enumerate(days):
-        created, resolved = found[f"created{i}"], found[f"resolved{i}"]
+    for start in days:
+        within = [per_day.get(start + timedelta(days=n), {}) for n in range(step.days)]
+        created, resolved = (sum(int(row.get(name, 0)) for row in within)
+                             for name in counted)
         backlog += created - resolved
-        series.append({"day": day, "created": created, "resolved": resolved,
+        series.append({"day": start, "created": created, "resolved": resolved,
                        "backlog": backlog})
     return series
