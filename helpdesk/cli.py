@@ -148,5 +148,5 @@ def init_app(app):
     from . import cli_report, demo
 
     for command in (init_db, staff, send_mail, sla_check, clean_uploads, demo.demo_data,
-                    cli_report.report):
+                    cli_report.report, cli_report.report_summary_command):
         app.cli.add_command(command)

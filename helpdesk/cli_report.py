@@ -12,9 +12,9 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale, gettext as _
 from xlsxwriter.exceptions import FileCreateError
 
-from . import dashboard, mailer, notifications, report_workbook
+from . import dashboard, demo, mailer, notifications, report_summary, report_workbook
 from .db import atomic, db
-from .models import Department, HelpTopic, utcnow
+from .models import Department, HelpTopic, Ticket, utcnow
 from .reports import Filters, Period
 
 
@@ -53,6 +53,19 @@ def report(first, last, topic, department, out, addresses, made_by):
         click.echo(_("Workbook written: %(path)s", path=out))
         if addresses:
             _mail(board, out, addresses, made_by, made_at)
+
+
+@click.command("report-summary")
+@with_appcontext
+def report_summary_command():
+    """Recompute the reports' summary from every ticket (after changing the helpdesk's
+    time zone, or after loading tickets into the database by hand)."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]), \
+            db.database.connection_context():
+        count = Ticket.select().count()
+        with demo.progress(count, _("Summing up %(count)s tickets", count=count)) as advance:
+            report_summary.rebuild(progress=advance)
+        click.echo(_("The reports' summary now counts %(count)s tickets.", count=count))
 
 
 def _period(first, last):
