@@ -16,6 +16,7 @@ from peewee import PostgresqlDatabase, __exception_wrapper__
 
 from helpdesk.models import Department, HelpTopic, Ticket, TicketStatus, User
 from helpdesk.spreadsheet import XLSX_MIMETYPE, XLSX_TIME, safe_text as cell
+from helpdesk.xlsx_rows import RowsSheet
 
 BATCH = 2000  # rows fetched from the database at a time
 SHEET_ROWS = 1_048_575  # tickets per XLSX sheet: Excel's rows, less the headings
@@ -137,7 +138,6 @@ def csv_response(query, columns, filename):
 def xlsx_response(query, columns, filename):
     """One sheet per ``SHEET_ROWS`` tickets (Excel's limit), each with the headings."""
     names = [name for name, _label in columns]
-    times = {i for i, name in enumerate(names) if name.endswith("_at")}
     spool = tempfile.TemporaryFile()
     book = xlsxwriter.Workbook(spool, {"constant_memory": True, "in_memory": False})
     when = book.add_format({"num_format": XLSX_TIME})
@@ -147,14 +147,7 @@ def xlsx_response(query, columns, filename):
             _finish(sheet, row, len(names))
             sheet, row = _new_sheet(book, columns), 0
         row += 1
-        for col, value in enumerate(values):
-            if col in times:
-                if value is not None:
-                    sheet.write_datetime(row, col, value, when)
-            elif isinstance(value, int):
-                sheet.write_number(row, col, value)
-            elif value:
-                sheet.write_string(row, col, value)
+        sheet.write_cells(row, values, when)
     if sheet is None:  # no ticket: the headings alone
         sheet, row = _new_sheet(book, columns), 0
     _finish(sheet, row, len(names))
@@ -165,7 +158,7 @@ def xlsx_response(query, columns, filename):
 
 
 def _new_sheet(book, columns):
-    sheet = book.add_worksheet()
+    sheet = book.add_worksheet(worksheet_class=RowsSheet)
     sheet.write_row(0, 0, [str(label) for _name, label in columns])
     sheet.set_column(0, len(columns) - 1, 18)
     return sheet

@@ -81,6 +81,17 @@ def test_exports_never_turn_citizen_text_into_formulas(client_of, supervisor, ma
     assert cells[3].data_type == "s" and cells[3].value.startswith("'=HYPERLINK")
 
 
+def test_xlsx_keeps_text_that_looks_like_markup_as_text(client_of, supervisor, make_user,
+                                                       make_ticket):
+    """xlsxwriter's constant-memory mode wrote text between <r> and </r> unescaped:
+    such a subject made the whole workbook unreadable."""
+    sly = make_user("tag@contoh.id", full_name="<r>Budi & Ani</r>")
+    ticket = make_ticket(sly, subject="<r><t>Tolong</t></r>")
+    sheet = xlsx_sheet(client_of(supervisor).get("/admin/ticket/export/xlsx/?flt0_status=open"))
+    cells = next(r for r in sheet.iter_rows() if r[0].value == ticket.number)
+    assert cells[1].value == "<r><t>Tolong</t></r>" and cells[3].value == "<r>Budi & Ani</r>"
+
+
 def test_xlsx_continues_on_another_sheet_past_excels_rows(monkeypatch, client_of,
                                                            supervisor, tickets):
     monkeypatch.setattr("admin_views.export.SHEET_ROWS", 3)  # Excel's is 1,048,575
