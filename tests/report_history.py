@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from helpdesk import lifecycle
-from helpdesk.models import Department, HelpTopic, TicketStatus
+from helpdesk.models import Department, HelpTopic, OutboxMail, TicketStatus
 from helpdesk.reports import Period
 
 HOUR = 3600
@@ -67,4 +67,7 @@ def history(app, citizen, agent, colleague, data_agent):
         ticket("T7", wib(1, 12))
         ticket("T8", wib(2, 12, 9))
         lifecycle.mark_overdue(now=NOW)
+        # The ~45 notifications of this history are not what the reports' tests look at:
+        # without them the mail thread has nothing to send beside each test and at its end
+        OutboxMail.delete().execute()
     return made
