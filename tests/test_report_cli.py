@@ -42,7 +42,7 @@ def test_filters_by_topic_and_department_name(runner, history, tmp_path):
                     "Tim SIKS-NG", "--out", str(out))
     assert result.exit_code == 0, result.output
     figures = cover(out.read_bytes())
-    assert (figures["Topik bantuan"], figures["Departemen"]) == ("Data Terpadu", "Tim SIKS-NG")
+    assert (figures["Topik bantuan"], figures["Unit"]) == ("Data Terpadu", "Tim SIKS-NG")
     assert figures["Tiket dibuat"] == 1  # T5, now in Tim SIKS-NG
 
 

@@ -10,11 +10,11 @@ from .steps import follow, visit
 # page, then what a person reads there in Indonesian and in English
 PORTAL = [
     ("/", "Selamat datang di Helpdesk Pusdatin Kesos", "Welcome to the Pusdatin Kesos Helpdesk"),
-    ("/tickets/new", "Buat Tiket Baru", "Open a New Ticket"),
+    ("/tickets/new", "Buka Tiket Baru", "Open a New Ticket"),
     ("/tickets/", "Tiket saya", "My tickets"),
 ]
 DESK = [
-    ("/admin/", "Meja petugas", "Staff desk"),
+    ("/admin/", "Halaman Petugas", "Staff desk"),
     ("/admin/ticket/", "Tiket terbuka saya", "My open tickets"),
 ]
 
