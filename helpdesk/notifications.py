@@ -8,9 +8,10 @@ from email.utils import make_msgid, parseaddr
 from urllib.parse import urlsplit
 
 from flask import current_app, g, has_request_context, render_template, url_for
-from flask_babel import force_locale, format_date, format_datetime, gettext as _
+from flask_babel import force_locale, format_date, gettext as _
 
 from . import queries
+from .display import when
 from .models import OutboxAttachment, OutboxMail, User
 from .spreadsheet import XLSX_MIMETYPE
 
@@ -81,7 +82,7 @@ def overdue(ticket):
     """Past due: the assignee is told, or the department when nobody has it."""
     _alert_staff(_handlers(ticket), ticket, "ticket_overdue_staff",
                  lambda: _("Overdue: the answer was due by %(due)s",
-                           due=format_datetime(ticket.due_at, "d MMM y, HH:mm z")))
+                           due=when(ticket.due_at)))
 
 
 def report_made(recipient, *, workbook, filename, board, made_by, made_at):
@@ -95,7 +96,7 @@ def report_made(recipient, *, workbook, filename, board, made_by, made_at):
         _queue_template("report_made_staff", recipient, subject,
                         files=[(filename, XLSX_MIMETYPE, workbook)], addressee=user or recipient,
                         first=first, last=last, made_by=made_by,
-                        made_at=format_datetime(made_at, "d MMM y, HH.mm z"),
+                        made_at=when(made_at),
                         topic=board.topic_name or _("All help topics"),
                         department=board.department_name or _("All departments"))
 

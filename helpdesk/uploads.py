@@ -17,6 +17,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 
 from . import archives
+from .display import decimal
 from .models import Attachment
 
 log = logging.getLogger(__name__)
@@ -148,7 +149,8 @@ def clean_name(filename):
 
 
 def megabytes(size):
-    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
+    """Bytes as megabytes with one decimal at most, in the locale's notation: "2,5"."""
+    return decimal(size / (1024 * 1024))
 
 
 def _content_matches(ext, stream):
