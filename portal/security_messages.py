@@ -27,6 +27,7 @@ HAPPENED = {
         "This link to set a password cannot be used: it may have been copied incompletely. "
         "Open the link from the latest e-mail again. %(next)s"),
 }
+CONFIRM_SUBJECT = _l("Confirm your e-mail address")
 LENGTH = _l("Please enter at most %(length)s characters.")
 
 
@@ -39,3 +40,6 @@ def init_app(app):
     for key in HAPPENED:
         app.config.setdefault(f"SECURITY_MSG_{key}", (_with_next_step(key), "error"))
     app.config.setdefault("SECURITY_MSG_INVALID_INPUT_LENGTH", (LENGTH, "error"))
+    # subjects that say what the mail is for ("Welcome" did not)
+    app.config.setdefault("SECURITY_EMAIL_SUBJECT_REGISTER", CONFIRM_SUBJECT)
+    app.config.setdefault("SECURITY_EMAIL_SUBJECT_CONFIRM", CONFIRM_SUBJECT)

@@ -87,8 +87,8 @@ def test_post_reply_mails_the_citizen_with_a_link_to_the_reply(
     assert saved.first_response_at is not None and saved.assignee_id == agent.id
     assert ("claimed", {"via": "reply"}) in events_of(ticket)
 
-    mail = [m for m in mailbox.to(citizen.email, count=2) if "Balasan" not in m["Subject"]][-1]
-    assert mail["Subject"] == f"[#{ticket.number}] Gagal sinkron data"
+    [mail] = [m for m in mailbox.to(citizen.email, count=2) if "Balasan" in m["Subject"]]
+    assert mail["Subject"] == f"[#{ticket.number}] Balasan untuk tiket Anda: Gagal sinkron data"
     assert mail["In-Reply-To"] == f"<ticket-{ticket.number}@kemensos.go.id>"
     assert mail["References"] == mail["In-Reply-To"]
     text = body_of(mail)
@@ -332,7 +332,8 @@ def test_new_tickets_alert_the_departments_agents(citizen, agent, colleague, dat
     ticket = make_ticket(citizen, subject="Aplikasi error 500")
     for person in (agent, colleague):
         alert = mailbox.to(person.email)[-1]
-        assert alert["Subject"].startswith(f"[#{ticket.number}] Aplikasi error 500")
+        assert alert["Subject"] == \
+            f"[#{ticket.number}] Tiket baru untuk Tim SIKS-NG: Aplikasi error 500"
         assert "Sejak pagi gagal masuk." in body_of(alert)
     assert mails_to(data_agent.email) == []
 

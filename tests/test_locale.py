@@ -50,9 +50,9 @@ def test_mail_follows_the_users_language(client, citizen, make_user, make_ticket
     make_ticket(english)
     [indonesian_mail] = mailbox.to(citizen.email)
     [english_mail] = mailbox.to(english.email)
-    assert "Tiket diterima" in indonesian_mail["Subject"]
+    assert "Tiket Anda telah kami terima" in indonesian_mail["Subject"]
     assert "Lihat perkembangan tiket ini secara daring" in body_of(indonesian_mail)
-    assert "Ticket received" in english_mail["Subject"]
+    assert "We received your ticket" in english_mail["Subject"]
     assert "View this ticket's progress online" in body_of(english_mail)
 
 
