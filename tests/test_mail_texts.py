@@ -11,7 +11,7 @@ from helpdesk.dashboard import build
 from helpdesk.models import OutboxMail
 from helpdesk.reports import Period
 
-from conftest import csrf_from
+from conftest import PASSWORD, csrf_from, login
 from report_history import NOW
 from test_directory import admin, as_admin, submit, user_form  # noqa: F401 (fixtures)
 
@@ -182,3 +182,34 @@ def test_the_report_mail(app, history, make_user, lang):
     assert mail.subject.startswith({"id": "Laporan helpdesk", "en": "Helpdesk report"}[lang])
     assert {"id": "silakan hubungi operator@kemensos.go.id",
             "en": "please contact operator@kemensos.go.id"}[lang] in mail.body_text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_password_change_notice(client, people, lang):
+    citizen = people[lang]
+    login(client, citizen)
+    client.get(f"/?lang={lang}")
+    form = client.get("/change")
+    client.post("/change", data={
+        "password": PASSWORD, "new_password": "sandi-baru-2026",
+        "new_password_confirm": "sandi-baru-2026", "csrf_token": csrf_from(form.text)})
+    notice = last_mail(citizen.email)
+    check_letter(notice, lang, citizen)
+    assert notice.subject == {"id": "Kata sandi Anda telah diubah",
+                              "en": "Your password has been changed"}[lang]
+    assert {"id": "Jika bukan, segera tentukan kata sandi baru melalui tautan ini",
+            "en": "If it was not, please choose a new password at once with this link"}[lang] \
+        in notice.body_text and "/reset" in notice.body_text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_new_confirmation_link(client, make_user, lang):
+    make_user("belum@contoh.id", full_name="Belum Konfirmasi", confirmed=False, locale=lang)
+    client.get(f"/?lang={lang}")
+    page = client.get("/confirm")
+    client.post("/confirm", data={"email": "belum@contoh.id", "csrf_token": csrf_from(page.text)})
+    mail = last_mail("belum@contoh.id")
+    check_letter(mail, lang, "Belum Konfirmasi")
+    assert mail.subject == {"id": "Konfirmasi alamat email Anda",
+                            "en": "Confirm your e-mail address"}[lang]
+    assert "/confirm/" in mail.body_text
