@@ -26,7 +26,7 @@ def test_a_new_citizen_opens_a_ticket_with_evidence(browser, live, mailbox):
 
     # Signing in before confirming is refused with the reason
     fill_sign_in(page, address, password)
-    expect(page.get_by_text("Email perlu dikonfirmasi.")).to_be_visible()
+    expect(page.get_by_text("Alamat email Anda belum dikonfirmasi.", exact=False)).to_be_visible()
 
     # Confirm by the e-mailed link, then sign in
     confirmation, = mails_about(mailbox, address, "")
