@@ -16,7 +16,8 @@ from helpdesk.db import db, make_database
 from helpdesk.models import Role, User, UserRoles
 from helpdesk.settings import DEFAULTS, PROJECT_ROOT
 from ops import health, logs
-from portal import errors, locale, public_url, request_guard, security_forms, theme
+from portal import (errors, locale, public_url, request_guard, security_forms,
+                    security_messages, theme)
 from portal.public_url import PublicUrlFlask
 from portal.views import portal
 
@@ -38,6 +39,7 @@ def create_app(config=None):
                    timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"])
     csrf.init_app(app)  # before Security, which registers its CSRF header with it
     mail.init_app(app)
+    security_messages.init_app(app)  # before Security, which reads its messages at init
     datastore = PeeweeUserDatastore(db, User, Role, UserRoles)
     Security(app, datastore, mail_util_cls=security_forms.OutboxMailUtil,
              register_form=security_forms.RegisterForm)

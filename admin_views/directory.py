@@ -11,11 +11,12 @@ from flask import flash
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.filters import BooleanEqualFilter
 from flask_admin.form import BaseForm
-from flask_babel import LazyString, format_datetime, lazy_gettext as _l
+from flask_babel import LazyString, lazy_gettext as _l
 from peewee import JOIN, IntegrityError, fn
 from wtforms.validators import DataRequired, InputRequired, NumberRange, StopValidation
 from wtfpeewee.fields import SelectQueryField
 
+from helpdesk import display
 from helpdesk.db import atomic
 from helpdesk.models import AgentDepartment, CannedResponse, Department, HelpTopic, Role, User
 
@@ -57,7 +58,7 @@ class Unique:
 def when(view, context, model, name):
     """A stored (naive UTC) time shown in the configured zone, Asia/Jakarta."""
     value = getattr(model, name)
-    return format_datetime(value, "d MMM y, HH:mm") if value else ""
+    return display.when(value)
 
 
 def department_query():

@@ -18,6 +18,7 @@ from wtforms import SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
+from helpdesk import notifications
 from helpdesk.db import atomic
 from helpdesk.models import AgentDepartment, Department, Role, User, UserRoles, utcnow
 
@@ -188,7 +189,7 @@ class UserView(AdminOnly, DirectoryView):
         replace_links(AgentDepartment.agent, AgentDepartment.department, user,
                       form.departments.data or [])
         if created and user.active:
-            send_reset_password_instructions(user)
+            notifications.staff_welcome(user)
         return user
 
     @action("reset_password", _l("Send password reset e-mail"),

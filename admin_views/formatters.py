@@ -1,14 +1,10 @@
 """How ticket values look in the queue (times in the desk's zone) and the reports' figures
 (durations in hours and minutes, shares in percent); exports: export.py."""
 from flask import url_for
-from flask_babel import format_datetime, format_number, format_percent, gettext as _
+from flask_babel import format_number, format_percent, gettext as _
 from markupsafe import Markup, escape
 
-SHORT = "d MMM y, HH:mm"
-
-
-def when(value):
-    return format_datetime(value, SHORT) if value else ""
+from helpdesk.display import when
 
 
 NONE = "\u2014"  # an em dash: no value (no ticket answered yet, no share known)
@@ -45,8 +41,8 @@ def share(value):
 
 
 def time_column(view, context, model, name):
-    """One formatting per cell (a queue page has a hundred of them); the zone is in the
-    column heading's tooltip and the ISO time in ``datetime``."""
+    """One formatting per cell (a queue page has a hundred of them), with the zone's name;
+    the ISO time in ``datetime``."""
     value = getattr(model, name)
     return Markup('<time datetime="{}Z">{}</time>').format(
         value.isoformat(), when(value)) if value else ""

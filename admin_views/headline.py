@@ -90,5 +90,5 @@ def filters_in_words(topic_name, department_name):
 
 
 def as_of(now):
-    """"2 Dec 2026, 12:00" in the desk's zone, for "open now"."""
+    """"2 Dec 2026, 12:00 WIB" in the desk's zone, for "open now"."""
     return when(now)

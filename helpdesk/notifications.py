@@ -8,9 +8,11 @@ from email.utils import make_msgid, parseaddr
 from urllib.parse import urlsplit
 
 from flask import current_app, g, has_request_context, render_template, url_for
-from flask_babel import force_locale, format_date, format_datetime, gettext as _
+from flask_babel import force_locale, format_date, format_timedelta, gettext as _
+from flask_security.recoverable import generate_reset_link
 
 from . import queries
+from .display import when
 from .models import OutboxAttachment, OutboxMail, User
 from .spreadsheet import XLSX_MIMETYPE
 
@@ -19,7 +21,7 @@ def ticket_opened(ticket, entry):
     """The requester's receipt (number, deadline, link) and an alert to the department."""
     requester = ticket.requester
     with force_locale(_locale_of(requester)):
-        subject = _("[#%(number)s] Ticket received: %(subject)s",
+        subject = _("[#%(number)s] We received your ticket: %(subject)s",
                     number=ticket.number, subject=ticket.subject)
         _queue_template("ticket_opened_requester", requester.email, subject,
                         headers=_thread_headers(ticket, first=True),
@@ -33,9 +35,11 @@ def responded(ticket, entry, new_status=None):
     """Post Reply: the answer goes to the requester, with the link to follow the ticket."""
     requester = ticket.requester
     with force_locale(_locale_of(requester)):
-        _queue_template("ticket_response_requester", requester.email, _subject(ticket),
+        subject = _("[#%(number)s] Reply to your ticket: %(subject)s",
+                    number=ticket.number, subject=ticket.subject)
+        _queue_template("ticket_response_requester", requester.email, subject,
                         headers=_thread_headers(ticket), ticket=ticket, user=requester,
-                        entry=entry, attachments=list(entry.attachments),
+                        entry=entry, attachments=list(entry.attachments), sender=entry.author,
                         new_status=new_status, link=ticket_link(ticket))
 
 
@@ -43,7 +47,9 @@ def status_changed(ticket, comment=""):
     """The requester learns that the ticket was resolved, closed or reopened."""
     requester = ticket.requester
     with force_locale(_locale_of(requester)):
-        _queue_template("ticket_status_requester", requester.email, _subject(ticket),
+        subject = _("[#%(number)s] Your ticket is now %(status)s: %(subject)s",
+                    number=ticket.number, status=ticket.status_label, subject=ticket.subject)
+        _queue_template("ticket_status_requester", requester.email, subject,
                         headers=_thread_headers(ticket), ticket=ticket, user=requester,
                         comment=comment, link=ticket_link(ticket))
 
@@ -81,7 +87,7 @@ def overdue(ticket):
     """Past due: the assignee is told, or the department when nobody has it."""
     _alert_staff(_handlers(ticket), ticket, "ticket_overdue_staff",
                  lambda: _("Overdue: the answer was due by %(due)s",
-                           due=format_datetime(ticket.due_at, "d MMM y, HH:mm z")))
+                           due=when(ticket.due_at)))
 
 
 def report_made(recipient, *, workbook, filename, board, made_by, made_at):
@@ -95,9 +101,20 @@ def report_made(recipient, *, workbook, filename, board, made_by, made_at):
         _queue_template("report_made_staff", recipient, subject,
                         files=[(filename, XLSX_MIMETYPE, workbook)], addressee=user or recipient,
                         first=first, last=last, made_by=made_by,
-                        made_at=format_datetime(made_at, "d MMM y, HH.mm z"),
+                        made_at=when(made_at),
                         topic=board.topic_name or _("All help topics"),
                         department=board.department_name or _("All departments"))
+
+
+def staff_welcome(user):
+    """A new staff account: the link to choose a first password (not the reset mail, which
+    would ask to reset a password the person never had)."""
+    link, _token = generate_reset_link(user)
+    with force_locale(_locale_of(user)):
+        within = format_timedelta(current_app.config["SECURITY_RESET_PASSWORD_WITHIN"])
+        _queue_template("staff_welcome_staff", user.email,
+                        _("Your account on the Pusdatin Kesos Helpdesk"), user=user, link=link,
+                        within=within)
 
 
 def _alert_staff(recipients, ticket, kind, headline, message=None, attachments=(),
@@ -109,7 +126,8 @@ def _alert_staff(recipients, ticket, kind, headline, message=None, attachments=(
             continue
         with force_locale(_locale_of(user)):
             text = str(headline())
-            _queue_template("ticket_alert_staff", user.email, f"{_subject(ticket)} — {text}",
+            _queue_template("ticket_alert_staff", user.email,
+                            f"[#{ticket.number}] {text}: {ticket.subject}",
                             headers=_thread_headers(ticket), kind=kind, ticket=ticket,
                             user=user, headline=text, message=message, attachments=files,
                             link=staff_link(ticket))
@@ -118,10 +136,6 @@ def _alert_staff(recipients, ticket, kind, headline, message=None, attachments=(
 def _handlers(ticket):
     """Who handles the ticket: its assignee, or its department's agents when nobody has it."""
     return [ticket.assignee] if ticket.assignee_id else queries.agents_of(ticket.department_id)
-
-
-def _subject(ticket):
-    return f"[#{ticket.number}] {ticket.subject}"
 
 
 def staff_link(ticket):

@@ -3,9 +3,9 @@ never overwrites what an administrator has edited since."""
 from .models import Department, HelpTopic, Role
 
 ROLES = {
-    "agent": "Helpdesk officer: answers the tickets of their departments",
-    "supervisor": "Reads every queue and the reports",
-    "admin": "Manages users, departments, help topics and settings",
+    "agent": "Petugas helpdesk: menjawab tiket unit kerjanya",
+    "supervisor": "Memantau semua antrean dan laporan",
+    "admin": "Mengelola pengguna, unit, topik bantuan, dan pengaturan",
 }
 
 DEPARTMENTS = {
@@ -18,13 +18,13 @@ DEPARTMENTS = {
 
 TOPICS = [
     ("Aplikasi SIKS-NG", "Tim SIKS-NG",
-     "Semua masalah dan informasi terkait aplikasi SIKS-NG versi online, offline dan mobile."),
+     "Semua masalah dan informasi terkait aplikasi SIKS-NG versi daring, luring, dan seluler."),
     ("Bantuan Umum", "Helpdesk Pusdatin",
-     "Masalah, keluhan dan informasi terkait tugas pokok dan fungsi Kementerian Sosial."),
+     "Masalah, keluhan, dan informasi terkait tugas pokok dan fungsi Kementerian Sosial."),
     ("Data Terpadu", "Tim Data Terpadu",
-     "Masalah, keluhan dan informasi terkait data terpadu bantuan sosial."),
+     "Masalah, keluhan, dan informasi terkait data terpadu bantuan sosial."),
     ("Email Kemsos", "Tim Email",
-     "Penggunaan email Kemsos: upgrade kuota, perubahan dan penghapusan."),
+     "Penggunaan email Kemensos: penambahan kuota, perubahan, dan penghapusan."),
     ("Internet/Jaringan", "Tim Jaringan",
      "Optimalisasi internet dan jaringan di Kementerian Sosial."),
 ]

@@ -17,6 +17,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 
 from . import archives
+from .display import decimal
 from .models import Attachment
 
 log = logging.getLogger(__name__)
@@ -65,27 +66,33 @@ def check(storage, allowed, max_size):
     name = clean_name(storage.filename or "")
     ext = name.rpartition(".")[2].lower() if "." in name else ""
     if ext not in allowed:
-        raise UploadRejected(_l("%(name)s: files of this type are not accepted "
-                                "(allowed: %(kinds)s).", name=name or "?",
+        raise UploadRejected(_l("%(name)s: files of this type are not accepted. Please send it "
+                                "as one of these kinds: %(kinds)s.", name=name or "?",
                                 kinds=", ".join(sorted(allowed))))
     stream = storage.stream
     stream.seek(0, os.SEEK_END)
     size = stream.tell()
     stream.seek(0)
     if size == 0:
-        raise UploadRejected(_l("%(name)s is empty.", name=name))
+        raise UploadRejected(_l("%(name)s is empty. Please choose the file again, or save it "
+                                "again and attach it.", name=name))
     if size > max_size:
-        raise UploadRejected(_l("%(name)s is too large (%(size)s MB; at most %(max)s MB).",
+        raise UploadRejected(_l("%(name)s is too large (%(size)s MB; at most %(max)s MB). Please "
+                                "shrink it, for example by compressing it or splitting it into "
+                                "several files, and attach it again.",
                                 name=name, size=megabytes(size), max=megabytes(max_size)))
     try:
         matches = _content_matches(ext, stream)
     except archives.Unsafe as exc:
         log.info("upload %r refused: %s", name, exc)
         raise UploadRejected(_l("%(name)s cannot be accepted: the archive is damaged, "
-                                "protected by a password, or unpacks to too much data.",
+                                "protected by a password, or unpacks to too much data. Please send "
+                                "the files without a password, or in several smaller archives.",
                                 name=name)) from exc
     if not matches:
-        raise UploadRejected(_l("%(name)s does not contain what its name says (.%(ext)s).",
+        raise UploadRejected(_l("%(name)s is not really a .%(ext)s file: its content is of another "
+                                "kind. Please open it and save it again as .%(ext)s, or rename "
+                                "it with its real extension, then attach it again.",
                                 name=name, ext=ext))
     stream.seek(0)
     return CheckedFile(name=name, kind=ext, size=size, stream=stream)
@@ -148,7 +155,8 @@ def clean_name(filename):
 
 
 def megabytes(size):
-    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
+    """Bytes as megabytes with one decimal at most, in the locale's notation: "2,5"."""
+    return decimal(size / (1024 * 1024))
 
 
 def _content_matches(ext, stream):

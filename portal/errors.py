@@ -26,9 +26,13 @@ PAGES = {
     403: (lambda: _("Access denied"),
           lambda: _("You do not have permission to open this page.")),
     404: (lambda: _("Page not found"),
-          lambda: _("The page or ticket you are looking for does not exist, or it is not "
-                    "yours to see.")),
-    405: (lambda: _("Not allowed"), lambda: _("This page cannot be used that way.")),
+          lambda: _("The page or ticket you are looking for does not exist, or this account "
+                    "cannot see it. Please check the address, or find your ticket under "
+                    "\"My tickets\". If another account opened the ticket, sign out and sign "
+                    "in with that account.")),
+    405: (lambda: _("This page cannot be opened this way"),
+          lambda: _("This address only takes a form sent from the helpdesk's own pages. "
+                    "Please go back to the previous page, reload it and use its button.")),
     429: (lambda: _("Too many requests"),
           lambda: _("You sent too many requests in a short time. Please wait a moment "
                     "and try again.")),

@@ -5,11 +5,11 @@ redirects. Another user's ticket or file is a 404, never a 403, so numbers leak 
 """
 from flask import (Blueprint, abort, flash, redirect, render_template, request,
                    url_for)
-from flask_babel import format_datetime, gettext as _
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_security import login_required
 
-from helpdesk import lifecycle, queries
+from helpdesk import display, lifecycle, queries
 from helpdesk.models import Ticket
 
 from .downloads import send_attachment
@@ -107,10 +107,8 @@ def status_change(event):
     return f"{sentence} {comment}" if comment else sentence
 
 
-@portal.app_template_filter("when")
-def when(value, with_zone=True):
-    """A date and time in the configured zone (Asia/Jakarta): "30 Nov 2026, 21.06 WIB"."""
-    return format_datetime(value, "d MMM y, HH:mm" + (" z" if with_zone else ""))
+portal.add_app_template_filter(display.when, "when")
+portal.add_app_template_filter(display.file_size, "file_size")
 
 
 def _own_ticket(number):

@@ -34,6 +34,22 @@
 
   // List the chosen files, each with a Remove button, before the form is sent.
   if (typeof DataTransfer === "undefined") { return; }
+  // "45 B", "1,2 KB", "2,5 MB" as on the helpdesk's pages (helpdesk/display.py): steps of
+  // 1024, one decimal at most, a decimal comma except in English.
+  function fileSize(bytes) {
+    var units = ["B", "KB", "MB", "GB"];
+    var value = bytes;
+    var unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit += 1;
+    }
+    if (unit === 0) { return bytes + " B"; }
+    var text = String(Math.round(value * 10) / 10);
+    if (document.documentElement.lang !== "en") { text = text.replace(".", ","); }
+    return text + " " + units[unit];
+  }
+
   document.querySelectorAll(".chosen-files").forEach(function (list) {
     var input = document.getElementById(list.getAttribute("data-for"));
     if (!input) { return; }
@@ -55,9 +71,7 @@
         var item = document.createElement("li");
         item.className = "list-group-item d-flex justify-content-between align-items-center";
         var name = document.createElement("span");
-        var size = file.size < 1024 * 1024 ? Math.max(1, Math.round(file.size / 1024)) + " KB"
-          : (file.size / 1024 / 1024).toFixed(1) + " MB";
-        name.textContent = file.name + " (" + size + ")";
+        name.textContent = file.name + " (" + fileSize(file.size) + ")";
         var dot = file.name.lastIndexOf(".");
         var extension = dot > 0 ? file.name.slice(dot).toLowerCase() : "";
         var problem = accepted.indexOf(extension) === -1 ? "data-label-bad-type"

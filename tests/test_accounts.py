@@ -28,7 +28,8 @@ def test_register_confirm_by_mail_then_sign_in(client, mailbox):
 
     refused = login(client, "baru@contoh.id")
     assert refused.status_code == 200
-    assert "Email perlu dikonfirmasi." in refused.text
+    assert "Alamat email Anda belum dikonfirmasi." in refused.text
+    assert "melalui menu Konfirmasi akun" in refused.text  # what to do without the mail
     assert "/tickets/" not in refused.headers.get("Location", "")
 
     [mail] = mailbox.to("baru@contoh.id")

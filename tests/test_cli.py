@@ -77,6 +77,23 @@ def test_init_db_keeps_existing_data(app, runner, citizen, make_ticket):
     assert User.select().where(User.email == citizen.email).count() == 1
 
 
+def test_init_db_brings_old_seeded_texts_to_the_glossary(runner):
+    """Descriptions seeded before the glossary are rewritten; one an administrator wrote stays."""
+    import importlib
+    old = importlib.import_module("helpdesk.migrations.0008_glossary_texts")
+    Role.update(description=old.OLD_ROLES["agent"]).where(Role.name == "agent").execute()
+    HelpTopic.update(description=old.OLD_TOPICS["Email Kemsos"]).where(
+        HelpTopic.name == "Email Kemsos").execute()
+    HelpTopic.update(description="Ditulis admin.").where(HelpTopic.name == "Data Terpadu").execute()
+    SchemaVersion.delete().where(SchemaVersion.name == "0008_glossary_texts").execute()
+
+    assert invoke(runner, "init-db").exit_code == 0
+    assert Role.get(name="agent").description == "Petugas helpdesk: menjawab tiket unit kerjanya"
+    assert HelpTopic.get(name="Email Kemsos").description == (
+        "Penggunaan email Kemensos: penambahan kuota, perubahan, dan penghapusan.")
+    assert HelpTopic.get(name="Data Terpadu").description == "Ditulis admin."
+
+
 @pytest.mark.alters_schema
 def test_init_db_applies_a_missing_migration_once(app, runner, citizen, make_ticket):
     """A database from before the staff desk: no breach column, no desk tables."""

@@ -29,7 +29,7 @@ def test_claim_from_the_ticket_page(client_of, citizen, agent, make_ticket):
     assert Ticket.get_by_id(ticket.id).assignee_id == agent.id
     assert events_of(ticket)[-1] == ("claimed", "")
     page = desk.get(desk_url(ticket)).text
-    assert "Anda sekarang memegang tiket" in page or "You now have ticket" in page
+    assert "kini Anda tangani" in page or "You now have ticket" in page
     assert f'ticket-assignee">{agent}' in page.replace("\n", "")
 
 
@@ -87,13 +87,13 @@ def test_post_reply_mails_the_citizen_with_a_link_to_the_reply(
     assert saved.first_response_at is not None and saved.assignee_id == agent.id
     assert ("claimed", {"via": "reply"}) in events_of(ticket)
 
-    mail = [m for m in mailbox.to(citizen.email, count=2) if "Balasan" not in m["Subject"]][-1]
-    assert mail["Subject"] == f"[#{ticket.number}] Gagal sinkron data"
+    [mail] = [m for m in mailbox.to(citizen.email, count=2) if "Balasan" in m["Subject"]]
+    assert mail["Subject"] == f"[#{ticket.number}] Balasan untuk tiket Anda: Gagal sinkron data"
     assert mail["In-Reply-To"] == f"<ticket-{ticket.number}@kemensos.go.id>"
     assert mail["References"] == mail["In-Reply-To"]
     text = body_of(mail)
     assert "Silakan coba lagi <b>sekarang</b>." in text and "panduan.pdf" in text
-    assert "Lihat perkembangan tiket ini secara online" in text \
+    assert "Lihat perkembangan tiket ini secara daring" in text \
         or "View this ticket's progress online" in text
     html = mail.get_body(preferencelist=("html",)).get_content()
     assert "&lt;b&gt;sekarang&lt;/b&gt;" in html and "<b>sekarang</b>" not in html
@@ -214,7 +214,7 @@ def test_transfer_moves_the_ticket_and_alerts_the_new_department(
     assert page.status_code == 200 and "read-only" in page.text and 'id="reply"' not in page.text
     refused = desk_post(desk, ticket, "note", message="Masih saya pantau.")
     assert refused.status_code == 302
-    assert "departemen lain" in desk.get(refused.headers["Location"]).text
+    assert "unit lain" in desk.get(refused.headers["Location"]).text
     assert not ThreadEntry.select().where(ThreadEntry.kind == "note").exists()
     worked_on = desk.get("/admin/ticket/?flt0_status=any&flt1_worked_on=me").text
     assert f"#{ticket.number}<" in worked_on
@@ -271,7 +271,7 @@ def test_agents_cannot_assign_and_outsiders_cannot_be_assigned(
     desk_post(desk, ticket, "assign", agent=str(agent.id))
     response = desk_post(client_of(supervisor), ticket, "assign", agent=str(data_agent.id))
     assert response.status_code == 200
-    assert "Silakan pilih salah satu petugas departemen ini." in response.text
+    assert "Silakan pilih salah satu petugas unit ini." in response.text
     assert Ticket.get_by_id(ticket.id).assignee_id is None
 
 
@@ -332,7 +332,8 @@ def test_new_tickets_alert_the_departments_agents(citizen, agent, colleague, dat
     ticket = make_ticket(citizen, subject="Aplikasi error 500")
     for person in (agent, colleague):
         alert = mailbox.to(person.email)[-1]
-        assert alert["Subject"].startswith(f"[#{ticket.number}] Aplikasi error 500")
+        assert alert["Subject"] == \
+            f"[#{ticket.number}] Tiket baru untuk Tim SIKS-NG: Aplikasi error 500"
         assert "Sejak pagi gagal masuk." in body_of(alert)
     assert mails_to(data_agent.email) == []
 

@@ -9,10 +9,10 @@ def test_the_desk_is_indonesian_by_default(client_of, citizen, agent, make_ticke
     ticket = make_ticket(citizen)
     desk = client_of(agent)
     queue = desk.get("/admin/ticket/?flt0_status=open").text
-    for text in ("Daftar", "Tambah Filter", "Pemohon", "Departemen", "Ambil", "Tiket yang pernah saya tangani"):
+    for text in ("Daftar", "Tambah filter", "Pemohon", "Unit", "Ambil", "Tiket yang pernah saya tangani"):
         assert text in queue, text
     page = desk.get(desk_url(ticket)).text
-    for text in ("Kirim Balasan", "Catatan internal", "Pindahkan", "Ubah status"):
+    for text in ("Kirim balasan", "Catatan internal", "Pindahkan", "Ubah status"):
         assert text in page, text
     english = desk.get(desk_url(ticket) + "&lang=en").text
     for text in ("Post Reply", "Internal note", "Transfer", "Set status"):

@@ -118,7 +118,7 @@ def test_user_list_shows_roles_and_departments_and_no_password(as_admin, agent):
     assert cell(page.text, agent.email, "roles") == "Agent"
     assert cell(page.text, agent.email, "departments") == "Tim SIKS-NG"
     assert cell(page.text, "admin@kemensos.go.id", "roles") == "Administrator"
-    assert cell(page.text, agent.email, "created_at") == "1 Feb 2026, 03:30"  # Asia/Jakarta
+    assert cell(page.text, agent.email, "created_at") == "1 Feb 2026, 03:30 WIB"  # Asia/Jakarta, named
     edit = as_admin.get(f"/admin/user/edit/?id={agent.id}")
     for html in (page.text, edit.text):
         assert agent.password not in html and "$argon2" not in html

@@ -17,7 +17,7 @@ from conftest import TEST_DATABASE_URL, free_port, login
 
 UNAVAILABLE = "Layanan sementara tidak tersedia"
 TITLES = {400: "Permintaan tidak dapat dibaca", 403: "Akses ditolak",
-          404: "Halaman tidak ditemukan", 405: "Tidak diizinkan",
+          404: "Halaman tidak ditemukan", 405: "Halaman tidak dapat dibuka dengan cara ini",
           413: "Berkas terlalu besar", 429: "Terlalu banyak permintaan",
           500: "Terjadi kesalahan", 503: UNAVAILABLE}
 

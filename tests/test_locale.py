@@ -7,28 +7,28 @@ from conftest import body_of, login
 def test_indonesian_is_the_default(client):
     home = client.get("/")
     assert '<html lang="id">' in home.text
-    assert "Buat Tiket Baru" in home.text and "Open a New Ticket" not in home.text
+    assert "Buka Tiket Baru" in home.text and "Open a New Ticket" not in home.text
     login_page = client.get("/login").text
-    assert "<h1>Masuk</h1>" in login_page and "Kata Sandi" in login_page
+    assert "<h1>Masuk</h1>" in login_page and "Kata sandi" in login_page
 
 
 def test_lang_parameter_switches_and_is_remembered(client):
     assert "Open a New Ticket" in client.get("/?lang=en").text
     again = client.get("/login")
     assert '<html lang="en">' in again.text and "Password" in again.text
-    assert "Buat Tiket Baru" in client.get("/?lang=id").text
-    assert "Buat Tiket Baru" in client.get("/").text
+    assert "Buka Tiket Baru" in client.get("/?lang=id").text
+    assert "Buka Tiket Baru" in client.get("/").text
 
 
 def test_browser_language_is_used_when_nothing_was_chosen(client):
     english = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"})
     assert "Open a New Ticket" in english.text
     other = client.get("/", headers={"Accept-Language": "fr-FR"})
-    assert "Buat Tiket Baru" in other.text
+    assert "Buka Tiket Baru" in other.text
 
 
 def test_unknown_lang_is_ignored(client):
-    assert "Buat Tiket Baru" in client.get("/?lang=xx").text
+    assert "Buka Tiket Baru" in client.get("/?lang=xx").text
 
 
 def test_form_errors_are_translated(client, citizen):
@@ -50,9 +50,9 @@ def test_mail_follows_the_users_language(client, citizen, make_user, make_ticket
     make_ticket(english)
     [indonesian_mail] = mailbox.to(citizen.email)
     [english_mail] = mailbox.to(english.email)
-    assert "Tiket diterima" in indonesian_mail["Subject"]
-    assert "Lihat perkembangan tiket ini secara online" in body_of(indonesian_mail)
-    assert "Ticket received" in english_mail["Subject"]
+    assert "Tiket Anda telah kami terima" in indonesian_mail["Subject"]
+    assert "Lihat perkembangan tiket ini secara daring" in body_of(indonesian_mail)
+    assert "We received your ticket" in english_mail["Subject"]
     assert "View this ticket's progress online" in body_of(english_mail)
 
 

@@ -42,7 +42,7 @@ def test_filters_by_topic_and_department_name(runner, history, tmp_path):
                     "Tim SIKS-NG", "--out", str(out))
     assert result.exit_code == 0, result.output
     figures = cover(out.read_bytes())
-    assert (figures["Topik bantuan"], figures["Departemen"]) == ("Data Terpadu", "Tim SIKS-NG")
+    assert (figures["Topik bantuan"], figures["Unit"]) == ("Data Terpadu", "Tim SIKS-NG")
     assert figures["Tiket dibuat"] == 1  # T5, now in Tim SIKS-NG
 
 
@@ -88,7 +88,7 @@ def test_the_workbook_is_mailed_to_each_address(runner, history, tmp_path, mailb
     [mail] = mailbox.to("arsip@contoh.id")
     assert mail["Subject"] == "Laporan helpdesk 1 Nov 2026 – 30 Nov 2026"
     text = body_of(mail)
-    assert "Yth. arsip@contoh.id," in text
+    assert "Yth. Bapak/Ibu arsip@contoh.id," in text
     assert "laporan helpdesk untuk 1 Nov 2026 sampai 30 Nov 2026" in text
     assert "Diminta oleh: operator@kemensos.go.id" in text
     assert re.search(r"Dibuat pada: \d+ \w+ \d{4}, \d\d\.\d\d WIB", text)

@@ -73,7 +73,7 @@ def test_november_as_a_supervisor_reads_it(desk, history):
                                                "51 j 0 mnt"]
     assert figure(page, "answered_in_time") == "83,3%"  # 5 of 6
     assert figure(page, "resolved_in_time") == "50,0%"
-    assert "Terbuka saat ini (2 Des 2026, 12:00 WIB)" in page.text
+    assert "Terbuka saat ini (2 Des 2026, 12.00 WIB)" in page.text
 
 
 def test_the_breaches_link_to_their_tickets_most_late_first(desk, history):

@@ -129,7 +129,7 @@ def test_the_form_lists_topics_with_descriptions(client, citizen):
     for name in ("Aplikasi SIKS-NG", "Bantuan Umum", "Data Terpadu", "Email Kemsos",
                  "Internet/Jaringan"):
         assert f">{name}</option>" in page
-    assert 'data-description="Penggunaan email Kemsos: upgrade kuota, perubahan dan ' \
+    assert 'data-description="Penggunaan email Kemensos: penambahan kuota, perubahan, dan ' \
            'penghapusan."' in page
 
 

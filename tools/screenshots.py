@@ -92,7 +92,7 @@ def take(chromium, url):
     shot(agent_phone, "desk-queue-phone")
     open_from_queue(agent, number)
     follow(agent.get_by_role("button", name="Ambil", exact=True))
-    act(agent, "reply", "Kirim Balasan", **{
+    act(agent, "reply", "Kirim balasan", **{
         "Balasan untuk pemohon": "Terima kasih. Hak akses Verivali akun operator Kab. Bogor "
                                  "sudah kami pulihkan; silakan masuk ulang. Panduan terlampir."})
     expect(agent.locator(".entry-response")).to_be_visible()

@@ -63,8 +63,8 @@ def evidence(*names):
 
 def fill_sign_in(page, email, password):
     """Type into the sign-in form the page shows, and send it."""
-    page.get_by_label("Alamat Email").fill(email)
-    page.get_by_label("Kata Sandi", exact=True).fill(password)
+    page.get_by_label("Alamat email").fill(email)
+    page.get_by_label("Kata sandi", exact=True).fill(password)
     follow(page.get_by_role("button", name="Masuk", exact=True))
 
 
@@ -76,9 +76,9 @@ def sign_in(page, person):
 
 
 def open_ticket(page, subject, topic="Aplikasi SIKS-NG", message=None, files=()):
-    """Fill in and send "Buat Tiket Baru"; returns the number shown, like ``8881358``."""
+    """Fill in and send "Buka Tiket Baru"; returns the number shown, like ``8881358``."""
     visit(page, "/")
-    follow(page.get_by_role("link", name="Buat Tiket Baru").first)
+    follow(page.get_by_role("link", name="Buka Tiket Baru").first)
     page.get_by_label("Topik bantuan").select_option(label=topic)
     page.get_by_label("Subjek").fill(subject)
     page.get_by_label("Jelaskan masalah secara rinci").fill(

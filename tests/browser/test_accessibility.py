@@ -101,14 +101,14 @@ def test_errors_are_tied_to_their_fields(browser):
 def test_account_form_errors_are_tied_to_their_fields(browser):
     page = browser.open("visitor")
     visit(page, "/register")
-    page.get_by_label("Alamat Email").fill("bukan-alamat")
-    page.get_by_label("Kata Sandi", exact=True).fill("pendek")
+    page.get_by_label("Alamat email").fill("bukan-alamat")
+    page.get_by_label("Kata sandi", exact=True).fill("pendek")
     follow(page.get_by_role("button", name="Daftar", exact=True))
-    expect_error_read_with(page.get_by_label("Alamat Email"), "email")
-    expect_error_read_with(page.get_by_label("Kata Sandi", exact=True), "8")
+    expect_error_read_with(page.get_by_label("Alamat email"), "email")
+    expect_error_read_with(page.get_by_label("Kata sandi", exact=True), "8")
     visit(page, "/login")
     wrong_password(page)
-    expect_error_read_with(page.get_by_label("Kata Sandi", exact=True), ".+")
+    expect_error_read_with(page.get_by_label("Kata sandi", exact=True), ".+")
 
 
 def test_every_portal_field_has_a_label(browser, ticket_number):
@@ -126,7 +126,7 @@ def test_every_portal_field_has_a_label(browser, ticket_number):
 def test_a_ticket_is_sent_with_the_keyboard_alone(browser):
     page = browser.open("keyboard")
     visit(page, "/login")
-    focus_on(page, "Alamat Email")
+    focus_on(page, "Alamat email")
     page.keyboard.type(CITIZEN.email)
     page.keyboard.press("Tab")
     page.keyboard.type(CITIZEN.password)

@@ -18,15 +18,15 @@ def test_a_new_citizen_opens_a_ticket_with_evidence(browser, live, mailbox):
     follow(page.get_by_role("link", name="Daftar").first)
     expect(page.get_by_role("heading", level=1)).to_have_text("Buat akun")
     page.get_by_label("Nama lengkap").fill("Rina Operator Kab. Bogor")
-    page.get_by_label("Alamat Email").fill(address)
-    page.get_by_label("Kata Sandi", exact=True).fill(password)
-    page.get_by_label("Ketik Ulang Kata Sandi").fill(password)
+    page.get_by_label("Alamat email").fill(address)
+    page.get_by_label("Kata sandi", exact=True).fill(password)
+    page.get_by_label("Ketik ulang kata sandi").fill(password)
     follow(page.get_by_role("button", name="Daftar"))
     expect(page.get_by_role("alert")).to_contain_text(address)
 
     # Signing in before confirming is refused with the reason
     fill_sign_in(page, address, password)
-    expect(page.get_by_text("Email perlu dikonfirmasi.")).to_be_visible()
+    expect(page.get_by_text("Alamat email Anda belum dikonfirmasi.", exact=False)).to_be_visible()
 
     # Confirm by the e-mailed link, then sign in
     confirmation, = mails_about(mailbox, address, "")
@@ -35,13 +35,13 @@ def test_a_new_citizen_opens_a_ticket_with_evidence(browser, live, mailbox):
     fill_sign_in(page, address, password)
 
     # Open a New Ticket: the chosen topic's description appears
-    follow(page.get_by_role("link", name="Buat Tiket Baru").first)
+    follow(page.get_by_role("link", name="Buka Tiket Baru").first)
     description = page.locator("#topic-description")
     expect(description).to_be_hidden()
     page.get_by_label("Topik bantuan").select_option(label="Data Terpadu")
     expect(description).to_have_text(re.compile("data terpadu bantuan sosial"))
     page.get_by_label("Topik bantuan").select_option(label="Email Kemsos")
-    expect(description).to_have_text(re.compile("upgrade kuota"))
+    expect(description).to_have_text(re.compile("penambahan kuota"))
     page.get_by_label("Topik bantuan").select_option(label="Data Terpadu")
     page.get_by_label("Subjek").fill("NIK tidak ditemukan di DTKS")
     page.get_by_label("Jelaskan masalah secara rinci").fill(

@@ -23,13 +23,13 @@ def test_agent_claims_and_replies_and_the_citizen_follows_the_mailed_link(browse
     agent = browser.open("agent")
     visit(agent, "/admin/")
     fill_sign_in(agent, AGENT.email, AGENT.password)
-    expect(agent.get_by_role("heading", name="Meja petugas")).to_be_visible()
+    expect(agent.get_by_role("heading", name="Halaman Petugas")).to_be_visible()
     follow(agent.get_by_role("link", name="Buka antrean tiket"))
     row = agent.get_by_role("row").filter(has_text=number)
     expect(row).to_contain_text("Menu verivali tidak muncul")
     follow(row.get_by_role("button", name=f"Ambil tiket #{number}"))
     expect(agent.get_by_role("status").first).to_contain_text(
-        f"Anda sekarang memegang tiket #{number}")
+        f"Tiket #{number} kini Anda tangani")
     expect(agent.get_by_role("row").filter(has_text=number)).to_contain_text("Agus Petugas")
 
     # Post Reply with a file
@@ -39,7 +39,7 @@ def test_agent_claims_and_replies_and_the_citizen_follows_the_mailed_link(browse
     reply.get_by_label("Balasan untuk pemohon").fill(
         "Menu verivali sudah kami aktifkan kembali. Panduan terlampir.")
     reply.get_by_label("Lampiran").set_input_files(evidence("panduan-verivali.pdf"))
-    follow(reply.get_by_role("button", name="Kirim Balasan"))
+    follow(reply.get_by_role("button", name="Kirim balasan"))
     expect(agent.locator(".thread")).to_contain_text("Menu verivali sudah kami aktifkan kembali")
     expect(agent.locator(".thread .attachments")).to_contain_text("panduan-verivali.pdf")
 
@@ -47,7 +47,7 @@ def test_agent_claims_and_replies_and_the_citizen_follows_the_mailed_link(browse
     mail, = mails_about(mailbox, CITIZEN.email, "Menu verivali sudah kami aktifkan kembali")
     assert mail["Subject"].startswith(f"[#{number}]")
     phone = browser.open("phone", viewport=PHONE)
-    visit(phone, mail_link(mail, "Lihat perkembangan tiket ini secara online:"))
+    visit(phone, mail_link(mail, "Lihat perkembangan tiket ini secara daring:"))
     fill_sign_in(phone, CITIZEN.email, CITIZEN.password)
     expect(phone.get_by_role("heading", level=1)).to_contain_text(number)
     answer = phone.locator(".entry-response")
@@ -61,7 +61,7 @@ def test_a_transfer_moves_the_ticket_to_the_other_department(browser, mailbox):
     agent = browser.open("agent", signed_in=AGENT)
     open_from_queue(agent, number)
     act(agent, "transfer", "Pindahkan", **{
-        "Pindahkan ke departemen": "Tim Data Terpadu",
+        "Pindahkan ke unit": "Tim Data Terpadu",
         "Alasan pemindahan": "Masalah data, bukan aplikasi."})
     expect(agent.locator(".thread")).to_contain_text(re.compile(
         "Tim SIKS-NG.*Tim Data Terpadu.*Agus Petugas.*Masalah data, bukan aplikasi."))

@@ -10,13 +10,25 @@ from .steps import follow, visit
 # page, then what a person reads there in Indonesian and in English
 PORTAL = [
     ("/", "Selamat datang di Helpdesk Pusdatin Kesos", "Welcome to the Pusdatin Kesos Helpdesk"),
-    ("/tickets/new", "Buat Tiket Baru", "Open a New Ticket"),
+    ("/tickets/new", "Buka Tiket Baru", "Open a New Ticket"),
     ("/tickets/", "Tiket saya", "My tickets"),
 ]
 DESK = [
-    ("/admin/", "Meja petugas", "Staff desk"),
+    ("/admin/", "Halaman Petugas", "Staff desk"),
     ("/admin/ticket/", "Tiket terbuka saya", "My open tickets"),
 ]
+
+# English that slipped into Indonesian pages before (issue 17), and the zone as an offset
+LEAKS = re.compile(r"\b(online|offline|mobile|upgrade|Welcome|Due|Assignee|Department|"
+                   r"departemen|token|Selected)\b|\+0700", re.IGNORECASE)
+# the text the page shows, without what people wrote (ticket subjects link to their tickets)
+OUR_TEXT = """() => {
+  let text = document.body.innerText;
+  document.querySelectorAll("a[href*='/tickets/'], .col-subject").forEach(e => {
+    text = text.split(e.innerText).join(" ");
+  });
+  return text;
+}"""
 
 
 def switch_to(page, label):
@@ -39,6 +51,8 @@ def test_pages_in_indonesian_then_english(browser, who, pages):
         visit(page, path)
         expect(page.locator("html")).to_have_attribute("lang", "id")
         expect(page.get_by_text(indonesian, exact=True).first).to_be_visible()
+        leak = LEAKS.search(page.evaluate(OUR_TEXT))
+        assert leak is None, (path, leak.group(0))
         switch_to(page, "EN")
         expect(page).to_have_url(re.compile(r"lang=en"))
         expect(page.locator("html")).to_have_attribute("lang", "en")

@@ -19,7 +19,7 @@ def test_a_step_waits_until_the_page_scripts_listen(browser):
         route.continue_()
     page.route("**/static/portal.js*", late)
     visit(page, "/")
-    follow(page.get_by_role("link", name="Buat Tiket Baru").first)
+    follow(page.get_by_role("link", name="Buka Tiket Baru").first)
     page.get_by_label("Topik bantuan").select_option(label="Data Terpadu")
     expect(page.locator("#topic-description")).to_have_text(
         re.compile("data terpadu bantuan sosial"))

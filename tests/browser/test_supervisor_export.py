@@ -17,7 +17,7 @@ def test_supervisor_exports_the_filtered_queue_as_xlsx(browser, tmp_path):
     visit(supervisor, "/admin/ticket/")
     follow(supervisor.get_by_role("link", name="Semua tiket"))
     expect(supervisor).to_have_url(re.compile("flt0_status=any"))
-    supervisor.get_by_role("link", name="Tambah Filter").click()
+    supervisor.get_by_role("link", name="Tambah filter").click()
     supervisor.get_by_role("link", name="Topik bantuan", exact=True).click()
     supervisor.locator(".filters .select2-container").last.click()  # Flask-Admin's select2
     supervisor.locator(".select2-result-label", has_text="Email Kemsos").click()
@@ -37,12 +37,12 @@ def test_supervisor_exports_the_filtered_queue_as_xlsx(browser, tmp_path):
     table = [[cell.value for cell in row] for row in sheet.iter_rows()]
     heading, body = table[0], table[1:]
     assert heading[:7] == ["Nomor", "Subjek", "Pemohon", "Nama pemohon", "Topik bantuan",
-                           "Departemen", "Status"]
+                           "Unit", "Status"]
     row = dict(zip(heading, next(r for r in body if r[0] == int(number))))  # a plain number
     assert row["Subjek"] == "Kuota email penuh"
     assert row["Pemohon"] == CITIZEN.email
     assert row["Nama pemohon"] == CITIZEN.full_name
-    assert row["Departemen"] == "Tim Email"
+    assert row["Unit"] == "Tim Email"
     assert row["Status"] == "Terbuka"
     assert isinstance(row["Dibuat (WIB)"], datetime)  # a date cell Excel computes with
     assert {r[4] for r in body} == {"Email Kemsos"}

@@ -1,0 +1,38 @@
+"""How times and file sizes read, the same on every page, mail and export of a language:
+"2 Des 2026, 08.05 WIB" ("2 Dec 2026, 08:05 WIB" in English) and "45 B", "1,2 KB",
+"2,5 MB" (decimal point in English). Needs a Flask-Babel context (request or force_locale)."""
+from flask import current_app
+from flask_babel import format_datetime, format_decimal, get_locale
+
+# The zones of Indonesia by their Indonesian names, which citizens use in every language.
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
+              "Asia/Jayapura": "WIT"}
+UNITS = ("B", "KB", "MB", "GB")
+
+
+def zone_name():
+    zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Jakarta")
+    return ZONE_NAMES.get(zone, zone)
+
+
+def when(value):
+    """A stored (naive UTC) time in the helpdesk's zone, with the zone's name."""
+    if value is None:
+        return ""
+    clock = "HH:mm" if str(get_locale()) == "en" else "HH.mm"
+    return f"{format_datetime(value, 'd MMM y, ' + clock)} {zone_name()}"
+
+
+def decimal(value):
+    """One decimal at most, in the locale's notation: "2,5" or "2.5", "10"."""
+    return format_decimal(round(value, 1), "0.#")
+
+
+def file_size(size):
+    """Bytes as people read them, in steps of 1024: "45 B", "1,2 KB", "2,5 MB"."""
+    value, unit = float(size), UNITS[0]
+    for unit in UNITS:
+        if value < 1024 or unit == UNITS[-1]:
+            break
+        value /= 1024
+    return f"{int(size)} B" if unit == "B" else f"{decimal(value)} {unit}"
