@@ -1,8 +1,9 @@
-"""What the portal adds to Flask-Security: the citizen's name at registration, and mail
-through the outbox so that a registration never fails because the SMTP server is down."""
+"""What the portal adds to Flask-Security: the citizen's name at registration, the reason a
+right password did not sign in, and mail through the outbox so that a registration never
+fails because the SMTP server is down."""
 from flask import has_request_context
 from flask_babel import get_locale, lazy_gettext as _l
-from flask_security import MailUtil, RegisterFormV2
+from flask_security import LoginForm as SecurityLoginForm, MailUtil, RegisterFormV2
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -30,6 +31,28 @@ class RegisterForm(RegisterFormV2):
         data["full_name"] = (data.get("full_name") or "").strip()
         data["locale"] = str(get_locale())
         return data
+
+
+class LoginForm(SecurityLoginForm):
+    """With generic responses (``SECURITY_RETURN_GENERIC_RESPONSES``) Flask-Security 5.9
+    turns every error of the address field into "Authentication failed", even when the
+    password was right and the account only waits for its confirmation or is disabled.
+    Whoever typed the right password may know why: those reasons move to the form's own
+    errors, which the generic answer leaves alone. Nothing is told before the password
+    is proven, so no address can be probed."""
+
+    def validate(self, **kwargs):
+        if super().validate(**kwargs):
+            return True
+        if getattr(self, "user_authenticated", False) and self.ifield is not None:
+            self.form_errors.extend(self.ifield.errors)
+            self.ifield.errors = []
+        else:
+            # The one answer for the form is read with both fields, whichever was wrong
+            for field in (self.email, self.password):
+                field.render_kw = {**(field.render_kw or {}), "aria-invalid": "true",
+                                   "aria-describedby": "fs-form-errors"}
+        return False
 
 
 class OutboxMailUtil(MailUtil):
