@@ -45,6 +45,7 @@ def create_app(config=None):
 
     app.register_blueprint(portal)
     sessions.init_app(app)
+    security_forms.init_app(app)
     health.init_app(app)
     admin = init_admin(app)
     throttle.init_app(app, admin)
