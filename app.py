@@ -15,9 +15,9 @@ from helpdesk import cli, mailer, scheduler
 from helpdesk.db import db, make_database
 from helpdesk.models import Role, User, UserRoles
 from helpdesk.settings import DEFAULTS, PROJECT_ROOT
-from ops import health, logs
+from ops import headers, health, logs
 from portal import (errors, locale, public_url, request_guard, security_forms,
-                    security_messages, theme)
+                    security_messages, sessions, theme, throttle)
 from portal.public_url import PublicUrlFlask
 from portal.views import portal
 
@@ -42,13 +42,17 @@ def create_app(config=None):
     security_messages.init_app(app)  # before Security, which reads its messages at init
     datastore = PeeweeUserDatastore(db, User, Role, UserRoles)
     Security(app, datastore, mail_util_cls=security_forms.OutboxMailUtil,
-             register_form=security_forms.RegisterForm)
+             register_form=security_forms.RegisterForm, login_form=security_forms.LoginForm)
 
     app.register_blueprint(portal)
+    sessions.init_app(app)
+    security_forms.init_app(app)
     health.init_app(app)
-    init_admin(app)
+    admin = init_admin(app)
+    throttle.init_app(app, admin)
     locale.init_app(app)
     errors.init_app(app)
+    headers.init_app(app)
     theme.init_app(app)
     mailer.init_app(app)
     scheduler.init_app(app)
@@ -69,6 +73,7 @@ def _configure(app, overrides):
     app.config.setdefault("SECURITY_PASSWORD_SALT", hmac.new(
         app.config["SECRET_KEY"].encode(), b"password-salt", hashlib.sha256).hexdigest())
     app.config.setdefault("SECURITY_EMAIL_SENDER", app.config["MAIL_DEFAULT_SENDER"])
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
     for key in ("UPLOAD_FOLDER", "MAIL_FOLDER"):
         app.config[key] = str(PROJECT_ROOT / app.config[key])
     app.config["DATABASE_URL"] = _anchor_sqlite(app.config["DATABASE_URL"])

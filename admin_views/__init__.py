@@ -8,6 +8,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import get_locale, lazy_gettext as _l
 
 from helpdesk.settings import PROJECT_ROOT
+from ops import headers
 
 from . import directory, outbox, reports, tickets
 from .base import SecureIndexView
@@ -29,7 +30,8 @@ def init_admin(app):
                   index_view=SecureIndexView(name=_l("Home")),
                   theme=Bootstrap4Theme(swatch="flatly", fluid=True,
                                         base_template="admin/desk_base.html"),
-                  translations_path=str(PROJECT_ROOT / "translations"))
+                  translations_path=str(PROJECT_ROOT / "translations"),
+                  csp_nonce_generator=headers.csp_nonce)
     _our_catalog_last(admin.translations_path)
     tickets.register(admin)
     directory.register(admin)

@@ -18,7 +18,7 @@ from wtforms import SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
-from helpdesk import notifications
+from helpdesk import accounts, notifications
 from helpdesk.db import atomic
 from helpdesk.models import AgentDepartment, Department, Role, User, UserRoles, utcnow
 
@@ -181,6 +181,9 @@ class UserView(AdminOnly, DirectoryView):
             datastore = current_app.extensions["security"].datastore
             user = datastore.create_user(password=None, confirmed_at=utcnow(), **data)
         else:
+            if (data["active"] != user.active
+                    or accounts.role_names(user) != set(form.roles.data or [])):
+                user.fs_uniquifier = accounts.new_session_key()  # its sessions end
             for name, value in data.items():
                 setattr(user, name, value)
             user.save()

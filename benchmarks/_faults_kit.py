@@ -191,6 +191,8 @@ class Rig:
         self.sink = MailSink()
         self.sink.start()
         self.server = LiveServer(folder, self.sink.port, database_url, threads, workers)
+        # The rows load one citizen's account far past the throttle's limits on purpose
+        self.server.settings["RATELIMIT_ENABLED"] = False
         self.workers = workers
         self.uploads = Path(self.server.settings["UPLOAD_FOLDER"])
         self.postgres = self.server.database_url.startswith("postgres")

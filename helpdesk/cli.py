@@ -1,10 +1,12 @@
 """Commands: ``flask --app app <command>``."""
+import sys
 from datetime import timedelta
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_security import hash_password
+from flask_security.recoverable import send_reset_password_instructions
 
 from . import jobs, lifecycle, mailer, migrations, seed as seeding, uploads
 from .db import atomic, db
@@ -33,18 +35,33 @@ def staff():
 @click.option("--department", "departments", multiple=True,
               help="Department name (repeat for several).")
 @click.option("--name", "full_name", default="", help="Full name.")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of standard input.")
+@click.option("--password", envvar="HELPDESK_STAFF_PASSWORD", show_envvar=True,
+              help="Discouraged: a password on the command line shows in the process "
+                   "list and the shell's history. Set HELPDESK_STAFF_PASSWORD or use "
+                   "--password-stdin instead. Without any of them a terminal asks for it, "
+                   "and elsewhere (a script, a container) a new account is e-mailed a "
+                   "link to choose its password.")
 @with_appcontext
-def staff_add(email, role, departments, full_name, password):
+def staff_add(email, role, departments, full_name, password_stdin, password):
     """Create a confirmed staff account, or give an existing one a role and departments."""
     security = current_app.extensions["security"]
     try:
         email = security._mail_util.validate(email)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="EMAIL") from exc
-    problems, password = security._password_util.validate(password, True, email=email)
-    if problems:
-        raise click.BadParameter(" ".join(map(str, problems)), param_hint="--password")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif password is None and _interactive():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if password is not None:
+        problems, password = security._password_util.validate(password, True, email=email)
+        if problems:
+            raise click.BadParameter(" ".join(map(str, problems)), param_hint="--password")
+    elif not current_app.config["PUBLIC_URL"]:
+        raise click.UsageError("Without a password the account is e-mailed a link to choose "
+                               "one: set FLASK_PUBLIC_URL (the site's address) for the link.")
     with db.database.connection_context(), atomic():
         found = {d.name: d for d in Department.select().where(Department.name.in_(departments))}
         missing = sorted(set(departments) - set(found))
@@ -52,7 +69,17 @@ def staff_add(email, role, departments, full_name, password):
             raise click.BadParameter(f"unknown department(s): {', '.join(missing)}",
                                      param_hint="--department")
         user = add_staff(security.datastore, email, role, found.values(), full_name, password)
+        mailed = not user.password
+        if mailed:
+            send_reset_password_instructions(user)
     click.echo(f"{user.email}: {role}" + (f" in {', '.join(departments)}" if departments else ""))
+    if mailed:
+        click.echo(f"An e-mail to choose a password is queued for {user.email} (sent by the "
+                   "running helpdesk, or by `flask --app app send-mail`).")
+
+
+def _interactive():
+    return sys.stdin.isatty()
 
 
 def add_staff(datastore, email, role, departments, full_name="", password=None):
@@ -63,7 +90,8 @@ def add_staff(datastore, email, role, departments, full_name="", password=None):
     user = datastore.find_user(case_insensitive=True, email=email)
     if user is None:
         user = datastore.create_user(email=email, full_name=full_name or email.split("@")[0],
-                                     password=hash_password(password), confirmed_at=utcnow())
+                                     password=password and hash_password(password),
+                                     confirmed_at=utcnow())
     else:
         if password:
             user.password = hash_password(password)

@@ -62,14 +62,49 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_DURATION": timedelta(days=14),  # Secure follows SESSION_COOKIE_SECURE
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    # Strict-Transport-Security when the site is configured for HTTPS (PUBLIC_URL https://
+    # or SESSION_COOKIE_SECURE); 0 leaves it to the proxy
+    "HSTS_SECONDS": 31536000,
+    # Throttling (portal/throttle.py, README "Throttling"): limits in Flask-Limiter's
+    # notation; counts in memory, or shared by several app servers with
+    # RATELIMIT_STORAGE_URI=redis://host:6379/0
+    "RATELIMIT_STORAGE_URI": "memory://",
+    # Failed sign-ins: per client address, per account from unknown browsers, per account
+    # at a browser that signed in to it before (kept known THROTTLE_DEVICE_DAYS)
+    "THROTTLE_SIGN_IN_ADDRESS": "30 per 15 minutes",
+    "THROTTLE_SIGN_IN_ACCOUNT": "10 per 15 minutes",
+    "THROTTLE_SIGN_IN_DEVICE": "10 per 15 minutes",
+    "THROTTLE_DEVICE_DAYS": 180,
+    # Forms that send mail (registration, password reset, confirmation resend)
+    "THROTTLE_REGISTER_ADDRESS": "10 per hour",
+    "THROTTLE_MAIL_ADDRESS": "20 per hour",
+    "THROTTLE_MAIL_ACCOUNT": "3 per hour",
+    # New tickets, replies and the desk's POSTs, per account and per client address
+    "THROTTLE_TICKET_ACCOUNT": "10 per hour",
+    "THROTTLE_TICKET_ADDRESS": "60 per hour",
+    "THROTTLE_REPLY_ACCOUNT": "60 per hour",
+    "THROTTLE_REPLY_ADDRESS": "300 per hour",
+    "THROTTLE_DESK_ACCOUNT": "300 per 10 minutes",
+    "THROTTLE_DESK_ADDRESS": "1000 per 10 minutes",
     # Flask-Security
     "SECURITY_REGISTERABLE": True,
     "SECURITY_CONFIRMABLE": True,
     "SECURITY_RECOVERABLE": True,
     "SECURITY_CHANGEABLE": True,
     "SECURITY_SEND_REGISTER_EMAIL": True,
+    # The same answer whether or not an address is registered (sign-in, registration,
+    # reset, resend); registering an existing address mails its owner instead
+    "SECURITY_RETURN_GENERIC_RESPONSES": True,
     "SECURITY_PASSWORD_HASH": "argon2",
+    # What confirmation and reset tokens carry (a digest of the address or of the password
+    # hash, already secret): a fast digest, so that mailing a token to a known address does
+    # not take longer than answering an unknown one (benchmarks/account_answers.py). Tokens
+    # made with the older, slow default still verify.
+    "SECURITY_HASHING_SCHEMES": ["hex_sha256", "sha256_crypt", "hex_md5"],
+    "SECURITY_DEPRECATED_HASHING_SCHEMES": ["sha256_crypt", "hex_md5"],
     "SECURITY_PASSWORD_LENGTH_MIN": 8,
     "SECURITY_EMAIL_VALIDATOR_ARGS": {"check_deliverability": False},
     "SECURITY_POST_LOGIN_VIEW": "portal.start",

@@ -1,4 +1,4 @@
-"""Friendly, translated error pages and the security headers of every page.
+"""Friendly, translated error pages.
 
 Error pages never touch the database, so that they still render when it is the database
 that failed: ``error.html`` shows no account links, and it is rendered from the Jinja
@@ -10,11 +10,13 @@ answers 503 with ``Retry-After``; the broken connection is discarded at teardown
 import peewee
 from flask import Response, current_app, request
 from flask_babel import format_number, gettext as _
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from helpdesk import uploads
 
+from . import throttle
 from .request_guard import ForbiddenCharacters
 
 RETRY_AFTER_SECONDS = 30
@@ -92,6 +94,15 @@ def _too_large(exc):
     return error_page(413, _("Files too large"), text)
 
 
+def _throttled(exc):
+    seconds = throttle.seconds_to_wait()
+    minutes = max(1, -(-seconds // 60))
+    text = _("You tried this too often in a short time. Please wait %(minutes)d minute(s) "
+             "and try again. Your account is not locked: after that, everything works as "
+             "before.", minutes=minutes)
+    return error_page(429, _("Too many requests"), text, {"Retry-After": str(seconds)})
+
+
 def _csrf_failed(exc):
     text = _("This form has expired or was not sent from this site. Please go back, "
              "reload the page and send it again.")
@@ -106,23 +117,11 @@ def _forbidden_characters(exc):
     return error_page(400, _("Characters not allowed"), text)
 
 
-def _security_headers(response):
-    headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    if not request.path.startswith("/admin"):
-        headers.setdefault("Content-Security-Policy",
-                           "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-                           "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-    return response
-
-
 def init_app(app):
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(413, _too_large)
     app.register_error_handler(CSRFError, _csrf_failed)
+    app.register_error_handler(RateLimitExceeded, _throttled)
     app.register_error_handler(ForbiddenCharacters, _forbidden_characters)
     for error in (peewee.OperationalError, peewee.InterfaceError):
         app.register_error_handler(error, _database_unavailable)
-    app.after_request(_security_headers)

@@ -1,8 +1,10 @@
-"""What the portal adds to Flask-Security: the citizen's name at registration, and mail
-through the outbox so that a registration never fails because the SMTP server is down."""
-from flask import has_request_context
+"""What the portal adds to Flask-Security: the citizen's name at registration, the reason a
+right password did not sign in, and mail through the outbox so that a registration never
+fails because the SMTP server is down."""
+from flask import has_request_context, request
 from flask_babel import get_locale, lazy_gettext as _l
-from flask_security import MailUtil, RegisterFormV2
+from flask_security import (LoginForm as SecurityLoginForm, MailUtil, RegisterFormV2,
+                            hash_password, reset_password_instructions_sent)
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -32,8 +34,42 @@ class RegisterForm(RegisterFormV2):
         return data
 
 
+class LoginForm(SecurityLoginForm):
+    """With generic responses (``SECURITY_RETURN_GENERIC_RESPONSES``) Flask-Security 5.9
+    turns every error of the address field into "Authentication failed", even when the
+    password was right and the account only waits for its confirmation or is disabled.
+    Whoever typed the right password may know why: those reasons move to the form's own
+    errors, which the generic answer leaves alone. Nothing is told before the password
+    is proven, so no address can be probed."""
+
+    def validate(self, **kwargs):
+        if super().validate(**kwargs):
+            return True
+        if getattr(self, "user_authenticated", False) and self.ifield is not None:
+            self.form_errors.extend(self.ifield.errors)
+            self.ifield.errors = []
+        else:
+            # The one answer for the form is read with both fields, whichever was wrong
+            for field in (self.email, self.password):
+                field.render_kw = {**(field.render_kw or {}), "aria-invalid": "true",
+                                   "aria-describedby": "fs-form-errors"}
+        return False
+
+
 class OutboxMailUtil(MailUtil):
     def send_mail(self, template, subject, recipient, sender, body, html, **kwargs):
         notifications.queue_rendered(
             recipient if isinstance(recipient, str) else recipient[1],
             str(subject), body, html, kind=f"account:{template}")
+
+
+def _as_long_as_an_unknown_address(app, **extra):
+    """Flask-Security 5.9 answers a reset for an unknown address after hashing a dummy
+    password; a known one is as slow only if it hashes one too. Only the public form:
+    the desk's password e-mails are not timed by strangers."""
+    if has_request_context() and request.endpoint == "security.forgot_password":
+        hash_password("not-a-password")
+
+
+def init_app(app):
+    reset_password_instructions_sent.connect(_as_long_as_an_unknown_address, app)

@@ -193,7 +193,8 @@ def test_staff_add_makes_an_existing_citizen_staff(app, runner, citizen, client)
     assert client.get("/admin/").status_code == 200
 
 
-def test_staff_add_asks_for_the_password_twice(app, runner, client):
+def test_staff_add_asks_for_the_password_twice(app, runner, client, monkeypatch):
+    monkeypatch.setattr("helpdesk.cli._interactive", lambda: True)  # at a terminal
     email = "petugas.tanya@kemensos.go.id"
     result = runner.invoke(args=["staff", "add", email, "--role", "admin"],
                            input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n")
@@ -348,3 +349,45 @@ def test_demo_data_twice_adds_more_tickets(app, runner, demo, client):
 
     new = demo_sign_ins(again.output)["agent@contoh.id"][1]
     assert login(client, "agent@contoh.id", new).status_code == 302
+
+
+def test_staff_add_reads_the_password_from_stdin_or_the_environment(app, runner, client):
+    piped = runner.invoke(args=["staff", "add", "satu@kemensos.go.id", "--role", "admin",
+                                "--password-stdin"], input=f"{NEW_PASSWORD}\n")
+    assert piped.exit_code == 0, piped.output
+    from_env = runner.invoke(args=["staff", "add", "dua@kemensos.go.id", "--role", "admin"],
+                             env={"HELPDESK_STAFF_PASSWORD": NEW_PASSWORD})
+    assert from_env.exit_code == 0, from_env.output
+    for email in ("satu@kemensos.go.id", "dua@kemensos.go.id"):
+        assert login(app.test_client(), email, NEW_PASSWORD).status_code == 302
+
+
+@pytest.fixture
+def site_address(config):
+    config["PUBLIC_URL"] = "https://helpdesk.contoh.id"
+
+
+def test_staff_add_without_a_terminal_mails_a_link_to_choose_the_password(
+        site_address, app, runner, mailbox):
+    result = runner.invoke(
+        args=["staff", "add", "admin.pertama@kemensos.go.id", "--role", "admin"], input="")
+    assert result.exit_code == 0, result.output
+    assert "admin.pertama@kemensos.go.id" in result.output
+    assert role_names("admin.pertama@kemensos.go.id") == {"admin"}
+    assert not User.get(email="admin.pertama@kemensos.go.id").password
+    assert runner.invoke(args=["send-mail"]).exit_code == 0
+    [mail] = mailbox.to("admin.pertama@kemensos.go.id")
+    assert "https://helpdesk.contoh.id/reset/" in mail.get_body(
+        preferencelist=("plain",)).get_content()
+
+
+def test_staff_add_without_a_password_or_a_site_address_says_what_to_do(app, runner):
+    result = runner.invoke(args=["staff", "add", "x@kemensos.go.id", "--role", "admin"],
+                           input="")
+    assert result.exit_code != 0 and "FLASK_PUBLIC_URL" in result.output
+    assert User.select().where(User.email == "x@kemensos.go.id").count() == 0
+
+
+def test_staff_add_help_discourages_a_password_on_the_command_line(runner):
+    result = runner.invoke(args=["staff", "add", "--help"])
+    assert "Discouraged" in result.output and "HELPDESK_STAFF_PASSWORD" in result.output

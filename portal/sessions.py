@@ -1,0 +1,31 @@
+"""Sign-out ends the session for good: a session or remember-me cookie copied before it is
+refused afterwards, because the account gets a new ``fs_uniquifier`` (``helpdesk.accounts``)
+and both cookies name the old one. Signing out therefore signs out every device of the
+account; "sign out my other devices" does the same, then signs this browser in again."""
+from flask import flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, user_logged_out
+from flask_security import login_required, login_user
+
+from helpdesk import accounts
+
+from .views import portal
+
+
+def _end_sessions(app, user):
+    if user is not None and getattr(user, "id", None):
+        accounts.end_sessions(user)
+
+
+@portal.route("/account/sign-out-elsewhere", methods=("POST",))
+@login_required
+def sign_out_elsewhere():
+    user = current_user._get_current_object()
+    accounts.end_sessions(user)
+    login_user(user, authn_via=["session"])
+    flash(_("You were signed out on every other device."), "success")
+    return redirect(url_for("portal.tickets"))
+
+
+def init_app(app):
+    user_logged_out.connect(_end_sessions, app)
