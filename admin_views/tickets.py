@@ -179,15 +179,15 @@ def _following():
 def ticket_search(term):
     """A ticket number (``8881358`` or ``#8881358``) matches exactly; a term with ``@``
     matches the requester's e-mail address (through the requester index); other words
-    match the subject, a message, response or note holding them all (full-text search),
-    or the address."""
+    match the subject, a message, response or note holding them all (full-text search,
+    ``helpdesk.search``: no scan of every ticket or user)."""
     term = term.strip()
     if re.fullmatch(r"#?\d{1,9}", term):
         return Ticket.number == int(term.lstrip("#"))
-    like = f"%{term}%"
-    requesters = Ticket.requester.in_(User.select(User.id).where(User.email ** like))
     words = None if "@" in term else search.matching(term)
-    return requesters if words is None else words | requesters
+    if words is not None:
+        return words
+    return Ticket.requester.in_(User.select(User.id).where(User.email ** f"%{term}%"))
 
 
 def register(admin):
