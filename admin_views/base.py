@@ -3,8 +3,8 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 
-from helpdesk import mailer, queries
-from helpdesk.models import STAFF_ROLES, Ticket, TicketStatus
+from helpdesk import mailer, open_counts, queries
+from helpdesk.models import STAFF_ROLES
 
 from . import headline
 
@@ -47,11 +47,5 @@ class SecureIndexView(StaffOnly, AdminIndexView):
                                in_period=in_period, backlog=backlog,
                                period_words=headline.period_in_words(period),
                                as_of=headline.as_of(now))
-        visible = queries.tickets_actionable_by(current_user).where(
-            Ticket.status == TicketStatus.OPEN)
-        counts = {
-            "mine": visible.where(Ticket.assignee == current_user.id).count(),
-            "none": visible.where(Ticket.assignee.is_null()).count(),
-            "overdue": visible.where(Ticket.overdue).count(),
-        }
+        counts = open_counts.desk_counts(current_user)
         return self.render("admin/index.html", counts=counts, failed_mail=failed_mail)

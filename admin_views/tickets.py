@@ -16,7 +16,7 @@ from flask_babel import LazyString, gettext, lazy_gettext as _l, ngettext
 from flask_login import current_user
 from peewee import JOIN
 
-from helpdesk import lifecycle, queries
+from helpdesk import lifecycle, queries, search
 from helpdesk.models import Department, HelpTopic, Ticket, User
 
 from . import export, formatters
@@ -179,13 +179,15 @@ def _following():
 def ticket_search(term):
     """A ticket number (``8881358`` or ``#8881358``) matches exactly; a term with ``@``
     matches the requester's e-mail address (through the requester index); other words
-    match the subject or the address."""
+    match the subject, a message, response or note holding them all (full-text search,
+    ``helpdesk.search``: no scan of every ticket or user)."""
     term = term.strip()
     if re.fullmatch(r"#?\d{1,9}", term):
         return Ticket.number == int(term.lstrip("#"))
-    like = f"%{term}%"
-    requesters = Ticket.requester.in_(User.select(User.id).where(User.email ** like))
-    return requesters if "@" in term else (Ticket.subject ** like) | requesters
+    words = None if "@" in term else search.matching(term)
+    if words is not None:
+        return words
+    return Ticket.requester.in_(User.select(User.id).where(User.email ** f"%{term}%"))
 
 
 def register(admin):

@@ -18,7 +18,7 @@ from flask.cli import with_appcontext
 from flask_security import hash_password
 from peewee import fn
 
-from . import migrations, report_summary, seed as seeding, uploads
+from . import migrations, report_summary, search, seed as seeding, uploads
 from .db import atomic, db
 from .demo_bulk import BulkWriter
 from .demo_history import Calendar, Story
@@ -263,6 +263,8 @@ def add_tickets(rng, count, citizens, now):
         _attach(chosen)
     with progress(Ticket.select().count(), "Summing up the reports") as advance:
         report_summary.rebuild(progress=advance)
+    with progress(Ticket.select().count(), "Indexing the words for search") as advance:
+        search.rebuild(progress=advance)
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from peewee import (
 )
 
 from .db import db
-from .summary_models import ReportDay, ReportDuration
+from .summary_models import OpenTally, ReportDay, ReportDuration
 
 STAFF_ROLES = ("agent", "supervisor", "admin")
 
@@ -371,4 +371,5 @@ ALL_MODELS = (
     SchemaVersion,
     ReportDay,
     ReportDuration,
+    OpenTally,
 )

@@ -3,7 +3,8 @@
 A ticket's state (``STATE``) adds one to a few counters of the row of its current topic,
 department and assignee: its creation day's (the period's tickets, answered, resolved, in
 time or late), those of the days it was first answered, resolved, closed and reopened,
-and its creation month's duration buckets. The lifecycle reads the state before and after
+and its creation month's duration buckets; while it is open, one to the open tally
+(``OpenTally``: the desk home's counters, read by ``open_counts``). The lifecycle reads the state before and after
 each change and ``record`` applies the difference in the same transaction; reopenings and
 transfers are added as they happen (a transfer counts on the rows of the departments it
 left and entered). ``rebuild`` recomputes everything from the tickets, their reopening
@@ -18,14 +19,14 @@ from flask import current_app, has_app_context
 from peewee import EXCLUDED, SQL, Case, NodeList
 
 from .db import db
-from .models import Ticket, TicketEvent, TicketTransfer
+from .models import Ticket, TicketEvent, TicketStatus, TicketTransfer
 from .settings import DEFAULTS
-from .summary_models import DAY_COUNTERS, ReportDay, ReportDuration
+from .summary_models import DAY_COUNTERS, OpenTally, ReportDay, ReportDuration
 
 # what the summary follows of a ticket, in this order
 STATE = (Ticket.created_at, Ticket.topic, Ticket.department, Ticket.assignee, Ticket.due_at,
          Ticket.first_response_at, Ticket.resolved_at, Ticket.closed_at,
-         Ticket.response_seconds, Ticket.resolution_seconds)
+         Ticket.response_seconds, Ticket.resolution_seconds, Ticket.status, Ticket.overdue)
 TRACKED = {field.name for field in STATE}
 DURATIONS = (Ticket.response_seconds, Ticket.resolution_seconds)  # kinds 0 and 1
 
@@ -108,9 +109,12 @@ def contributions(state, zone, reopenings=()):
     """{(table, key): Counter of columns} that one ticket state adds, with the times it
     was reopened."""
     (created, topic, department, assignee, due, answered, resolved, closed,
-     *durations) = state
+     *durations, status, overdue) = state
     group = _group(state)
     made = defaultdict(Counter)
+    if status == TicketStatus.OPEN:
+        made[(OpenTally, (created.date(), due.date(), *group, int(bool(overdue))))][
+            "tickets"] += 1
     cohort = made[(ReportDay, (local_day(created, zone), *group))]
     cohort["created"] += 1
     if answered is not None:
@@ -190,18 +194,29 @@ def changes_summary(changes):
 
 
 KEYS = {ReportDay: ("day", "topic", "department", "assignee"),
-        ReportDuration: ("month", "kind", "topic", "department", "assignee", "bucket")}
-COUNTERS = {ReportDay: DAY_COUNTERS, ReportDuration: ("tickets",)}
+        ReportDuration: ("month", "kind", "topic", "department", "assignee", "bucket"),
+        OpenTally: ("created_day", "due_day", "topic", "department", "assignee", "overdue")}
+COUNTERS = {ReportDay: DAY_COUNTERS, ReportDuration: ("tickets",), OpenTally: ("tickets",)}
+
+
+# any number: the advisory lock (PostgreSQL) of the transaction writing to the summary
+SUMMARY_LOCK = 7_300_013
 
 
 def _write(delta, batch=500):
     """Add ``delta`` ({(table, key): Counter}) to the rows, creating them as needed, in
-    key order (two transactions never wait on each other's rows in opposite orders)."""
-    for table in (ReportDay, ReportDuration):
+    key order. One change may write in several steps (the change, then its transfer or
+    reopening), so on PostgreSQL the transaction first takes the summary's lock until it
+    commits: two changes never wait on each other's rows in opposite orders (a deadlock
+    seen with concurrent transfers). SQLite's IMMEDIATE transactions already do this."""
+    if _on_postgres():
+        db.database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (SUMMARY_LOCK,))
+    for table in (ReportDay, ReportDuration, OpenTally):
         keys, counters = KEYS[table], COUNTERS[table]
+        ordered = sorted((key, counts) for (model, key), counts in delta.items()
+                         if model is table)
         rows = [dict(zip(keys, key), **{c: counts.get(c, 0) for c in counters})
-                for (model, key), counts in sorted(delta.items(), key=lambda i: i[0][1])
-                if model is table]
+                for key, counts in ordered]
         fields = [getattr(table, c) for c in counters]
         for start in range(0, len(rows), batch):
             (table.insert_many(rows[start:start + batch])
@@ -219,6 +234,7 @@ def rebuild(progress=None, batch=20000):
     with db.database.atomic():
         ReportDay.delete().execute()
         ReportDuration.delete().execute()
+        OpenTally.delete().execute()
         last = 0
         while True:
             rows = list(Ticket.select(Ticket.id, *STATE).where(Ticket.id > last)

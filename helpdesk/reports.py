@@ -12,9 +12,9 @@ from datetime import date, datetime, time, timedelta
 from functools import reduce
 from zoneinfo import ZoneInfo
 
-from peewee import JOIN, SQL, Case, Value, fn
+from peewee import JOIN, SQL, Value, fn
 
-from . import report_percentiles
+from . import open_counts, report_percentiles
 from .localtime import midnight_utc
 from .models import Department, HelpTopic, ReportDay, Ticket, TicketStatus, User
 from .report_percentiles import SHARES
@@ -119,7 +119,6 @@ def _day_sums(first, last, filters, columns, *group_by):
 
 def headline(period, filters=NO_FILTERS, *, now):
     """Counts of the period and the open backlog at ``now`` (naive UTC), by age."""
-    where = filters.condition()
     counted = {"created": "created", "first_responses": "responses",
                "resolved": "resolutions", "closed": "closures", "reopened": "reopenings",
                # with a department: the transfers into or out of it
@@ -130,16 +129,8 @@ def headline(period, filters=NO_FILTERS, *, now):
     into, out = figures.pop("transfers_in"), figures.pop("transfers_out")
     if filters.department:
         figures["transferred"] = into + out
-    is_open = where & (Ticket.status == TicketStatus.OPEN)
-    backlog = {"overdue": fn.SUM(Case(None, [(Ticket.due_at < now, 1)], 0)),
-               "open": fn.COUNT(SQL("*"))}
-    for name, younger, older in BACKLOG_AGES:
-        age = Ticket.created_at <= now - timedelta(days=younger)
-        if older is not None:
-            age &= Ticket.created_at > now - timedelta(days=older)
-        backlog[name] = fn.SUM(Case(None, [(age, 1)], 0))
-    row = Ticket.select(*[v.alias(k) for k, v in backlog.items()]).where(is_open).dicts().get()
-    figures["backlog"] = {name: int(row[name] or 0) for name in backlog}
+    figures["backlog"] = {name: int(count) for name, count in
+                          open_counts.backlog(filters, now, BACKLOG_AGES).items()}
     return figures
 
 

@@ -59,3 +59,22 @@ class ReportDuration(db.Model):
     class Meta:
         table_name = "report_duration"
         indexes = ((("month", "kind", "topic", "department", "assignee", "bucket"), True),)
+
+
+class OpenTally(db.Model):
+    """How many open tickets there are per UTC day of creation and of due time, topic,
+    department, assignee and overdue flag: the desk home's counters read these rows (a
+    few per day of backlog) instead of every open ticket."""
+
+    created_day = DateField()
+    due_day = DateField()
+    topic = IntegerField()
+    department = IntegerField()
+    assignee = IntegerField()  # 0: nobody
+    overdue = IntegerField()  # the ticket's flag, 0 or 1
+    tickets = IntegerField(default=0)
+
+    class Meta:
+        table_name = "open_tally"
+        indexes = ((("created_day", "due_day", "topic", "department", "assignee", "overdue"),
+                    True),)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_security import login_required
 
-from helpdesk import display, lifecycle, queries
+from helpdesk import display, lifecycle, queries, search
 from helpdesk.models import Ticket
 
 from .downloads import send_attachment
@@ -34,11 +34,14 @@ def start():
 @portal.route("/tickets/")
 @login_required
 def tickets():
+    term = request.args.get("q", "").strip()
     query = queries.tickets_of(current_user)
+    if term:  # only their tickets, and only the entries they see
+        query = search.found_in(query, term, public_only=True)
     page = max(1, _int_arg("page", 1))
     total = query.count()
     rows = list(query.paginate(page, PAGE_SIZE))
-    return render_template("portal/tickets.html", tickets=rows, page=page,
+    return render_template("portal/tickets.html", tickets=rows, page=page, term=term,
                            pages=max(1, -(-total // PAGE_SIZE)), total=total)
 
 

@@ -80,12 +80,12 @@ def test_init_db_keeps_existing_data(app, runner, citizen, make_ticket):
 def test_init_db_brings_old_seeded_texts_to_the_glossary(runner):
     """Descriptions seeded before the glossary are rewritten; one an administrator wrote stays."""
     import importlib
-    old = importlib.import_module("helpdesk.migrations.0008_glossary_texts")
+    old = importlib.import_module("helpdesk.migrations.0010_glossary_texts")
     Role.update(description=old.OLD_ROLES["agent"]).where(Role.name == "agent").execute()
     HelpTopic.update(description=old.OLD_TOPICS["Email Kemsos"]).where(
         HelpTopic.name == "Email Kemsos").execute()
     HelpTopic.update(description="Ditulis admin.").where(HelpTopic.name == "Data Terpadu").execute()
-    SchemaVersion.delete().where(SchemaVersion.name == "0008_glossary_texts").execute()
+    SchemaVersion.delete().where(SchemaVersion.name == "0010_glossary_texts").execute()
 
     assert invoke(runner, "init-db").exit_code == 0
     assert Role.get(name="agent").description == "Petugas helpdesk: menjawab tiket unit kerjanya"

@@ -10,7 +10,7 @@ from peewee import Value
 
 from helpdesk import demo, lifecycle, report_summary, reports
 from helpdesk.db import db
-from helpdesk.models import (Department, HelpTopic, ReportDay, ReportDuration, Ticket,
+from helpdesk.models import (Department, HelpTopic, OpenTally, ReportDay, ReportDuration, Ticket,
                              TicketStatus)
 from helpdesk.reports import Filters, Period
 
@@ -20,7 +20,7 @@ from report_history import NOW, wib
 def summary_rows():
     """Both tables' rows that count something, without their ids."""
     rows = set()
-    for model in (ReportDay, ReportDuration):
+    for model in (ReportDay, ReportDuration, OpenTally):
         keys, counters = report_summary.KEYS[model], report_summary.COUNTERS[model]
         for row in model.select().dicts():
             counts = tuple(row[c] for c in counters)

@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from peewee import Case
 
-from .. import queries, report_summary, uploads
+from .. import queries, report_summary, search, uploads
 from ..db import db
 from ..report_sql import exact_seconds
 from ..models import Attachment, Ticket, TicketEvent, TicketParticipant, TicketStatus, ThreadEntry
@@ -96,6 +96,7 @@ def participate(ticket, user):
 def add_entry(ticket, author, kind, body, stored, now):
     entry = ThreadEntry.create(ticket=ticket, author=author, kind=kind, body=body.strip(),
                                created_at=now)
+    search.index_entry(entry)
     for checked, stored_name, sha256 in stored:
         Attachment.create(entry=entry, ticket=ticket, original_name=checked.name,
                           stored_name=stored_name, content_type=checked.content_type,

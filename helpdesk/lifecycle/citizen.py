@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-from .. import notifications, report_summary
+from .. import notifications, report_summary, search
 from ..db import atomic
 from ..models import EntryKind, Ticket, TicketStatus, utcnow
 from ._common import (InvalidTransition, NotAllowed, add_entry, change, event, locked,
@@ -75,6 +75,7 @@ def _create_with_number(**fields):
             with atomic():  # a savepoint: a collision rolls back only this insert
                 ticket = Ticket.create(number=number, **fields)
                 report_summary.record(ticket.id, None, report_summary.state_of(ticket.id))
+                search.index_subject(ticket)
                 return ticket
         except IntegrityError:
             if not Ticket.select().where(Ticket.number == number).exists():

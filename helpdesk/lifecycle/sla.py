@@ -1,7 +1,7 @@
 """The deadline watch: open tickets past their due time are marked overdue once."""
 from peewee import fn
 
-from .. import notifications
+from .. import notifications, report_summary
 from ..db import atomic
 from ..models import Ticket, TicketStatus, utcnow
 from ._common import event, refreshed
@@ -35,7 +35,11 @@ def _flag(candidate, now):
                .where(Ticket.id == candidate.id, Ticket.status == TicketStatus.OPEN,
                       ~Ticket.overdue, Ticket.due_at < now)
                .execute())
-        if not won or candidate.sla_breached_at is not None:
+        if not won:
+            return 0
+        flagged = report_summary.state_of(candidate.id)  # the row is ours until commit
+        report_summary.record(candidate.id, flagged[:-1] + (False,), flagged)
+        if candidate.sla_breached_at is not None:
             return 0
         event(candidate, None, "overdue", now)
         notifications.overdue(refreshed(candidate))

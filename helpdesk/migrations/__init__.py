@@ -11,6 +11,7 @@ import pkgutil
 from peewee import PostgresqlDatabase
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
 
+from .. import search
 from ..models import ALL_MODELS, SchemaVersion, User
 
 
@@ -29,6 +30,7 @@ def upgrade(database):
     """Bring the schema up to date; returns the names of the migrations applied."""
     if not User.table_exists():
         database.create_tables(ALL_MODELS)
+        search.create_table(fresh=True)
         SchemaVersion.insert_many([{"name": n} for n in migration_names()]).execute()
         return []
     SchemaVersion.create_table(safe=True)

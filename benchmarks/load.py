@@ -1,0 +1,179 @@
+"""Prints how many pages per second the helpdesk serves under load, and their p50/p95:
+gunicorn on loopback (2 sync workers by default), a bounded number of concurrent clients
+(8), each signed in like a browser (staff for the desk, a citizen for the portal).
+
+    python benchmarks/load.py --tickets 100000 [--backends sqlite,postgresql] [--seconds 15]
+        [--sqlite-url sqlite:////tmp/bench_{tickets}.db]
+        [--postgres-url postgresql://postgres@127.0.0.1:5432/bench13_{tickets}] [--reuse]
+
+Each size and backend gets its database filled by ``demo-data`` (its tables dropped first)
+unless --reuse keeps what the URL already holds. ``{tickets}`` in a URL becomes the size.
+The scenarios, each run for --seconds by every client at once:
+
+- staff queue, default: ``/admin/ticket/`` and the page its redirect leads to
+- ticket page: the desk's page of a ticket picked at random
+- desk home: ``/admin/`` for a supervisor (the month's headline) and for an agent (counters)
+- search: the queue searched for a subject word
+- citizen opens a ticket: the form, its POST and the ticket page the redirect leads to
+
+The clients run in this process and share its cores with the server: on a small machine
+the figures are lower than a separate load generator would show, and noisy; repeat them.
+"""
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "tests")]
+
+from _faults_kit import Browser  # noqa: E402
+from browser.live import LiveServer  # noqa: E402
+from browser.people import AGENT, CITIZEN, SUPERVISOR  # noqa: E402
+from playhouse.db_url import connect  # noqa: E402
+
+SEARCH_WORD = "sinkronisasi"  # in the subjects demo-data writes
+
+
+def fill(url, tickets):
+    """Drop the tables of ``url`` (creating a PostgreSQL database if missing) and fill it
+    with ``demo-data``."""
+    from _common import bench_app
+    from desk import fill as demo_fill
+
+    if url.startswith("postgres"):
+        _create_postgres_database(url)
+    seconds = demo_fill(bench_app(url), tickets)
+    print(f"  filled {tickets:,} tickets in {seconds:.0f} s", flush=True)
+
+
+def _create_postgres_database(url):
+    import psycopg2
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url.replace("+pool", ""))
+    name = parts.path.lstrip("/")
+    connection = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+def ticket_ids(url, count=500):
+    database = connect(url.replace("+pool", ""))
+    with database.connection_context():
+        top = database.execute_sql("SELECT MAX(id) FROM ticket").fetchone()[0]
+    database.close()
+    return [random.randint(1, top) for _ in range(count)]
+
+
+def scenarios(ids):
+    """(name, who, one page: a function of a Browser returning True when it went well)."""
+    def queue(browser):
+        first = browser.get("/admin/ticket/")
+        return first.status == 302 and browser.get(first.location).status == 200
+
+    def ticket(browser):
+        return browser.get(f"/admin/ticket/details/?id={random.choice(ids)}").status == 200
+
+    def home(browser):
+        return browser.get("/admin/").status == 200
+
+    def search(browser):
+        return browser.get(f"/admin/ticket/?flt0_status=any&search={SEARCH_WORD}").status == 200
+
+    def new_ticket(browser):
+        reply = browser.new_ticket(f"Beban uji {random.randrange(10**9)}")
+        return reply.number is not None and browser.get(reply.location).status == 200
+
+    return [("staff queue, default (redirect + page)", SUPERVISOR, queue),
+            ("ticket page", SUPERVISOR, ticket),
+            ("desk home, supervisor (headline)", SUPERVISOR, home),
+            ("desk home, agent (counters)", AGENT, home),
+            (f"search, a subject word ({SEARCH_WORD})", SUPERVISOR, search),
+            ("citizen opens a ticket (form + POST + redirect)", CITIZEN, new_ticket)]
+
+
+def run(browsers, page, seconds):
+    """Every browser requests pages for ``seconds``; (pages/s, p50 ms, p95 ms, failures)."""
+    times, failures, lock = [], [0], threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client(browser):
+        while time.monotonic() < deadline:
+            start = time.monotonic()
+            try:
+                good = page(browser)
+            except OSError:
+                good = False
+            took = time.monotonic() - start
+            with lock:
+                times.append(took) if good else failures.__setitem__(0, failures[0] + 1)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(b,)) for b in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    if not times:
+        return 0.0, 0.0, 0.0, failures[0]
+    cuts = statistics.quantiles(times, n=20) if len(times) > 1 else times * 19
+    return len(times) / elapsed, statistics.median(times) * 1000, cuts[18] * 1000, failures[0]
+
+
+def measure(url, args):
+    folder = Path(tempfile.mkdtemp(prefix="helpdesk-load-"))
+    ids = ticket_ids(url)
+    server = LiveServer(folder, database_url=url, threads=1, workers=args.workers)
+    server.start(timeout=300)
+    rows = []
+    try:
+        for name, person, page in scenarios(ids):
+            browsers = [Browser(server.url).sign_in(person) for _ in range(args.clients)]
+            for browser in browsers:  # warm: templates compiled, connections opened
+                page(browser)
+            rows.append((name, *run(browsers, page, args.seconds)))
+    finally:
+        server.stop()
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tickets", default="100000")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--sqlite-url", default="sqlite:///" + tempfile.gettempdir()
+                        + "/helpdesk-load-{tickets}.db")
+    parser.add_argument("--postgres-url",
+                        default="postgresql://postgres@127.0.0.1:5432/bench_load_{tickets}")
+    parser.add_argument("--reuse", action="store_true", help="keep the databases' data")
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    urls = {"sqlite": args.sqlite_url, "postgresql": args.postgres_url}
+    for tickets in (int(n) for n in args.tickets.split(",")):
+        for backend in args.backends.split(","):
+            url = urls[backend].format(tickets=tickets)
+            print(f"\n{backend}, {tickets:,} tickets, {args.workers} sync workers, "
+                  f"{args.clients} clients, {args.seconds:g} s each", flush=True)
+            if not args.reuse:
+                fill(url, tickets)
+            print(f"  {'scenario':<50} {'pages/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+                  f"{'failed':>6}")
+            for name, rate, p50, p95, failed in measure(url, args):
+                print(f"  {name:<50} {rate:8.1f} {p50:8.1f} {p95:8.1f} {failed:6d}",
+                      flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""Every desk and portal page runs the same number of SQL statements whatever the number of
+tickets stored and of rows it shows: no statement per ticket, per thread entry or per row."""
+import pytest
+
+from helpdesk import lifecycle
+from helpdesk.db import statements_run
+
+DESK_PAGES = ["/admin/", "/admin/ticket/?flt0_status=open", "/admin/ticket/?flt0_status=any",
+              "/admin/ticket/?flt0_status=any&search=login",
+              "/admin/ticket/details/?id={ticket.id}"]
+PORTAL_PAGES = ["/", "/tickets/", "/tickets/new", "/tickets/{ticket.number}"]
+
+
+def statements(client, url):
+    with statements_run() as seen:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(seen)
+
+
+def more_work(app, citizen, other_citizen, agent, ticket, make_ticket, count):
+    """``count`` more tickets for each citizen, and a longer thread on ``ticket``."""
+    with app.test_request_context():
+        for n in range(count):
+            for person in (citizen, other_citizen):
+                extra = make_ticket(person, subject=f"Gagal login {n}")
+                lifecycle.respond(extra, by=agent, message="Sedang kami periksa.")
+        lifecycle.respond(ticket, by=agent, message="Mohon kirim tangkapan layar.")
+        lifecycle.add_note(ticket, by=agent, message="Cek log server.")
+        lifecycle.reply(ticket, by=citizen, message="Ini tangkapan layarnya.")
+
+
+@pytest.mark.parametrize("persona,pages", [("supervisor", DESK_PAGES), ("agent", DESK_PAGES),
+                                           ("citizen", PORTAL_PAGES)])
+def test_pages_run_as_many_statements_with_more_tickets(request, app, client_of, citizen,
+                                                        other_citizen, agent, make_ticket,
+                                                        persona, pages):
+    ticket = make_ticket(citizen, subject="Tidak bisa login SIKS-NG")
+    browser = client_of(request.getfixturevalue(persona))
+    urls = [page.format(ticket=ticket) for page in pages]
+    for url in urls:  # warm: templates compiled, caches filled
+        statements(browser, url)
+    few = [statements(browser, url) for url in urls]
+    more_work(app, citizen, other_citizen, agent, ticket, make_ticket, 6)
+    assert [statements(browser, url) for url in urls] == few
