@@ -1,8 +1,8 @@
 """What the portal adds to Flask-Security: the citizen's name at registration, the reason a
 right password did not sign in, and mail through the outbox so that a registration never
 fails because the SMTP server is down."""
-from flask import has_request_context, request
-from flask_babel import get_locale, lazy_gettext as _l
+from flask import current_app, has_request_context, request
+from flask_babel import format_timedelta, get_locale, lazy_gettext as _l
 from flask_security import (LoginForm as SecurityLoginForm, MailUtil, RegisterFormV2,
                             hash_password, reset_password_instructions_sent)
 from wtforms import StringField
@@ -71,5 +71,13 @@ def _as_long_as_an_unknown_address(app, **extra):
         hash_password("not-a-password")
 
 
+def _confirmation_deadline():
+    """How long a confirmation link works, in the mail's language, for the registration
+    mail (Flask-Security gives it only to a new confirmation link's mail)."""
+    return {"confirm_within": format_timedelta(
+        current_app.config["SECURITY_CONFIRM_EMAIL_WITHIN"])}
+
+
 def init_app(app):
+    app.extensions["security"].mail_context_processor(_confirmation_deadline)
     reset_password_instructions_sent.connect(_as_long_as_an_unknown_address, app)

@@ -130,9 +130,10 @@ def test_the_registration_mail(client, mailbox, lang):
     assert mail.subject == {"id": "Konfirmasi alamat email Anda",
                             "en": "Confirm your e-mail address"}[lang]
     assert "/confirm/" in mail.body_text
-    assert {"id": "Silakan konfirmasi alamat email Anda dengan membuka tautan berikut",
-            "en": "Please confirm your e-mail address by opening this link"}[lang] \
-        in mail.body_text
+    assert {"id": "Silakan konfirmasi alamat email Anda dengan membuka tautan berikut dalam "
+                  "2 hari:",
+            "en": "Please confirm your e-mail address by opening this link within 2 days:"
+            }[lang] in " ".join(mail.body_text.split())
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -213,3 +214,4 @@ def test_a_new_confirmation_link(client, make_user, lang):
     assert mail.subject == {"id": "Konfirmasi alamat email Anda",
                             "en": "Confirm your e-mail address"}[lang]
     assert "/confirm/" in mail.body_text
+    assert {"id": "dalam 2 hari:", "en": "within 2 days:"}[lang] in mail.body_text
