@@ -27,8 +27,8 @@ def test_a_bulk_action_on_the_desk_runs_under_its_policy(browser):
              if "Content Security Policy" in message.text else None)
     row = find_in_queue(agent, number)
     row.locator("input.action-checkbox").check()
-    agent.get_by_role("button", name="Dengan yang dipilih").or_(
-        agent.get_by_role("link", name="Dengan yang dipilih")).click()
+    agent.get_by_role("button", name="Tindakan untuk yang dipilih").or_(
+        agent.get_by_role("link", name="Tindakan untuk yang dipilih")).click()
     agent.once("dialog", lambda dialog: (refused.append("wrong question: " + dialog.message)
                                          if dialog.message != "Ambil tiket yang dipilih?"
                                          else None, dialog.accept()))
