@@ -226,9 +226,9 @@ def _write(delta, batch=500):
 
 
 def rebuild(progress=None, batch=20000):
-    """Recompute both summary tables from every ticket (read in batches by id; the sums
-    are kept in memory: a few hundred thousand keys at most). ``progress(n)`` after each
-    batch of ``n`` tickets."""
+    """Recompute the summary tables (KEYS) from every ticket, its reopenings and its
+    transfers (tickets read in batches by id; the sums are kept in memory: a few hundred
+    thousand keys at most). ``progress(n)`` after each batch of ``n`` tickets."""
     zone = _zone(zone_name())
     total = defaultdict(Counter)
     with db.database.atomic():
@@ -249,8 +249,8 @@ def rebuild(progress=None, batch=20000):
             last = rows[-1][0]
         for moment, *group in (TicketEvent.select(TicketEvent.created_at, *STATE[1:4])
                                .join(Ticket).where(TicketEvent.kind == "reopened").tuples()):
-            group[2] = group[2] or 0
-            total[(ReportDay, (local_day(moment, zone), *group))]["reopenings"] += 1
+            key = (local_day(moment, zone), *_group([None, *group]))
+            total[(ReportDay, key)]["reopenings"] += 1
         for row in (TicketTransfer.select(Ticket.topic, TicketTransfer.source,
                                           TicketTransfer.target, TicketTransfer.created_at)
                     .join(Ticket).tuples()):
