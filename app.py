@@ -15,7 +15,7 @@ from helpdesk import cli, mailer, scheduler
 from helpdesk.db import db, make_database
 from helpdesk.models import Role, User, UserRoles
 from helpdesk.settings import DEFAULTS, PROJECT_ROOT
-from ops import headers, health, logs
+from ops import audit_signals, headers, health, logs
 from portal import (errors, locale, public_url, request_guard, security_forms,
                     security_messages, sessions, theme, throttle)
 from portal.public_url import PublicUrlFlask
@@ -47,6 +47,7 @@ def create_app(config=None):
     app.register_blueprint(portal)
     sessions.init_app(app)
     security_forms.init_app(app)
+    audit_signals.init_app(app)
     health.init_app(app)
     admin = init_admin(app)
     throttle.init_app(app, admin)

@@ -8,7 +8,7 @@ from flask_security import (LoginForm as SecurityLoginForm, MailUtil, RegisterFo
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from helpdesk import notifications
+from helpdesk import audit, notifications
 
 
 class RequiredOnTheWeb(DataRequired):
@@ -45,6 +45,11 @@ class LoginForm(SecurityLoginForm):
     def validate(self, **kwargs):
         if super().validate(**kwargs):
             return True
+        typed = (self.email.raw_data or [""])[0].strip()
+        forged = getattr(getattr(self, "csrf_token", None), "errors", None)
+        if self.user is None and typed and not forged:
+            # No account has this address (or it is none): Flask-Security sends no signal
+            audit.record("sign_in_failed", email=typed, details={"reason": "unknown_address"})
         if getattr(self, "user_authenticated", False) and self.ifield is not None:
             self.form_errors.extend(self.ifield.errors)
             self.ifield.errors = []

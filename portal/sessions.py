@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, user_logged_out
 from flask_security import login_required, login_user
 
-from helpdesk import accounts
+from helpdesk import accounts, audit
 
 from .views import portal
 
@@ -22,6 +22,7 @@ def _end_sessions(app, user):
 def sign_out_elsewhere():
     user = current_user._get_current_object()
     accounts.end_sessions(user)
+    audit.record("sessions_ended", by=user, target=user)
     login_user(user, authn_via=["session"])
     flash(_("You were signed out on every other device."), "success")
     return redirect(url_for("portal.tickets"))
