@@ -8,15 +8,19 @@ it: its session token and Flask-WTF's share the ``csrf_token`` name, so each che
 the other's token and no form could ever be saved.
 """
 from flask import flash
+from flask_admin.actions import action
+from flask_admin.babel import (gettext as admin_gettext, lazy_gettext as admin_lazy,
+                               ngettext as admin_ngettext)  # Flask-Admin's own catalog
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.filters import BooleanEqualFilter
 from flask_admin.form import BaseForm
 from flask_babel import LazyString, lazy_gettext as _l
-from peewee import JOIN, IntegrityError, fn
+from flask_login import current_user
+from peewee import JOIN, IntegrityError, PeeweeException, fn
 from wtforms.validators import DataRequired, InputRequired, NumberRange, StopValidation
 from wtfpeewee.fields import SelectQueryField
 
-from helpdesk import display
+from helpdesk import audit, display
 from helpdesk.db import atomic
 from helpdesk.models import AgentDepartment, CannedResponse, Department, HelpTopic, Role, User
 
@@ -98,12 +102,47 @@ class DirectoryView(ModelView):
         return bool(self._save_atomically(form, model))
 
     def _save_atomically(self, form, model):
+        before = None if model is None else self.audit_state(model)
         try:
             with atomic():
-                return self.save(form, model)
+                saved = self.save(form, model)
+                if saved:
+                    self.audit_recorder(saved, before, self.audit_state(saved),
+                                        by=current_user, kind=self.endpoint)
+                return saved
         except IntegrityError:
             flash(self.duplicate_message, "error")
             return False
+
+    # The audit trail (helpdesk.audit): what a save or delete changed, in its transaction
+    audit_recorder = staticmethod(audit.record_directory_change)
+
+    def audit_state(self, model):
+        """The recorded fields of ``model``: its form's columns, rows by their names."""
+        return {name: audit.plain(getattr(model, name)) for name in self.form_columns}
+
+    def delete_model(self, model):
+        """Deleted with its dependents, as Flask-Admin does, and recorded with it."""
+        before = self.audit_state(model)
+        try:
+            with atomic():
+                model.delete_instance(recursive=True)
+                self.audit_recorder(model, before, None, by=current_user, kind=self.endpoint)
+        except PeeweeException as error:
+            flash(admin_gettext("Failed to delete record. %(error)s", error=str(error)), "error")
+            return False
+        return True
+
+    @action("delete", admin_lazy("Delete"),
+            admin_lazy("Are you sure you want to delete selected records?"))
+    def action_delete(self, ids):
+        """Flask-Admin's bulk delete, one row at a time through ``delete_model``."""
+        query = self.model.select().where(self.model.id.in_([int(i) for i in ids
+                                                              if str(i).isdigit()]))
+        count = sum(self.delete_model(row) for row in query)
+        flash(admin_ngettext("Record was successfully deleted.",
+                             "%(count)s records were successfully deleted.", count, count=count),
+              "success")
 
     def save(self, form, model):
         """Write the form to ``model`` (a new row when None); runs inside the transaction."""

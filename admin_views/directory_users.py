@@ -18,7 +18,7 @@ from wtforms import SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
-from helpdesk import accounts, notifications
+from helpdesk import accounts, audit, notifications
 from helpdesk.db import atomic
 from helpdesk.models import AgentDepartment, Department, Role, User, UserRoles, utcnow
 
@@ -140,6 +140,14 @@ class UserView(AdminOnly, DirectoryView):
             departments[user_id].append(name)
         for user in users:
             user.listed_roles, user.listed_departments = roles[user.id], departments[user.id]
+
+    audit_recorder = staticmethod(audit.record_account_change)
+
+    def audit_state(self, user):
+        """The account's columns, role names and department names, as recorded."""
+        return {**super().audit_state(user), "roles": sorted(accounts.role_names(user)),
+                "departments": sorted(d.name for d in Department.select(Department.name)
+                                      .join(AgentDepartment).where(AgentDepartment.agent == user))}
 
     def edit_form(self, obj=None):
         """The form reads the user's columns, role names and department ids (the ``roles``

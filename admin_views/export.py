@@ -113,36 +113,44 @@ class _Echo:
         return value
 
 
-def csv_response(query, columns, filename):
+def csv_response(query, columns, filename, counted=lambda rows: None):
+    """``counted(rows)`` is called once the stream ends (or the client left), with the
+    number of tickets sent."""
     names = [name for name, _label in columns]
     times = [i for i, name in enumerate(names) if name.endswith("_at")]
 
     def generate():
         writer = csv.writer(_Echo())
         yield "\ufeff" + writer.writerow([str(label) for _name, label in columns])
-        chunk = []
-        for values in rows(query, names):
-            for i in times:
-                if values[i] is not None:
-                    values[i] = values[i].isoformat(" ", "minutes")  # 2026-03-10 08:30
-            chunk.append(writer.writerow(values))
-            if len(chunk) == 500:
-                yield "".join(chunk)
-                chunk = []
-        yield "".join(chunk)
+        chunk, sent = [], 0
+        try:
+            for values in rows(query, names):
+                for i in times:
+                    if values[i] is not None:
+                        values[i] = values[i].isoformat(" ", "minutes")  # 2026-03-10 08:30
+                chunk.append(writer.writerow(values))
+                if len(chunk) == 500:
+                    yield "".join(chunk)
+                    sent += len(chunk)
+                    chunk = []
+            yield "".join(chunk)
+            sent += len(chunk)
+        finally:
+            counted(sent)
 
     return Response(stream_with_context(generate()), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
-def xlsx_response(query, columns, filename):
-    """One sheet per ``SHEET_ROWS`` tickets (Excel's limit), each with the headings."""
+def xlsx_response(query, columns, filename, counted=lambda rows: None):
+    """One sheet per ``SHEET_ROWS`` tickets (Excel's limit), each with the headings;
+    ``counted(rows)`` is told how many tickets the file holds."""
     names = [name for name, _label in columns]
     spool = tempfile.TemporaryFile()
     book = xlsxwriter.Workbook(spool, {"constant_memory": True, "in_memory": False})
     when = book.add_format({"num_format": XLSX_TIME})
-    sheet, row = None, SHEET_ROWS
-    for values in rows(query, names):
+    sheet, row, total = None, SHEET_ROWS, 0
+    for total, values in enumerate(rows(query, names), 1):
         if row == SHEET_ROWS:
             _finish(sheet, row, len(names))
             sheet, row = _new_sheet(book, columns), 0
@@ -152,6 +160,7 @@ def xlsx_response(query, columns, filename):
         sheet, row = _new_sheet(book, columns), 0
     _finish(sheet, row, len(names))
     book.close()
+    counted(total)
     spool.seek(0)
     return send_file(spool, as_attachment=True, download_name=filename,
                      mimetype=XLSX_MIMETYPE)

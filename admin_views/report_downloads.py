@@ -1,10 +1,10 @@
 """The dashboard's downloads: the whole dashboard as an XLSX workbook, and each table as
 CSV, for the same period and filters as the page (the same query string)."""
-from flask import Response, abort, current_app
+from flask import Response, abort, current_app, request
 from flask_admin import expose
 from flask_login import current_user
 
-from helpdesk import dashboard, report_csv, report_workbook
+from helpdesk import audit, dashboard, report_csv, report_tables, report_workbook
 
 from . import headline
 
@@ -21,6 +21,7 @@ class ReportDownloads:
             abort(400)
         board = dashboard.build(period, filters, now=headline.clock(), breaches=None)
         body = report_workbook.workbook_bytes(board, made_by=current_user.email, made_at=headline.clock())
+        _record(board, "workbook", "xlsx", report_tables.NAMES)
         return Response(body, mimetype=report_workbook.MIMETYPE, headers={
             "Content-Disposition": f"attachment; filename={report_workbook.file_name(board)}"})
 
@@ -33,5 +34,14 @@ class ReportDownloads:
             abort(400)
         board = dashboard.build(period, filters, now=headline.clock(), breaches=None)
         text = report_csv.table_csv(board, table, current_app.config["REPORT_CSV_DELIMITER"])
+        _record(board, table, "csv", (table,))
         return Response(text.encode("utf-8-sig"), mimetype="text/csv", headers={
             "Content-Disposition": f"attachment; filename={report_csv.file_name(board, table)}"})
+
+
+def _record(board, name, file_format, tables):
+    """The download in the audit trail: who, which period and filters, how many rows."""
+    rows = sum(len(report_tables.table(board, table)[2]) for table in tables)
+    audit.record("export", by=current_user, kind="report", details={
+        "export": f"report:{name}", "format": file_format, "rows": rows,
+        "query": [[key, value] for key, value in request.args.items(multi=True)]})

@@ -16,7 +16,7 @@ from flask_babel import LazyString, gettext, lazy_gettext as _l, ngettext
 from flask_login import current_user
 from peewee import JOIN
 
-from helpdesk import lifecycle, queries, search
+from helpdesk import audit, lifecycle, queries, search
 from helpdesk.models import Department, HelpTopic, Ticket, User
 
 from . import export, formatters
@@ -138,7 +138,8 @@ class TicketView(StaffOnly, TicketPage, ModelView):
                                  args.filters, execute=False, page_size=0)
         respond = export.csv_response if export_type == "csv" else export.xlsx_response
         return respond(query, self.get_export_columns(),
-                       export.filename(str(self.name), export_type))
+                       export.filename(str(self.name), export_type),
+                       counted=audit_export(current_user._get_current_object(), export_type))
 
     @action("claim", _l("Claim"), _l("Claim the selected tickets?"))
     def action_claim(self, ids):
@@ -152,17 +153,32 @@ class TicketView(StaffOnly, TicketPage, ModelView):
 
     def _bulk(self, ids, change, done_message):
         """Apply ``change`` to each selected ticket the user can see; say what was done
-        and why each refusal happened."""
-        done = 0
+        and why each refusal happened; record which tickets changed."""
+        done = []
         wanted = [int(i) for i in ids if str(i).isdigit()]
         for ticket in self.get_query().where(Ticket.id.in_(wanted)):
             try:
                 change(ticket, by=current_user)
-                done += 1
+                done.append(ticket.id)
             except (lifecycle.NotAllowed, lifecycle.InvalidTransition) as exc:
                 flash(str(exc), "warning")
+        audit.record("bulk_action", by=current_user, kind="ticket", details={
+            "action": change.__name__, "selected": len(wanted), "done": len(done),
+            "tickets": audit.ids_if_few(done)})
         if done:
-            flash(done_message(done), "success")
+            flash(done_message(len(done)), "success")
+
+
+def audit_export(user, export_type):
+    """What records the export once its rows are counted: who, the queue's filters, search
+    and sort as the address gave them, the format and the number of tickets."""
+    query = [[name, value] for name, value in request.args.items(multi=True)]
+    address = audit.client_address()  # read now: the stream may end after the request
+
+    def counted(rows):
+        audit.record("export", by=user, kind="ticket", address=address, details={
+            "export": "queue", "format": export_type, "query": query, "rows": rows})
+    return counted
 
 
 def _in_wib(label):

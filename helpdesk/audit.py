@@ -87,10 +87,52 @@ def _keys(details):
             yield from _keys(value)
 
 
+LONGEST = 500  # characters of a changed text kept in an entry
+
+
+def plain(value):
+    """A field's value as an entry keeps it: a row by its name, long text shortened."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, (list, tuple, set)):
+        return sorted(plain(v) for v in value)
+    text = str(value)
+    return text if len(text) <= LONGEST else text[:LONGEST] + "…"
+
+
 def changes(before, after):
-    """``{field: [old, new]}`` for each field whose value differs."""
-    return {name: [before.get(name), after.get(name)] for name in sorted(after)
+    """``{field: [old, new]}`` for each field whose value differs (None: no such row)."""
+    before, after = before or {}, after or {}
+    return {name: [before.get(name), after.get(name)] for name in sorted({*before, *after})
             if before.get(name) != after.get(name)}
+
+
+def record_directory_change(row, before, after, *, by, kind):
+    """A directory row created (``before`` None), changed or deleted (``after`` None)."""
+    action = ("directory_created" if before is None else
+              "directory_deleted" if after is None else "directory_changed")
+    changed = changes(before, after)
+    if changed or action != "directory_changed":
+        record(action, by=by, target=row, kind=kind, details={"changes": changed})
+
+
+def record_account_change(user, before, after, *, by, kind):
+    """An account created, or each kind of change made to it: its roles, its departments,
+    its activation, its other fields, each an entry of its own."""
+    changed = changes(before, after)
+    if before is None:
+        record("account_created", by=by, target=user, kind=kind, details={"changes": changed})
+        return
+    for field, action in (("roles", "roles_changed"), ("departments", "departments_changed")):
+        if field in changed:
+            record(action, by=by, target=user, kind=kind,
+                   details={"changes": {field: changed.pop(field)}})
+    if "active" in changed:
+        changed.pop("active")
+        record("account_activated" if after["active"] else "account_deactivated", by=by,
+               target=user, kind=kind)
+    if changed:
+        record("account_changed", by=by, target=user, kind=kind, details={"changes": changed})
 
 
 def ids_if_few(ids):
