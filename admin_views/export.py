@@ -10,10 +10,12 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import xlsxwriter
-from flask import Response, send_file, stream_with_context
+from flask import Response, request, send_file, stream_with_context
 from flask_babel import get_timezone, gettext as _
+from flask_login import current_user
 from peewee import PostgresqlDatabase, __exception_wrapper__
 
+from helpdesk import audit
 from helpdesk.models import Department, HelpTopic, Ticket, TicketStatus, User
 from helpdesk.spreadsheet import XLSX_MIMETYPE, XLSX_TIME, safe_text as cell
 from helpdesk.xlsx_rows import RowsSheet
@@ -53,15 +55,15 @@ def rows(query, names):
     columns = _columns(_("yes"), _("no"))
     selected, makers = [], []
     for name in names:
-        fields, make = columns.get(name) or ((getattr(Ticket, name),), _in_zone(zone))
+        fields, make = columns.get(name) or ((getattr(Ticket, name),), in_zone(zone))
         at = len(selected)
         selected.extend(fields)
         makers.append((make, at, at + len(fields)))
-    for row in _stream(query.select(*selected)):
+    for row in stream(query.select(*selected)):
         yield [make(*row[start:end]) for make, start, end in makers]
 
 
-def _in_zone(zone):
+def in_zone(zone):
     """Naive UTC (text on SQLite) to naive local time. The offset is looked up once per
     day, and exactly for the rare day whose offset changes (a daylight-saving zone)."""
     offsets = {}
@@ -87,7 +89,7 @@ def _in_zone(zone):
     return local
 
 
-def _stream(query):
+def stream(query):
     """The query's raw rows one at a time. psycopg2 would fetch the whole result first,
     so PostgreSQL reads through a named (server-side) cursor, ``BATCH`` rows at a time."""
     database = query.model._meta.database
@@ -113,18 +115,23 @@ class _Echo:
         return value
 
 
-def csv_response(query, columns, filename, counted=lambda rows: None):
+def _is_time(name):
+    return name == "at" or name.endswith("_at")
+
+
+def csv_response(query, columns, filename, counted=lambda rows: None, make_rows=rows):
     """``counted(rows)`` is called once the stream ends (or the client left), with the
-    number of tickets sent."""
+    number of rows sent. ``make_rows(query, names)`` gives each row's cells (the
+    tickets' by default)."""
     names = [name for name, _label in columns]
-    times = [i for i, name in enumerate(names) if name.endswith("_at")]
+    times = [i for i, name in enumerate(names) if _is_time(name)]
 
     def generate():
         writer = csv.writer(_Echo())
         yield "\ufeff" + writer.writerow([str(label) for _name, label in columns])
         chunk, sent = [], 0
         try:
-            for values in rows(query, names):
+            for values in make_rows(query, names):
                 for i in times:
                     if values[i] is not None:
                         values[i] = values[i].isoformat(" ", "minutes")  # 2026-03-10 08:30
@@ -142,7 +149,7 @@ def csv_response(query, columns, filename, counted=lambda rows: None):
                     headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
-def xlsx_response(query, columns, filename, counted=lambda rows: None):
+def xlsx_response(query, columns, filename, counted=lambda rows: None, make_rows=rows):
     """One sheet per ``SHEET_ROWS`` tickets (Excel's limit), each with the headings;
     ``counted(rows)`` is told how many tickets the file holds."""
     names = [name for name, _label in columns]
@@ -150,7 +157,7 @@ def xlsx_response(query, columns, filename, counted=lambda rows: None):
     book = xlsxwriter.Workbook(spool, {"constant_memory": True, "in_memory": False})
     when = book.add_format({"num_format": XLSX_TIME})
     sheet, row, total = None, SHEET_ROWS, 0
-    for total, values in enumerate(rows(query, names), 1):
+    for total, values in enumerate(make_rows(query, names), 1):
         if row == SHEET_ROWS:
             _finish(sheet, row, len(names))
             sheet, row = _new_sheet(book, columns), 0
@@ -176,6 +183,19 @@ def _new_sheet(book, columns):
 def _finish(sheet, rows_written, width):
     if sheet is not None:
         sheet.autofilter(0, 0, rows_written, width - 1)
+
+
+def recorder(kind, name, export_type):
+    """What records an export in the audit trail once its rows are counted: who, the
+    list's filters, search and sort as the address gave them, the format and the rows."""
+    user = current_user._get_current_object()
+    query = [[key, value] for key, value in request.args.items(multi=True)]
+    address = audit.client_address()  # read now: a stream may end after the request
+
+    def counted(rows):
+        audit.record("export", by=user, kind=kind, address=address, details={
+            "export": name, "format": export_type, "query": query, "rows": rows})
+    return counted
 
 
 def filename(name, extension):

@@ -1,12 +1,12 @@
 """The dashboard's downloads: the whole dashboard as an XLSX workbook, and each table as
 CSV, for the same period and filters as the page (the same query string)."""
-from flask import Response, abort, current_app, request
+from flask import Response, abort, current_app
 from flask_admin import expose
 from flask_login import current_user
 
-from helpdesk import audit, dashboard, report_csv, report_tables, report_workbook
+from helpdesk import dashboard, report_csv, report_tables, report_workbook
 
-from . import headline
+from . import export, headline
 
 CSV_TABLES = (*dashboard.TABLES, "series", "breaches")
 
@@ -42,6 +42,4 @@ class ReportDownloads:
 def _record(board, name, file_format, tables):
     """The download in the audit trail: who, which period and filters, how many rows."""
     rows = sum(len(report_tables.table(board, table)[2]) for table in tables)
-    audit.record("export", by=current_user, kind="report", details={
-        "export": f"report:{name}", "format": file_format, "rows": rows,
-        "query": [[key, value] for key, value in request.args.items(multi=True)]})
+    export.recorder("report", f"report:{name}", file_format)(rows)

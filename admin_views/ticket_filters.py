@@ -95,16 +95,16 @@ class WorkedOnFilter(ChoiceFilter):
 
 
 class CreatedBetweenFilter(DateBetweenFilter):
-    """Created between two days, both included, in the desk's time zone."""
+    """Created (or another time ``column``) between two days, both included, in the
+    desk's time zone."""
 
-    def __init__(self, key, name):
-        super().__init__(Ticket.created_at, name)
+    def __init__(self, key, name, column=Ticket.created_at):
+        super().__init__(column, name)
         self.key_name = key
 
     def apply(self, query, value):
         start, end = (_utc(day) for day in value)
-        return query.where(Ticket.created_at >= start,
-                           Ticket.created_at < end + timedelta(days=1))
+        return query.where(self.column >= start, self.column < end + timedelta(days=1))
 
 
 def _utc(day):

@@ -139,7 +139,7 @@ class TicketView(StaffOnly, TicketPage, ModelView):
         respond = export.csv_response if export_type == "csv" else export.xlsx_response
         return respond(query, self.get_export_columns(),
                        export.filename(str(self.name), export_type),
-                       counted=audit_export(current_user._get_current_object(), export_type))
+                       counted=export.recorder("ticket", "queue", export_type))
 
     @action("claim", _l("Claim"), _l("Claim the selected tickets?"))
     def action_claim(self, ids):
@@ -167,18 +167,6 @@ class TicketView(StaffOnly, TicketPage, ModelView):
             "tickets": audit.ids_if_few(done)})
         if done:
             flash(done_message(len(done)), "success")
-
-
-def audit_export(user, export_type):
-    """What records the export once its rows are counted: who, the queue's filters, search
-    and sort as the address gave them, the format and the number of tickets."""
-    query = [[name, value] for name, value in request.args.items(multi=True)]
-    address = audit.client_address()  # read now: the stream may end after the request
-
-    def counted(rows):
-        audit.record("export", by=user, kind="ticket", address=address, details={
-            "export": "queue", "format": export_type, "query": query, "rows": rows})
-    return counted
 
 
 def _in_wib(label):
