@@ -2,12 +2,14 @@
 - the SLA watch, ``lifecycle.mark_overdue`` every SLA_CHECK_SECONDS. Several processes may
   run it at once; the lifecycle's conditional updates make each breach count once;
 - the upload cleaner, ``uploads.clean_leftovers`` every UPLOAD_CLEAN_SECONDS (safe to run
-  twice: it only removes what no attachment names)."""
+  twice: it only removes what no attachment names);
+- the audit pruner, ``audit.prune`` every AUDIT_PRUNE_SECONDS (a day): entries older than
+  AUDIT_RETENTION_DAYS go (safe to run twice)."""
 import logging
 
 from flask import request
 
-from . import jobs, lifecycle, uploads
+from . import audit, jobs, lifecycle, uploads
 from .background import Periodic
 
 log = logging.getLogger(__name__)
@@ -28,7 +30,18 @@ def _clean_uploads(app):
                     ", ".join(path for path, _ in done.removed), len(done.finalized))
 
 
+def _prune_audit(app):
+    removed = audit.prune(app.config["AUDIT_RETENTION_DAYS"])
+    if removed:
+        log.info("audit trail: %d entries older than %s days removed", removed,
+                 app.config["AUDIT_RETENTION_DAYS"])
+
+
 def init_app(app):
+    if app.config["AUDIT_PRUNE_SECONDS"]:
+        pruner = Periodic(app, "audit-pruner", "AUDIT_PRUNE_SECONDS", _prune_audit)
+        app.extensions["audit_pruner"] = pruner
+        app.before_request(pruner.ensure_started)  # by requests, not CLI commands
     if app.config["UPLOAD_CLEAN_SECONDS"]:
         cleaner = Periodic(app, "upload-cleaner", "UPLOAD_CLEAN_SECONDS", _clean_uploads)
         app.extensions["upload_cleaner"] = cleaner

@@ -47,6 +47,10 @@ DEFAULTS = {
     "MAIL_SMTP_TIMEOUT": 30,
     # SLA: how often each app process marks tickets past due (0 = only `flask sla-check`)
     "SLA_CHECK_SECONDS": 300,
+    # Audit trail (helpdesk/audit.py): entries older than this many days are deleted, every
+    # AUDIT_PRUNE_SECONDS by each app process (0 = only `flask audit prune`)
+    "AUDIT_RETENTION_DAYS": 730,
+    "AUDIT_PRUNE_SECONDS": 86400,
     # Logs: one line per request and the app's messages on standard error, from LOG_LEVEL
     # up, as JSON lines when LOG_JSON is true (see ops/logs.py)
     "LOG_JSON": False,
