@@ -4,7 +4,7 @@ that no secret ever reaches an entry."""
 import json
 
 import pytest
-from flask_security import tf_disabled, tf_profile_changed
+from flask_security import tf_disabled, tf_profile_changed, user_failed_authn
 
 from helpdesk import audit
 from helpdesk.models import AuditEntry, User
@@ -68,10 +68,25 @@ def test_confirmation_and_second_factor_changes_are_recorded(app, client, mailbo
     # Sent as Flask-Security's two-factor views send them
     with app.test_request_context():
         tf_profile_changed.send(app, user=user, method="authenticator")
+        user_failed_authn.send(app, user=user, auth_type="code", tfa=True)
         tf_disabled.send(app, user=user)
     changed, disabled = entries("two_factor_changed"), entries("two_factor_disabled")
     assert json.loads(changed[0].details) == {"method": "authenticator"}
     assert disabled[0].actor_id == user.id and disabled[0].target_id == user.id
+    [wrong_code] = entries("sign_in_failed")
+    assert json.loads(wrong_code.details) == {"reason": "second_factor"}
+
+
+def test_an_administrator_turning_off_someones_second_factor_is_the_actor(
+        app, client, make_user, agent):
+    admin = make_user("admin@kemensos.go.id", roles=["admin"])
+    login(client, admin)
+    with app.test_request_context():
+        from flask_login import login_user
+        login_user(admin)
+        tf_disabled.send(app, user=agent)
+    [entry] = entries("two_factor_disabled")
+    assert (entry.actor_id, entry.target_id) == (admin.id, agent.id)
 
 
 def test_no_password_token_or_code_ever_reaches_an_entry(client, citizen, mailbox):
@@ -109,3 +124,10 @@ def test_record_refuses_details_that_name_a_secret(app):
             with pytest.raises(ValueError):
                 audit.record("account_changed", details=details)
     assert entries() == []
+
+
+def test_an_entry_outlives_its_actors_account(client, citizen):
+    login(client, citizen)
+    User.delete().where(User.id == citizen.id).execute()
+    [entry] = entries("sign_in")
+    assert (entry.actor_id, entry.actor_email) == (None, citizen.email)

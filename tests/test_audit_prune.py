@@ -60,3 +60,16 @@ def test_the_app_prunes_on_its_own_once_serving(pruning_often, app, aged, client
 
 def test_the_daily_pruner_can_be_turned_off(app):
     assert "audit_pruner" not in app.extensions  # the suite's default: 0
+
+
+@pytest.mark.alters_schema
+def test_upgrade_adds_the_audit_table_with_its_indexes(app, runner):
+    from helpdesk.db import db
+    from helpdesk.models import SchemaVersion
+
+    db.database.drop_tables([AuditEntry])
+    SchemaVersion.delete().where(SchemaVersion.name == "0011_audit").execute()
+    result = runner.invoke(args=["init-db"])
+    assert "0011_audit" in result.output, result.output
+    indexes = {tuple(i.columns) for i in db.database.get_indexes("audit_entry")}
+    assert {("at",), ("action", "at"), ("actor_id", "at"), ("actor_email", "at")} <= indexes
