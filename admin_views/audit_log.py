@@ -52,7 +52,7 @@ def target_column(view, context, entry, name):
     if not entry.target_kind:
         return ""
     number = f" #{entry.target_id}" if entry.target_id is not None else ""
-    return f"{entry.target_kind}{number} {entry.target_label}".strip()
+    return f"{audit.kind_label(entry.target_kind)}{number} {entry.target_label}".strip()
 
 
 def details_column(view, context, entry, name):
@@ -72,6 +72,7 @@ def audit_rows(query, names):
         cells = dict(zip(names, row))
         cells["at"] = local(cells["at"])
         cells["action"] = str(audit.label(cells["action"]))
+        cells["target_kind"] = str(audit.kind_label(cells["target_kind"]))
         for name in TEXT:
             cells[name] = safe_text(cells[name] or "")
         yield [cells[name] for name in names]

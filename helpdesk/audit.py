@@ -41,6 +41,17 @@ ACTIONS = {
     "export": _l("Data exported"),
     "bulk_action": _l("Bulk action on tickets"),
 }
+# what an entry concerns (its target's kind), as shown
+KINDS = {
+    "user": _l("User"),
+    "role": _l("Role"),
+    "department": _l("Department"),
+    "topic": _l("Help topic"),
+    "canned": _l("Canned response"),
+    "ticket": _l("Tickets"),
+    "report": _l("Reports"),
+    "audit_entry": _l("Audit trail"),
+}
 SECRET_KEY = re.compile(r"password|token|secret|code|otp|totp|recovery|csrf", re.I)
 FEW = 20  # the ids of at most this many tickets are listed in an entry
 
@@ -52,6 +63,10 @@ def client_address():
 
 def label(action):
     return ACTIONS.get(action, action)
+
+
+def kind_label(kind):
+    return KINDS.get(kind, kind)
 
 
 def record(action, *, by=None, email=None, target=None, kind="", target_id=None,

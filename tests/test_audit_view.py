@@ -35,13 +35,14 @@ def actors(page):
     return [actor for _, actor in sorted((page.index(a), a) for a in shown if a in page)]
 
 
-def test_admins_read_the_trail_newest_first_in_indonesian(client, admin, trail):
+def test_admins_read_the_trail_newest_first_in_indonesian(client, admin, citizen, trail):
     login(client, admin)
     home = client.get("/admin/").text
     assert "/admin/audit/" in home
     page = client.get("/admin/audit/").text
     assert actors(page) == ["petugas@kemensos.go.id", "warga@contoh.id", "=HYPERLINK"]
     assert "Peran diubah" in page and "Gagal masuk" in page
+    assert f"Pengguna #{citizen.id} Siti Warga" in page
     assert "203.0.113.5" in page and "&#34;roles&#34;: [[], [&#34;agent&#34;]]" in page
 
 
@@ -96,7 +97,8 @@ def test_exports_hold_the_filtered_entries_safely_and_are_recorded(client, admin
     assert rows[0][0] == "2026-11-30 23:30" and rows[0][2] == "Sign-in failed"
     book = client.get("/admin/audit/export/xlsx/?flt0_action=roles_changed")
     sheet = openpyxl.load_workbook(io.BytesIO(book.data)).active
-    assert [c.value for c in sheet[2]][1:3] == ["petugas@kemensos.go.id", "Roles changed"]
+    assert [c.value for c in sheet[2]][1:4] == ["petugas@kemensos.go.id", "Roles changed",
+                                                "User"]
     recorded = [json.loads(e.details) for e in AuditEntry.select()
                 .where(AuditEntry.action == "export").order_by(AuditEntry.id)]
     assert [(r["export"], r["format"], r["rows"]) for r in recorded] == [
