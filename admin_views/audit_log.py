@@ -90,11 +90,10 @@ class AuditView(AdminOnly, ModelView):
     column_list = ("at", "actor_email", "action", "target", "address", "details")
     column_export_list = ("at", "actor_email", "action", "target_kind", "target_id",
                           "target_label", "address", "details")
-    column_labels = {"at": _l("Time"), "actor_email": _l("By"), "action": _l("Action"),
+    column_labels = {"at": _l("Time (WIB)"), "actor_email": _l("By"), "action": _l("Action"),
                      "target": _l("Concerning"), "target_kind": _l("Kind"),
                      "target_id": _l("ID"), "target_label": _l("Name"),
                      "address": _l("Client address"), "details": _l("Details")}
-    column_descriptions = {"at": _l("Western Indonesia Time (WIB)")}
     column_sortable_list = ("at",)
     column_default_sort = [("at", True), ("id", True)]
     column_searchable_list = (AuditEntry.actor_email,)

@@ -92,7 +92,7 @@ def test_exports_hold_the_filtered_entries_safely_and_are_recorded(client, admin
     login(english(client), admin)
     answer = client.get("/admin/audit/export/csv/?flt0_address=198.51.100.9")
     heading, *rows = list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
-    assert heading[:3] == ["Time", "By", "Action"]
+    assert heading[:3] == ["Time (WIB)", "By", "Action"]
     assert len(rows) == 1 and rows[0][1] == "'=HYPERLINK(\"x\")"  # never a formula
     assert rows[0][0] == "2026-11-30 23:30" and rows[0][2] == "Sign-in failed"
     book = client.get("/admin/audit/export/xlsx/?flt0_action=roles_changed")

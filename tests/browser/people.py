@@ -24,7 +24,8 @@ VISITOR = Person("visitor@example.org", "John Visitor")  # reads the portal in E
 AGENT = Person("agus@kemensos.go.id", "Agus Petugas", "agent", ("Helpdesk Pusdatin", "Tim SIKS-NG"))
 DATA_AGENT = Person("dodi@kemensos.go.id", "Dodi Data", "agent", ("Tim Data Terpadu",))
 SUPERVISOR = Person("sari@kemensos.go.id", "Sari Supervisor", "supervisor")
-EVERYONE = (CITIZEN, VISITOR, AGENT, DATA_AGENT, SUPERVISOR)
+ADMIN = Person("ani@kemensos.go.id", "Ani Admin", "admin")
+EVERYONE = (CITIZEN, VISITOR, AGENT, DATA_AGENT, SUPERVISOR, ADMIN)
 
 
 def create_accounts():
