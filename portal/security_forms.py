@@ -48,8 +48,12 @@ class LoginForm(SecurityLoginForm):
         typed = (self.email.raw_data or [""])[0].strip()
         forged = getattr(getattr(self, "csrf_token", None), "errors", None)
         if self.user is None and typed and not forged:
-            # No account has this address (or it is none): Flask-Security sends no signal
-            audit.record("sign_in_failed", email=typed, details={"reason": "unknown_address"})
+            # No account has this address: Flask-Security sends no signal. What was typed
+            # is kept only if it looks like an address: a password typed in the wrong box
+            # must not end up in the trail.
+            address = "@" in typed
+            audit.record("sign_in_failed", email=typed if address else "",
+                         details={"reason": "unknown_address" if address else "not_an_address"})
         if getattr(self, "user_authenticated", False) and self.ifield is not None:
             self.form_errors.extend(self.ifield.errors)
             self.ifield.errors = []

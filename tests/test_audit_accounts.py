@@ -52,6 +52,13 @@ def test_a_wrong_password_and_an_unknown_address_are_recorded(client, citizen):
     assert entries("sign_in") == []
 
 
+def test_a_password_typed_in_the_address_box_is_not_kept(client):
+    login(client, "Rahasia-Sekali-99", "apa-saja-123")
+    [entry] = entries("sign_in_failed")
+    assert entry.actor_email == "" and "Rahasia" not in entry.details
+    assert json.loads(entry.details) == {"reason": "not_an_address"}
+
+
 def test_signing_out_other_devices_is_recorded_once_and_not_as_a_sign_in(client, citizen):
     login(client, citizen)
     token = csrf_from(client.get("/tickets/").text)
