@@ -2,6 +2,7 @@
 import json
 from datetime import datetime, timezone
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_security import RoleMixin, UserMixin
 from peewee import (
@@ -54,6 +55,13 @@ class User(UserMixin, db.Model):
     confirmed_at = DateTimeField(null=True)
     locale = CharField(max_length=8, null=True)
     created_at = DateTimeField(default=utcnow)
+    # Two-factor (Flask-Security): the method ("authenticator"), the TOTP secret encrypted
+    # with SECURITY_TOTP_SECRETS, an unused phone column Flask-Security resets, and the
+    # digests of the unused recovery codes (portal/two_factor.py)
+    tf_primary_method = CharField(max_length=64, null=True)
+    tf_totp_secret = TextField(null=True)
+    tf_phone_number = CharField(max_length=128, null=True)
+    mf_recovery_codes = ListField(null=True)
 
     class Meta:
         table_name = "users"
@@ -76,6 +84,25 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self):
         return bool(self.role_names & set(STAFF_ROLES))
+
+    @property
+    def has_two_factor(self):
+        return bool(self.tf_primary_method and self.tf_totp_secret)
+
+    def must_use_two_factor(self):
+        """Staff must, when STAFF_REQUIRE_2FA is on; nobody else is asked to."""
+        return bool(current_app.config.get("STAFF_REQUIRE_2FA")) and self.is_staff
+
+    def check_tf_required(self, tf_setup_methods, tf_fresh):
+        """Flask-Security's hook (5.8+): a staff member who must use two-factor and has
+        none is led to set it up right after the password, before being signed in."""
+        if not tf_setup_methods and self.must_use_two_factor():
+            return True, tf_setup_methods
+        return super().check_tf_required(tf_setup_methods, tf_fresh)
+
+    def check_tf_required_setup(self):
+        """Whether the setup page may offer to switch two-factor off."""
+        return super().check_tf_required_setup() or self.must_use_two_factor()
 
 
 class UserRoles(db.Model):
