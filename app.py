@@ -45,6 +45,7 @@ def create_app(config=None):
     Security(app, datastore, mail_util_cls=security_forms.OutboxMailUtil,
              register_form=security_forms.RegisterForm, login_form=security_forms.LoginForm,
              mf_recovery_codes_util_cls=two_factor.RecoveryCodes,
+             totp_cls=two_factor.OnceOnlyTotp,
              two_factor_setup_form=two_factor.SetupForm,
              two_factor_rescue_form=two_factor.RescueForm)
 

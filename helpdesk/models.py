@@ -56,10 +56,12 @@ class User(UserMixin, db.Model):
     locale = CharField(max_length=8, null=True)
     created_at = DateTimeField(default=utcnow)
     # Two-factor (Flask-Security): the method ("authenticator"), the TOTP secret encrypted
-    # with SECURITY_TOTP_SECRETS, an unused phone column Flask-Security resets, and the
-    # digests of the unused recovery codes (portal/two_factor.py)
+    # with SECURITY_TOTP_SECRETS, the time step of the last code accepted (each code works
+    # once), an unused phone column Flask-Security resets, and the digests of the unused
+    # recovery codes (portal/two_factor.py)
     tf_primary_method = CharField(max_length=64, null=True)
     tf_totp_secret = TextField(null=True)
+    tf_last_counter = BigIntegerField(null=True)
     tf_phone_number = CharField(max_length=128, null=True)
     mf_recovery_codes = ListField(null=True)
 

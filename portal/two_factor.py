@@ -2,7 +2,7 @@
 (``SECURITY_TWO_FACTOR``; its views, forms and signals, our templates in
 ``templates/security/``).
 
-What the app adds: recovery codes kept as keyed digests, so that they are shown once, when
+What the app adds: each code accepted once; recovery codes kept as keyed digests, so that they are shown once, when
 made, and each works once; the desk closed to a staff member without two-factor while
 ``STAFF_REQUIRE_2FA`` is on (who signs in is led to the setup by Flask-Security already,
 through ``User.check_tf_required``; this catches sessions begun before). An administrator's
@@ -13,9 +13,24 @@ import hmac
 from flask import current_app, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_security import MfRecoveryCodesUtil, TwoFactorRescueForm, TwoFactorSetupForm
+
+from helpdesk.models import User
+from flask_security import MfRecoveryCodesUtil, Totp, TwoFactorRescueForm, TwoFactorSetupForm
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
+
+
+class OnceOnlyTotp(Totp):
+    """Each code is accepted once per account (Flask-Security 5.9 leaves replay protection
+    to the app through these two methods): the time step of the last accepted code is kept,
+    and a code of that step or an earlier one is refused."""
+
+    def get_last_counter(self, user):
+        return user.tf_last_counter
+
+    def set_last_counter(self, user, tmatch):
+        user.tf_last_counter = tmatch.counter
+        User.update(tf_last_counter=tmatch.counter).where(User.id == user.id).execute()
 
 
 class RecoveryCodes(MfRecoveryCodesUtil):

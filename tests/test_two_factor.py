@@ -3,6 +3,8 @@ code the app draws itself, password then code then desk, a wrong code refused in
 reader's language, recovery codes shown once and working once, the staff requirement, an
 administrator's reset, and the session rules kept. Codes come from pyotp, as from a phone."""
 import re
+import time
+from collections import Counter
 
 import pyotp
 import pytest
@@ -18,13 +20,20 @@ def key_on(page):
     return match.group(1).replace("-", "")
 
 
+_used = Counter()
+
+
 def code(key):
-    return pyotp.TOTP(key).now()
+    """The app's code for ``key``: each code is accepted once, so a test's next code is the
+    one the phone shows 30 seconds later (accepted within the 2-minute window)."""
+    step = _used[key]
+    _used[key] += 1
+    return pyotp.TOTP(key).at(time.time() + 30 * step)
 
 
 def wrong(key):
-    right = code(key)
-    return next(c for c in ("000000", "111111") if c != right)
+    codes = {pyotp.TOTP(key).at(time.time() + 30 * s) for s in range(-4, 5)}
+    return next(c for c in ("000000", "111111", "222222") if c not in codes)
 
 
 def start_setup(client):
@@ -98,6 +107,17 @@ def test_password_then_code_then_desk(app, agent, agent_key):
     assert "Masukkan kode enam digit" in page
     assert code_step(client, code(agent_key)).status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_a_code_is_accepted_once(app, agent, agent_key):
+    used = code(agent_key)
+    client = app.test_client()
+    password_step(client, agent)
+    assert code_step(client, used).status_code == 302
+    logout(client)
+    password_step(client, agent)
+    assert "Kode tidak valid" in code_step(client, used).text
+    assert client.get("/admin/").status_code == 302
 
 
 def test_a_wrong_code_is_refused_in_the_readers_language(app, agent, agent_key):
@@ -254,8 +274,8 @@ def test_a_right_password_before_the_code_is_not_a_failed_sign_in(app, agent, ag
     limit = int(app.config["THROTTLE_SIGN_IN_ACCOUNT"].split()[0])
     for _ in range(limit + 1):
         client = app.test_client()
-        assert password_step(client, agent).status_code == 302
-        assert code_step(client, code(agent_key)).status_code == 302
+        assert "/tf-validate" in password_step(client, agent).headers["Location"]
+    assert code_step(client, code(agent_key)).status_code == 302
 
 
 @pytest.mark.alters_schema
@@ -267,7 +287,8 @@ def test_an_older_database_gets_the_two_factor_columns(app, agent):
     from helpdesk.models import SchemaVersion
 
     name = "0011_two_factor"
-    columns = ("tf_primary_method", "tf_totp_secret", "tf_phone_number", "mf_recovery_codes")
+    columns = ("tf_primary_method", "tf_totp_secret", "tf_last_counter", "tf_phone_number",
+               "mf_recovery_codes")
     with app.app_context():
         migrate(*[migrations.migrator_for(db.database).drop_column("users", c) for c in columns])
         SchemaVersion.delete().where(SchemaVersion.name == name).execute()

@@ -1,11 +1,12 @@
 """Two-factor sign-in for staff (Flask-Security): the method, the encrypted TOTP secret, the
-phone column Flask-Security resets with them, and the digests of the recovery codes."""
-from peewee import CharField, TextField
+time step of the last code accepted, the phone column Flask-Security resets with them, and the digests of the recovery codes."""
+from peewee import BigIntegerField, CharField, TextField
 from playhouse.migrate import migrate
 
 
 def up(migrator, database):
     migrate(migrator.add_column("users", "tf_primary_method", CharField(max_length=64, null=True)),
             migrator.add_column("users", "tf_totp_secret", TextField(null=True)),
+            migrator.add_column("users", "tf_last_counter", BigIntegerField(null=True)),
             migrator.add_column("users", "tf_phone_number", CharField(max_length=128, null=True)),
             migrator.add_column("users", "mf_recovery_codes", TextField(null=True)))
