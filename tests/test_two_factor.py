@@ -296,3 +296,36 @@ def test_an_older_database_gets_the_two_factor_columns(app, agent):
     assert set(columns) <= {c.name for c in db.database.get_columns("users")}
     client = app.test_client()
     assert set_up(client, agent)  # the account kept, two-factor works on it
+
+
+def test_asking_for_help_mails_the_administrators(app, agent, agent_key, mailbox):
+    client = app.test_client()
+    password_step(client, agent)
+    page = client.get("/tf-validate").text
+    answer = client.post("/tf-rescue", data={"help_setup": "help", "csrf_token": csrf_from(page)})
+    assert "Permintaan Anda telah dikirim ke administrator" in answer.text
+    mail = mailbox.to("helpdesk@kemensos.go.id")[0]
+    assert mail["Subject"] == "Bantuan verifikasi dua langkah"
+    body = mail.get_body(preferencelist=("plain",)).get_content()
+    assert agent.email in body and "/admin/user/?search=" in body
+    assert "Halaman Petugas" in body
+    assert client.get("/admin/").status_code == 302  # asking signs nobody in
+
+
+def test_staff_find_the_setup_in_their_menus_and_citizens_do_not(app, agent, citizen, client_of):
+    staff, warga = client_of(agent), client_of(citizen)
+    assert "/tf-setup" in staff.get("/admin/").text
+    assert "/tf-setup" in staff.get("/tickets/").text
+    assert "/tf-setup" not in warga.get("/tickets/").text
+
+
+def test_code_attempts_are_throttled_per_address(app, agent, agent_key, make_user):
+    app.config["THROTTLE_CODE_ADDRESS"] = "3 per 15 minutes"
+    colleague = make_user("rekan@kemensos.go.id", roles=["agent"])
+    colleague_key = set_up(app.test_client(), colleague)
+    answers = []
+    for user, key in ((agent, agent_key), (colleague, colleague_key)) * 2:
+        client = app.test_client()
+        password_step(client, user)
+        answers.append(code_step(client, wrong(key)).status_code)
+    assert answers == [200, 200, 200, 429]  # four accounts' worth of guesses, one address
