@@ -36,32 +36,42 @@ class OnceOnlyTotp(Totp):
 class RecoveryCodes(MfRecoveryCodesUtil):
     """Flask-Security's recovery codes, stored as HMAC digests keyed with the TOTP keys (a
     copy of the database alone gives no code away, and no page can show them again).
-    Flask-Security 5.9 keeps them in plain text, or encrypted and shown on request."""
+    Flask-Security 5.9 keeps them in plain text, or encrypted and shown on request. New
+    codes use the newest key; codes made with an older key still in the setting work."""
 
     def _encrypt_codes(self, codes):
-        return [self._digest(code) for code in codes]
+        newest = _keys()[-1]
+        return [_digest(newest, code) for code in codes]
 
     def get_recovery_codes(self, user):
         return []  # only the digests are kept: codes are shown when made, never again
 
     def check_recovery_code(self, user, code):
-        return self._digest(code) in self._stored(user)
+        return self._index(user, code) is not None
 
     def delete_recovery_code(self, user, code):
-        stored = self._stored(user)
-        return current_app.extensions["security"].datastore.mf_delete_recovery_code(
-            user, stored.index(self._digest(code)))
+        datastore = current_app.extensions["security"].datastore
+        return datastore.mf_delete_recovery_code(user, self._index(user, code))
 
     @staticmethod
-    def _stored(user):
-        return current_app.extensions["security"].datastore.mf_get_recovery_codes(user)
+    def _index(user, code):
+        stored = current_app.extensions["security"].datastore.mf_get_recovery_codes(user)
+        for key in _keys():
+            if _digest(key, code) in stored:
+                return stored.index(_digest(key, code))
+        return None
 
-    @staticmethod
-    def _digest(code):
-        secrets = current_app.config["SECURITY_TOTP_SECRETS"]
-        key = str(secrets[max(secrets, key=str)]).encode()
-        normal = (code or "").strip().lower().encode()
-        return hmac.new(key, b"recovery:" + normal, hashlib.sha256).hexdigest()
+
+def _keys():
+    """The TOTP keys, oldest first (tags "1", "2" ... as SECURITY_TOTP_SECRETS names them)."""
+    secrets = current_app.config["SECURITY_TOTP_SECRETS"]
+    return [str(secrets[tag]).encode()
+            for tag in sorted(secrets, key=lambda t: (len(str(t)), str(t)))]
+
+
+def _digest(key, code):
+    normal = (code or "").strip().lower().encode()
+    return hmac.new(key, b"recovery:" + normal, hashlib.sha256).hexdigest()
 
 
 class Choices(list):

@@ -329,3 +329,16 @@ def test_code_attempts_are_throttled_per_address(app, agent, agent_key, make_use
         password_step(client, user)
         answers.append(code_step(client, wrong(key)).status_code)
     assert answers == [200, 200, 200, 429]  # four accounts' worth of guesses, one address
+
+
+def test_recovery_codes_outlive_a_new_totp_key(app, agent):
+    client = app.test_client()
+    set_up(client, agent)
+    codes = make_codes(client)
+    logout(client)
+    app.config["SECURITY_TOTP_SECRETS"] = {"1": "test-totp-key", "2": "a-newer-key"}
+    password_step(client, agent)
+    page = client.get("/mf-recovery")
+    answer = client.post("/mf-recovery", data={"code": codes[3].upper(),
+                                               "csrf_token": csrf_from(page.text)})
+    assert answer.status_code == 302 and client.get("/admin/").status_code == 200
