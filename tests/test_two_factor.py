@@ -105,8 +105,12 @@ def test_password_then_code_then_desk(app, agent, agent_key):
     assert client.get("/admin/").status_code == 302  # not signed in yet
     page = client.get("/tf-validate").text
     assert "Masukkan kode enam digit" in page
-    assert code_step(client, code(agent_key)).status_code == 302
+    answer = code_step(client, code(agent_key))
+    assert answer.status_code == 302
     assert client.get("/admin/").status_code == 200
+    # the browser becomes a known device of the account, as after a password alone, so
+    # that strangers guessing at the password cannot lock its owner out (see throttle.py)
+    assert any(c.startswith("helpdesk_device=") for c in answer.headers.getlist("Set-Cookie"))
 
 
 def test_a_code_is_accepted_once(app, agent, agent_key):
