@@ -29,6 +29,8 @@ from flask_security import (current_user, tf_code_confirmed, tf_profile_changed,
                             user_authenticated)
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from helpdesk.models import User
+
 DEVICE_COOKIE = "helpdesk_device"
 DEVICES_KEPT = 5  # accounts one browser remembers signing in to
 # where a sign-in completes: the password, or the code that follows it
@@ -109,8 +111,6 @@ def _code_account():
     password and the code (Flask-Security keeps it in the session)."""
     if current_user.is_authenticated:
         return f"code:{current_user.id}"
-    from helpdesk.models import User
-
     uniquifier = session.get("tf_user_id") or ""
     found = User.select(User.id).where(User.fs_uniquifier == uniquifier).first()
     return f"code:{found.id if found else 'none'}"

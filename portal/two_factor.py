@@ -2,8 +2,8 @@
 (``SECURITY_TWO_FACTOR``; its views, forms and signals, our templates in
 ``templates/security/``).
 
-What the app adds: each code accepted once; recovery codes kept as keyed digests, so that they are shown once, when
-made, and each works once; the desk closed to a staff member without two-factor while
+What the app adds: each code accepted once; recovery codes kept as keyed digests, so that
+they are shown once, when made, and each works once; the desk closed to a staff member without two-factor while
 ``STAFF_REQUIRE_2FA`` is on (who signs in is led to the setup by Flask-Security already,
 through ``User.check_tf_required``; this catches sessions begun before). An administrator's
 reset after a lost phone is ``helpdesk.accounts.reset_two_factor``."""
