@@ -346,3 +346,16 @@ def test_recovery_codes_outlive_a_new_totp_key(app, agent):
     answer = client.post("/mf-recovery", data={"code": codes[3].upper(),
                                                "csrf_token": csrf_from(page.text)})
     assert answer.status_code == 302 and client.get("/admin/").status_code == 200
+
+
+def test_the_totp_keys_are_made_once_and_kept(config, monkeypatch, tmp_path):
+    """Unset, the keys are made into the instance folder at the first start and read back
+    at every later one: a restart must not turn off everyone's two-factor sign-in."""
+    import app as factory
+
+    monkeypatch.setattr(factory, "PROJECT_ROOT", tmp_path)
+    del config["SECURITY_TOTP_SECRETS"]
+    first, second = (factory.create_app(dict(config)) for _ in range(2))
+    keys = first.config["SECURITY_TOTP_SECRETS"]
+    assert keys == second.config["SECURITY_TOTP_SECRETS"] and len(keys["1"]) >= 32
+    assert (tmp_path / "instance" / "totp_secrets").stat().st_mode & 0o077 == 0
