@@ -359,3 +359,19 @@ def test_the_totp_keys_are_made_once_and_kept(config, monkeypatch, tmp_path):
     keys = first.config["SECURITY_TOTP_SECRETS"]
     assert keys == second.config["SECURITY_TOTP_SECRETS"] and len(keys["1"]) >= 32
     assert (tmp_path / "instance" / "totp_secrets").stat().st_mode & 0o077 == 0
+
+
+def test_changing_two_factor_asks_for_the_password_when_the_sign_in_is_old(app, agent):
+    from datetime import timedelta
+
+    app.config["SECURITY_FRESHNESS"] = timedelta(0)  # as if signed in long ago
+    app.config["SECURITY_FRESHNESS_GRACE_PERIOD"] = timedelta(0)
+    client = app.test_client()
+    login(client, agent)
+    answer = client.get("/tf-setup")
+    assert answer.status_code == 302 and "/verify" in answer.headers["Location"]
+    page = client.get(answer.headers["Location"])
+    assert "Konfirmasi kata sandi Anda" in page.text
+    verified = client.post(answer.headers["Location"], data={
+        "password": PASSWORD, "csrf_token": csrf_from(page.text)})
+    assert verified.status_code == 302
