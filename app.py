@@ -1,6 +1,7 @@
 """Application factory: configuration layers, extensions, blueprints, admin and CLI."""
 import hashlib
 import hmac
+import json
 import secrets
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from helpdesk.models import Role, User, UserRoles
 from helpdesk.settings import DEFAULTS, PROJECT_ROOT
 from ops import audit_signals, headers, health, logs
 from portal import (errors, locale, public_url, request_guard, security_forms,
-                    security_messages, sessions, theme, throttle)
+                    security_messages, sessions, theme, throttle, two_factor)
 from portal.public_url import PublicUrlFlask
 from portal.views import portal
 
@@ -42,10 +43,15 @@ def create_app(config=None):
     security_messages.init_app(app)  # before Security, which reads its messages at init
     datastore = PeeweeUserDatastore(db, User, Role, UserRoles)
     Security(app, datastore, mail_util_cls=security_forms.OutboxMailUtil,
-             register_form=security_forms.RegisterForm, login_form=security_forms.LoginForm)
+             register_form=security_forms.RegisterForm, login_form=security_forms.LoginForm,
+             mf_recovery_codes_util_cls=two_factor.RecoveryCodes,
+             totp_cls=two_factor.OnceOnlyTotp,
+             two_factor_setup_form=two_factor.SetupForm,
+             two_factor_rescue_form=two_factor.RescueForm)
 
     app.register_blueprint(portal)
     sessions.init_app(app)
+    two_factor.init_app(app)
     security_forms.init_app(app)
     audit_signals.init_app(app)
     health.init_app(app)
@@ -73,7 +79,12 @@ def _configure(app, overrides):
         app.config["SECRET_KEY"] = _instance_secret(app)
     app.config.setdefault("SECURITY_PASSWORD_SALT", hmac.new(
         app.config["SECRET_KEY"].encode(), b"password-salt", hashlib.sha256).hexdigest())
+    if not app.config.get("SECURITY_TOTP_SECRETS"):
+        app.config["SECURITY_TOTP_SECRETS"] = json.loads(
+            _instance_secret(app, "totp_secrets", lambda: json.dumps(
+                {"1": secrets.token_urlsafe(32)})))
     app.config.setdefault("SECURITY_EMAIL_SENDER", app.config["MAIL_DEFAULT_SENDER"])
+    app.config.setdefault("SECURITY_TWO_FACTOR_RESCUE_MAIL", app.config["MAIL_DEFAULT_SENDER"])
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
     for key in ("UPLOAD_FOLDER", "MAIL_FOLDER"):
         app.config[key] = str(PROJECT_ROOT / app.config[key])
@@ -87,12 +98,12 @@ def _configure(app, overrides):
     app.config["SECURITY_I18N_DIRNAME"] = [translations, "builtin"]
 
 
-def _instance_secret(app):
-    """The secret key kept in instance/ when none is configured: made once, then reused."""
-    path = Path(app.instance_path) / "secret_key"
+def _instance_secret(app, name="secret_key", make=lambda: secrets.token_hex(32)):
+    """A key kept in instance/ when none is configured: made once, then reused."""
+    path = Path(app.instance_path) / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
+        path.write_text(make())
         path.chmod(0o600)
     return path.read_text().strip()
 

@@ -82,11 +82,12 @@ def listed(attribute):
 
 class UserView(AdminOnly, DirectoryView):
     list_template = "admin/directory/user_list.html"
-    column_list = ("email", "full_name", "roles", "departments", "active", "confirmed_at",
-                   "created_at")
+    column_list = ("email", "full_name", "roles", "departments", "active", "tf_primary_method",
+                   "confirmed_at", "created_at")
     column_labels = {"email": _l("E-mail"), "full_name": _l("Full name"),
                      "roles": _l("Roles"), "departments": _l("Departments"),
-                     "active": _l("Active"), "confirmed_at": _l("Confirmed at"),
+                     "active": _l("Active"), "tf_primary_method": _l("Two-factor"),
+                     "confirmed_at": _l("Confirmed at"),
                      "created_at": _l("Created at")}
     column_sortable_list = ("email", "full_name", "active", "confirmed_at", "created_at")
     column_default_sort = "email"
@@ -97,6 +98,8 @@ class UserView(AdminOnly, DirectoryView):
     )
     column_formatters = {"roles": listed("listed_roles"),
                          "departments": listed("listed_departments"),
+                         "tf_primary_method": lambda v, c, user, n: (
+                             _l("On") if user.tf_primary_method else ""),
                          "confirmed_at": when, "created_at": when}
     column_extra_row_actions = [
         TemplateLinkRowAction("directory_actions.send_reset", _l("Send password reset e-mail"))]
@@ -213,4 +216,19 @@ class UserView(AdminOnly, DirectoryView):
                 send_reset_password_instructions(user)
         flash(ngettext("A password reset e-mail was sent to %(num)d user.",
                        "A password reset e-mail was sent to %(num)d users.", len(users)),
+              "success")
+
+    @action("reset_two_factor", _l("Reset two-factor sign-in"),
+            _l("Reset the two-factor sign-in of the selected users (lost phone)? They are "
+               "signed out everywhere and sign in with their password alone until they "
+               "set it up again."))
+    def action_reset_two_factor(self, ids):
+        wanted = [int(i) for i in ids if str(i).isdigit()]
+        with atomic():
+            users = list(User.select().where(User.id.in_(wanted),
+                                             User.tf_primary_method.is_null(False)))
+            for user in users:
+                accounts.reset_two_factor(user)
+        flash(ngettext("The two-factor sign-in of %(num)d user was reset.",
+                       "The two-factor sign-in of %(num)d users was reset.", len(users)),
               "success")

@@ -2,6 +2,7 @@
 import logging
 import threading
 from contextlib import contextmanager
+from datetime import datetime, timezone
 
 from peewee import PeeweeException
 from playhouse.db_url import connect
@@ -25,6 +26,11 @@ def make_database(url):
     if url.startswith("sqlite"):
         extra = {"pragmas": SQLITE_PRAGMAS, "lock_type": "IMMEDIATE"}
     return connect(url, unquote_password=True, **extra)
+
+
+def utcnow():
+    """Now as naive UTC, the form every stored time takes."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 log = logging.getLogger(__name__)

@@ -1,12 +1,11 @@
 """The tables of the helpdesk. Times are stored as naive UTC."""
 import json
-from datetime import datetime, timezone
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_security import RoleMixin, UserMixin
 from peewee import (
     BigIntegerField,
-    BlobField,
     BooleanField,
     CharField,
     DateTimeField,
@@ -16,14 +15,11 @@ from peewee import (
     TextField,
 )
 
-from .db import db
+from .db import db, utcnow
+from .outbox_models import JobRun, OutboxAttachment, OutboxMail
 from .summary_models import OpenTally, ReportDay, ReportDuration
 
 STAFF_ROLES = ("agent", "supervisor", "admin")
-
-
-def utcnow():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class ListField(TextField):
@@ -54,6 +50,15 @@ class User(UserMixin, db.Model):
     confirmed_at = DateTimeField(null=True)
     locale = CharField(max_length=8, null=True)
     created_at = DateTimeField(default=utcnow)
+    # Two-factor (Flask-Security): the method ("authenticator"), the TOTP secret encrypted
+    # with SECURITY_TOTP_SECRETS, the time step of the last code accepted (each code works
+    # once), an unused phone column Flask-Security resets, and the digests of the unused
+    # recovery codes (portal/two_factor.py)
+    tf_primary_method = CharField(max_length=64, null=True)
+    tf_totp_secret = TextField(null=True)
+    tf_last_counter = BigIntegerField(null=True)
+    tf_phone_number = CharField(max_length=128, null=True)
+    mf_recovery_codes = ListField(null=True)
 
     class Meta:
         table_name = "users"
@@ -76,6 +81,25 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self):
         return bool(self.role_names & set(STAFF_ROLES))
+
+    @property
+    def has_two_factor(self):
+        return bool(self.tf_primary_method and self.tf_totp_secret)
+
+    def must_use_two_factor(self):
+        """Staff must, when STAFF_REQUIRE_2FA is on; nobody else is asked to."""
+        return bool(current_app.config.get("STAFF_REQUIRE_2FA")) and self.is_staff
+
+    def check_tf_required(self, tf_setup_methods, tf_fresh):
+        """Flask-Security's hook (5.8+): a staff member who must use two-factor and has
+        none is led to set it up right after the password, before being signed in."""
+        if not tf_setup_methods and self.must_use_two_factor():
+            return True, tf_setup_methods
+        return super().check_tf_required(tf_setup_methods, tf_fresh)
+
+    def check_tf_required_setup(self):
+        """Whether the setup page may offer to switch two-factor off."""
+        return super().check_tf_required_setup() or self.must_use_two_factor()
 
 
 class UserRoles(db.Model):
@@ -305,43 +329,6 @@ class TicketTransfer(db.Model):
 
     class Meta:
         indexes = ((("created_at",), False),)
-
-
-class OutboxMail(db.Model):
-    """An e-mail waiting to be sent; written in the transaction of the change it reports."""
-
-    recipient = CharField(max_length=255)
-    subject = CharField(max_length=255)
-    body_text = TextField()
-    body_html = TextField(null=True)
-    headers = TextField(default="{}")  # JSON: Message-ID, In-Reply-To, References
-    kind = CharField(max_length=64, default="")
-    created_at = DateTimeField(default=utcnow)
-    attempts = IntegerField(default=0)
-    next_attempt_at = DateTimeField(default=utcnow)
-    last_error = TextField(null=True)
-    sent_at = DateTimeField(null=True)
-    failed_at = DateTimeField(null=True)  # given up: attempts used or a permanent refusal
-
-    class Meta:
-        indexes = ((("sent_at", "next_attempt_at"), False), (("sent_at", "failed_at"), False))
-
-
-class OutboxAttachment(db.Model):
-    """A file sent with an outbox e-mail (a report's workbook). A table added after the
-    first release: ``migrations.upgrade`` creates it from this model."""
-
-    mail = ForeignKeyField(OutboxMail, backref="files", on_delete="CASCADE")
-    filename = CharField(max_length=255)
-    content_type = CharField(max_length=127)
-    data = BlobField()
-
-
-class JobRun(db.Model):
-    """When a recurring job (the SLA watch) last ran, whichever process ran it."""
-
-    name = CharField(primary_key=True, max_length=64)
-    last_run_at = DateTimeField()
 
 
 class AuditEntry(db.Model):

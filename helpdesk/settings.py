@@ -82,6 +82,9 @@ DEFAULTS = {
     "THROTTLE_SIGN_IN_ACCOUNT": "10 per 15 minutes",
     "THROTTLE_SIGN_IN_DEVICE": "10 per 15 minutes",
     "THROTTLE_DEVICE_DAYS": 180,
+    # Failed two-factor and recovery codes after a right password
+    "THROTTLE_CODE_ACCOUNT": "10 per 15 minutes",
+    "THROTTLE_CODE_ADDRESS": "30 per 15 minutes",
     # Forms that send mail (registration, password reset, confirmation resend)
     "THROTTLE_REGISTER_ADDRESS": "10 per hour",
     "THROTTLE_MAIL_ADDRESS": "20 per hour",
@@ -117,4 +120,16 @@ DEFAULTS = {
     "SECURITY_POST_RESET_VIEW": "security.login",
     "SECURITY_POST_LOGOUT_VIEW": "portal.home",
     "SECURITY_POST_CHANGE_VIEW": "portal.tickets",
+    # Two-factor sign-in with an authenticator app (portal/two_factor.py, README
+    # "Two-factor sign-in"): anyone signed in may set it up, staff are offered it, and
+    # with STAFF_REQUIRE_2FA every staff member must. SECURITY_TOTP_SECRETS (the keys that
+    # encrypt each account's TOTP secret, e.g. '{"1": "long random text"}') is made once
+    # into instance/totp_secrets when unset, like the secret key.
+    "STAFF_REQUIRE_2FA": False,
+    "SECURITY_TWO_FACTOR": True,
+    "SECURITY_TWO_FACTOR_ENABLED_METHODS": ["authenticator"],
+    "SECURITY_TOTP_ISSUER": "Helpdesk Pusdatin Kesos",
+    "SECURITY_TWO_FACTOR_RESCUE_EMAIL": False,  # a code by mail would bypass the phone
+    "SECURITY_MULTI_FACTOR_RECOVERY_CODES": True,
+    "SECURITY_MULTI_FACTOR_RECOVERY_CODES_N": 8,
 }

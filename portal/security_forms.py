@@ -1,7 +1,7 @@
 """What the portal adds to Flask-Security: the citizen's name at registration, the reason a
 right password did not sign in, and mail through the outbox so that a registration never
 fails because the SMTP server is down."""
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import format_timedelta, get_locale, lazy_gettext as _l
 from flask_security import (LoginForm as SecurityLoginForm, MailUtil, RegisterFormV2,
                             hash_password, reset_password_instructions_sent)
@@ -44,6 +44,7 @@ class LoginForm(SecurityLoginForm):
 
     def validate(self, **kwargs):
         if super().validate(**kwargs):
+            g.password_proven = True  # not a failed sign-in, even if a code is asked next
             return True
         typed = (self.email.raw_data or [""])[0].strip()
         forged = getattr(getattr(self, "csrf_token", None), "errors", None)

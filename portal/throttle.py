@@ -12,20 +12,30 @@ when someone signs in to the account from it: it keeps a signed cookie naming th
 only the unknown-devices bucket, and the owner, at a browser that signed in before, keeps
 signing in; from a new browser the owner waits at most the window of the account limit.
 Addresses are kept in the counters only as keyed hashes.
+
+The two-factor code (or a recovery code) after the password is counted like the password:
+failed attempts only, per account and per client address, the app's code and the recovery
+codes in one bucket; a right password before it is not a failure.
 """
 import hashlib
 import hmac
 import secrets
 import time
 
-from flask import current_app, g, request
+from flask import current_app, g, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_security import current_user, user_authenticated
+from flask_security import (current_user, tf_code_confirmed, tf_profile_changed,
+                            user_authenticated)
 from itsdangerous import BadSignature, URLSafeSerializer
+
+from helpdesk.models import User
 
 DEVICE_COOKIE = "helpdesk_device"
 DEVICES_KEPT = 5  # accounts one browser remembers signing in to
+# where a sign-in completes: the password, or the code that follows it
+DEVICE_ENDPOINTS = ("security.login", "security.two_factor_token_validation",
+                    "security.mf_recovery")
 
 # endpoint → (setting per account, setting per client address); POSTs only
 ANONYMOUS_FORMS = {
@@ -39,6 +49,9 @@ SIGNED_IN_FORMS = {
     "security.change_password": ("THROTTLE_SIGN_IN_ACCOUNT", "THROTTLE_SIGN_IN_ADDRESS"),
 }
 TOKEN_FORMS = {"security.reset_password": "THROTTLE_MAIL_ADDRESS"}  # the new password
+# where a two-factor or recovery code is checked: one bucket for all of them
+CODE_FORMS = ("security.two_factor_token_validation", "security.two_factor_setup_validate",
+              "security.mf_recovery")
 
 
 def _setting(name):
@@ -81,8 +94,31 @@ def _signed_in(app, user, **extra):
 
 
 def _failed(response):
-    """A sign-in that did not sign anyone in."""
-    return "signed_in_user" not in g
+    """A sign-in that did not sign anyone in, nor proved the password before a code."""
+    return "signed_in_user" not in g and not g.get("password_proven")
+
+
+def _code_accepted(app, **extra):
+    g.code_accepted = True  # Flask-Security's tf_code_confirmed and tf_profile_changed
+
+
+def _code_failed(response):
+    return "signed_in_user" not in g and "code_accepted" not in g
+
+
+def _code_account():
+    """The account whose code is asked: signed in (changing its setup) or between the
+    password and the code (Flask-Security keeps it in the session)."""
+    if current_user.is_authenticated:
+        return f"code:{current_user.id}"
+    uniquifier = session.get("tf_user_id") or ""
+    found = User.select(User.id).where(User.fs_uniquifier == uniquifier).first()
+    return f"code:{found.id if found else 'none'}"
+
+
+def _not_asking_for_help():
+    """The rescue form mails the administrators only for "help"."""
+    return request.form.get("help_setup") != "help"
 
 
 # Known devices -------------------------------------------------------------------------
@@ -123,7 +159,7 @@ def _unknown_device_or_no_email():
 def remember_device(response):
     """After a successful sign-in, this browser becomes a known device of the account."""
     user = g.get("signed_in_user")
-    if user is None or request.endpoint != "security.login" or _known_device():
+    if user is None or request.endpoint not in DEVICE_ENDPOINTS or _known_device():
         return response
     account = account_hash(user.email.strip().lower())
     devices = [d for d in _devices() if d[0] != account]
@@ -169,14 +205,31 @@ def init_app(app, admin):
         if endpoint in views:
             views[endpoint] = limiter.limit(_setting(per_address), key_func=_address,
                                             methods=["POST"])(views[endpoint])
+    _limit_codes(limiter, views)
     for view in admin._views:
         limiter.limit(_setting("THROTTLE_DESK_ADDRESS"), key_func=_address,
                       methods=["POST"])(view.blueprint)
         limiter.limit(_setting("THROTTLE_DESK_ACCOUNT"), key_func=_signed_in_account,
                       methods=["POST"], exempt_when=_anonymous)(view.blueprint)
     user_authenticated.connect(_signed_in, app)
+    tf_code_confirmed.connect(_code_accepted, app)
+    tf_profile_changed.connect(_code_accepted, app)
     app.after_request(remember_device)
     return limiter
+
+
+def _limit_codes(limiter, views):
+    for scope, setting, key in (("code-address", "THROTTLE_CODE_ADDRESS", _address),
+                                ("code-account", "THROTTLE_CODE_ACCOUNT", _code_account)):
+        shared = limiter.shared_limit(_setting(setting), scope, key_func=key,
+                                      methods=["POST"], deduct_when=_code_failed)
+        for endpoint in CODE_FORMS:
+            views[endpoint] = shared(views[endpoint])
+    rescue = limiter.limit(_setting("THROTTLE_MAIL_ADDRESS"), key_func=_address,
+                           methods=["POST"], exempt_when=_not_asking_for_help)
+    views["security.two_factor_rescue"] = limiter.limit(
+        _setting("THROTTLE_MAIL_ACCOUNT"), key_func=_code_account, methods=["POST"],
+        exempt_when=_not_asking_for_help)(rescue(views["security.two_factor_rescue"]))
 
 
 def seconds_to_wait():

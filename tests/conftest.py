@@ -102,6 +102,7 @@ def test_config(tmp_path, smtp_port):
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
+        "SECURITY_TOTP_SECRETS": {"1": "test-totp-key"},
         "DATABASE_URL": TEST_DATABASE_URL or f"sqlite:///{tmp_path}/helpdesk.db",
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "MAIL_FOLDER": str(tmp_path / "mail"),

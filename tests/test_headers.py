@@ -34,6 +34,8 @@ def test_every_desk_page_runs_only_its_own_scripts(desk):
         assert page.status_code == 200, url
         policy = _policy(page)
         assert "'unsafe-inline'" not in policy["script-src"], url
+        assert policy["style-src"] == "'self'", url  # no inline style either
+        assert not re.search(r"<style\b|\sstyle=", page.text), url
         assert policy["frame-ancestors"] == "'none'"
         nonce = re.search(r"'nonce-([^']+)'", policy["script-src"]).group(1)
         for tag in re.findall(r"<script\b[^>]*>", page.text):

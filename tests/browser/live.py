@@ -47,6 +47,7 @@ class LiveServer:
         self.threads, self.workers = threads, workers
         self.settings = {
             "SECRET_KEY": "live-server-secret",
+            "SECURITY_TOTP_SECRETS": {"1": "live-server-totp-key"},
             "DATABASE_URL": self.database_url,
             "UPLOAD_FOLDER": str(self.folder / "uploads"),
             "MAIL_FOLDER": str(self.folder / "mail"),

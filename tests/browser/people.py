@@ -24,8 +24,10 @@ VISITOR = Person("visitor@example.org", "John Visitor")  # reads the portal in E
 AGENT = Person("agus@kemensos.go.id", "Agus Petugas", "agent", ("Helpdesk Pusdatin", "Tim SIKS-NG"))
 DATA_AGENT = Person("dodi@kemensos.go.id", "Dodi Data", "agent", ("Tim Data Terpadu",))
 SUPERVISOR = Person("sari@kemensos.go.id", "Sari Supervisor", "supervisor")
+# sets up two-factor sign-in in its test (and signs out, which ends its other sessions)
+GUARDED_AGENT = Person("tegar@kemensos.go.id", "Tegar Petugas", "agent", ("Tim SIKS-NG",))
 ADMIN = Person("ani@kemensos.go.id", "Ani Admin", "admin")
-EVERYONE = (CITIZEN, VISITOR, AGENT, DATA_AGENT, SUPERVISOR, ADMIN)
+EVERYONE = (CITIZEN, VISITOR, AGENT, DATA_AGENT, SUPERVISOR, GUARDED_AGENT, ADMIN)
 
 
 def create_accounts():
