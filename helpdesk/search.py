@@ -33,12 +33,18 @@ POSTGRES_TABLE = (
     "CREATE INDEX IF NOT EXISTS search_text_document ON search_text USING GIN (document)",
     "CREATE INDEX IF NOT EXISTS search_text_ticket ON search_text (ticket)")
 SQLITE_TABLE = (
+    # words: the stems, space around each, for checking a ticket's rows without FTS5
+    # (a MATCH costs about a millisecond to open: fine once a page, not once a ticket)
     "CREATE TABLE IF NOT EXISTS search_source (id INTEGER PRIMARY KEY, "
-    "ticket INTEGER NOT NULL, entry INTEGER, public INTEGER NOT NULL, body TEXT NOT NULL)",
+    "ticket INTEGER NOT NULL, entry INTEGER, public INTEGER NOT NULL, body TEXT NOT NULL, "
+    "words TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS search_source_ticket ON search_source (ticket)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_text USING fts5(body, ticket UNINDEXED, "
     "entry UNINDEXED, public UNINDEXED, content = 'search_source', content_rowid = 'id', "
-    "tokenize = 'unicode61 remove_diacritics 2')")
+    "tokenize = 'unicode61 remove_diacritics 2')",
+    # every stem indexed: a query's "otoris" becomes ("otorisasi" OR ...), as FTS5 reads
+    # every row of a prefix ("otoris"*) before giving the first
+    "CREATE TABLE IF NOT EXISTS search_vocab (word TEXT PRIMARY KEY) WITHOUT ROWID")
 NO_UNACCENT = ("Search needs PostgreSQL's unaccent extension: run "
                "'CREATE EXTENSION unaccent;' in this database as a superuser "
                "(or a role allowed to create it), then start again (README, Search).")
@@ -56,7 +62,7 @@ def create_table(fresh=False):
 
 
 def drop_tables():
-    for table in ("search_text", "search_source"):
+    for table in ("search_text", "search_source", "search_vocab"):
         db.database.execute_sql(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -82,19 +88,25 @@ def _add(rows):
         return
     rows = [(ticket, entry, bool(public), body.translate(MARKS))
             for ticket, entry, public, body in rows]
-    param = db.database.param
-    marks = ", ".join([f"({param}, {param}, {param}, {param})"] * len(rows))
-    values = [value for row in rows for value in row]
     if on_postgres():
         db.database.execute_sql("INSERT INTO search_text (ticket, entry, public, body) "
-                                f"VALUES {marks}", values)
+                                "VALUES " + ", ".join(["(%s, %s, %s, %s)"] * len(rows)),
+                                [value for row in rows for value in row])
         return
-    cursor = db.database.execute_sql("INSERT INTO search_source (ticket, entry, public, "
-                                     f"body) VALUES {marks}", values)
+    indexed = [stems(row[3]) for row in rows]
+    marks = ", ".join(["(?, ?, ?, ?, ?)"] * len(rows))
+    cursor = db.database.execute_sql(
+        f"INSERT INTO search_source (ticket, entry, public, body, words) VALUES {marks}",
+        [value for row, text in zip(rows, indexed) for value in (*row, f" {text} ")])
     first = cursor.lastrowid - len(rows) + 1  # one statement: consecutive rowids
     db.database.execute_sql(
         "INSERT INTO search_text (rowid, body) VALUES " + ", ".join(["(?, ?)"] * len(rows)),
-        [value for offset, row in enumerate(rows) for value in (first + offset, stems(row[3]))])
+        [value for offset, text in enumerate(indexed) for value in (first + offset, text)])
+    vocabulary = sorted({word for text in indexed for word in text.split()})
+    for start in range(0, len(vocabulary), 500):
+        chunk = vocabulary[start:start + 500]
+        db.database.execute_sql("INSERT OR IGNORE INTO search_vocab (word) VALUES "
+                                + ", ".join(["(?)"] * len(chunk)), chunk)
 
 
 def index_subject(ticket):
@@ -111,6 +123,7 @@ def clear():
     else:  # an index over another table's rows: emptied by its own command
         db.database.execute_sql("INSERT INTO search_text (search_text) VALUES ('delete-all')")
         db.database.execute_sql("DELETE FROM search_source")
+        db.database.execute_sql("DELETE FROM search_vocab")
 
 
 def rebuild(progress=None, batch=5000):
@@ -122,6 +135,8 @@ def rebuild(progress=None, batch=5000):
         tickets = list(Ticket.select(Ticket.id, Ticket.subject).where(Ticket.id > last)
                        .order_by(Ticket.id).limit(batch).tuples())
         if not tickets:
+            if on_postgres():  # the planner's word counts: else a word found nowhere
+                db.database.execute_sql("ANALYZE search_text")  # may look like a common one
             return
         first, last = tickets[0][0], tickets[-1][0]
         entries = (ThreadEntry.select(ThreadEntry.ticket, ThreadEntry.id, ThreadEntry.kind,

@@ -8,6 +8,7 @@ PostgreSQL stems with its own ``indonesian`` Snowball dictionary after ``unaccen
 (migration 0011); SQLite gets the stems from here (``snowballstemmer``, the same
 algorithm: tests/test_search_words.py compares them).
 """
+import functools
 import re
 import unicodedata
 
@@ -34,6 +35,7 @@ def fold(word):
     return plain or word.lower()
 
 
+@functools.lru_cache(maxsize=50_000)  # a language's words repeat: Snowball in Python is slow
 def stem(word):
     """The indexed form of one word: folded, and without its affixes unless it holds
     a digit."""

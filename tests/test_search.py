@@ -35,6 +35,8 @@ def thread(app, citizen, other_citizen, agent, make_ticket):
     ("terkunci server", {"mine"}),  # every word, in any order
     ("otoris", {"mine", "theirs"}),  # the beginning of a word
     ("ganda", {"theirs"}),  # a subject
+    ("gan", {"theirs"}),  # three letters begin a word
+    ("ga", set()),  # two are a whole word
     ("tidakada", set()),
 ])
 def test_staff_find_words_of_every_entry(client_of, supervisor, thread, words, found):

@@ -36,3 +36,18 @@ def test_the_database_indexes_the_same_words(app):
                 db.database.execute_sql("DROP TABLE temp.words")
                 transaction.rollback()
     assert indexed == set(STEMS.split())
+
+
+def test_a_long_text_is_cut_around_the_words_found():
+    from helpdesk.search_snippet import marked, snippet
+
+    text = " ".join(f"kata{n}" for n in range(40)) + " <b>bayar</b> " + " ".join(
+        f"lain{n}" for n in range(40)) + "."
+    shown = marked(snippet(text, search_words.stems(text).split(),
+                           lambda word: word == "bayar", 14))
+    assert shown.startswith("…kata") and shown.endswith("…")
+    assert "&lt;b&gt;<mark>bayar</mark>&lt;/b&gt;" in shown
+    assert "kata36" not in shown and "kata37" in shown  # 14 words: 4 before, 9 after
+    assert "lain7…" in shown and "lain8" not in shown
+    assert marked(snippet("Sudah bayar.", ["sudah", "bayar"], lambda word: word == "bayar",
+                          14)) == "Sudah <mark>bayar</mark>."
