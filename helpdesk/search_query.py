@@ -137,12 +137,13 @@ def _newest_matches(query, public_only, within):
     """(ticket, score: higher is better, row) of the newest RANK_LIMIT + 1 matching rows."""
     limit = f" ORDER BY s.id DESC LIMIT {RANK_LIMIT + 1}"
     within_sql, within_params = within.sql() if within is not None else ("", [])
-    if on_postgres():
-        sql = ("SELECT s.ticket, ts_rank(s.document, q.query), s.id FROM search_text s, "
+    if on_postgres():  # ranks only the rows kept
+        sql = ("SELECT s.ticket, s.id, s.document, q.query FROM search_text s, "
                f"to_tsquery('{CONFIG}', %s) q(query) WHERE s.document @@ q.query")
         sql += " AND s.public" if public_only else ""
         sql += f" AND s.ticket IN ({within_sql})" if within is not None else ""
-        return list(db.database.execute_sql(sql + limit, [query, *within_params]))
+        sql = f"SELECT ticket, ts_rank(document, query), id FROM ({sql + limit}) s"
+        return list(db.database.execute_sql(sql, [query, *within_params]))
     if within is None:  # FTS5 gives the newest matches first, ranked
         sql = ("SELECT search_text.ticket, -bm25(search_text), search_text.rowid "
                "FROM search_text WHERE search_text MATCH ?")
