@@ -7,7 +7,7 @@ tickets, most urgent first, served by the (status, due_at) index.
 """
 import re
 
-from flask import flash, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView
@@ -16,10 +16,10 @@ from flask_babel import LazyString, gettext, lazy_gettext as _l, ngettext
 from flask_login import current_user
 from peewee import JOIN
 
-from helpdesk import audit, lifecycle, queries, search
+from helpdesk import audit, lifecycle, queries, search_query
 from helpdesk.models import Department, HelpTopic, Ticket, User
 
-from . import export, formatters
+from . import export, formatters, search_column
 from .base import StaffOnly
 from .export import Assignee, Requester
 from .ticket_filters import queue_filters
@@ -55,9 +55,8 @@ class TicketView(StaffOnly, TicketPage, ModelView):
     column_sortable_list = ("number", "subject", "status", "created_at", "updated_at",
                             "due_at")
     column_default_sort = [("due_at", False), ("id", False)]
-    column_searchable_list = (Ticket.subject,)  # the search itself is ``ticket_search``
     column_filters = queue_filters()
-    column_formatters = formatters.LIST
+    column_formatters = search_column.with_snippets(formatters.LIST)
     column_extra_row_actions = [TemplateLinkRowAction("ticket_rows.claim", _l("Claim"))]
 
     export_types = ["csv", "xlsx"]
@@ -73,8 +72,13 @@ class TicketView(StaffOnly, TicketPage, ModelView):
     def can_export(self):
         return queries.oversees(current_user)
 
+    def init_search(self):
+        """Searched (``get_list``), with the labelled box of ticket/_search.html in
+        place of Flask-Admin's."""
+        return False
+
     def search_placeholder(self):
-        return _l("Number, subject or e-mail")
+        return _l("Number, requester address or words of the subject and messages")
 
     def get_filter_arg(self, index, flt):
         return getattr(flt, "key_name", None) or super().get_filter_arg(index, flt)
@@ -114,9 +118,18 @@ class TicketView(StaffOnly, TicketPage, ModelView):
             sort_column = None  # a hand-made ?sort=N: the default order, not a 500
         count, query = super().get_list(page, sort_column, sort_desc, None, filters,
                                          execute=False, page_size=page_size)
+        found = None
         if search and search.strip():
-            query = query.where(ticket_search(search))
-        return count, (list(query) if execute else query)
+            page_end = ((page or 0) + 1) * (page_size or self.page_size)
+            condition, found = ticket_search(search, page_end)
+            query = query.where(condition)
+            if found is not None and sort_column is None:  # by relevance, else newest
+                query = query.order_by(*found.order())
+        if not execute:
+            return count, query
+        rows = list(query)
+        g.search_snippets = search_query.snippets(found, [row.id for row in rows])
+        return count, rows
 
     @expose("/")
     def index_view(self):
@@ -180,18 +193,19 @@ def _following():
     return any(key.endswith("_worked_on") for key in request.args)
 
 
-def ticket_search(term):
-    """A ticket number (``8881358`` or ``#8881358``) matches exactly; a term with ``@``
-    matches the requester's e-mail address (through the requester index); other words
-    match the subject, a message, response or note holding them all (full-text search,
-    ``helpdesk.search``: no scan of every ticket or user)."""
+def ticket_search(term, page_end=100):
+    """(condition, ``Found`` or None): a ticket number (``8881358`` or ``#8881358``)
+    matches exactly; a term with ``@`` matches the requester's e-mail address (through
+    the requester index); other words match the subject, a message, response or note
+    holding them all, ranked (full-text search, ``helpdesk.search_query``: no scan of
+    every ticket or user)."""
     term = term.strip()
     if re.fullmatch(r"#?\d{1,9}", term):
-        return Ticket.number == int(term.lstrip("#"))
-    words = None if "@" in term else search.matching(term)
-    if words is not None:
-        return words
-    return Ticket.requester.in_(User.select(User.id).where(User.email ** f"%{term}%"))
+        return Ticket.number == int(term.lstrip("#")), None
+    found = None if "@" in term else search_query.find(term, page_end=page_end)
+    if found is not None:
+        return found.condition, found
+    return Ticket.requester.in_(User.select(User.id).where(User.email ** f"%{term}%")), None
 
 
 def register(admin):

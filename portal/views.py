@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_security import login_required
 
-from helpdesk import display, lifecycle, queries, search
+from helpdesk import display, lifecycle, queries, search_query
 from helpdesk.models import Ticket
 
 from .downloads import send_attachment
@@ -35,14 +35,19 @@ def start():
 @login_required
 def tickets():
     term = request.args.get("q", "").strip()
-    query = queries.tickets_of(current_user)
-    if term:  # only their tickets, and only the entries they see
-        query = search.found_in(query, term, public_only=True)
+    query, found = queries.tickets_of(current_user), None
     page = max(1, _int_arg("page", 1))
+    if term:  # only their tickets, and only the entries they see; the best first
+        mine = Ticket.select(Ticket.id).where(Ticket.requester == current_user)
+        query, found = search_query.narrowed(query, term, public_only=True, within=mine,
+                                             page_end=page * PAGE_SIZE)
+        if found is not None:
+            query = query.order_by(*found.order())
     total = query.count()
     rows = list(query.paginate(page, PAGE_SIZE))
     return render_template("portal/tickets.html", tickets=rows, page=page, term=term,
-                           pages=max(1, -(-total // PAGE_SIZE)), total=total)
+                           pages=max(1, -(-total // PAGE_SIZE)), total=total,
+                           snippets=search_query.snippets(found, [t.id for t in rows]))
 
 
 @portal.route("/tickets/new", methods=("GET", "POST"))

@@ -8,7 +8,8 @@ from helpdesk.db import statements_run
 DESK_PAGES = ["/admin/", "/admin/ticket/?flt0_status=open", "/admin/ticket/?flt0_status=any",
               "/admin/ticket/?flt0_status=any&search=login",
               "/admin/ticket/details/?id={ticket.id}"]
-PORTAL_PAGES = ["/", "/tickets/", "/tickets/new", "/tickets/{ticket.number}"]
+PORTAL_PAGES = ["/", "/tickets/", "/tickets/?q=login", "/tickets/new",
+                "/tickets/{ticket.number}"]
 
 
 def statements(client, url):

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from helpdesk import lifecycle
+from helpdesk import lifecycle, search
 from helpdesk.db import db
 from helpdesk.models import Department
 
@@ -35,11 +35,41 @@ def thread(app, citizen, other_citizen, agent, make_ticket):
     ("terkunci server", {"mine"}),  # every word, in any order
     ("otoris", {"mine", "theirs"}),  # the beginning of a word
     ("ganda", {"theirs"}),  # a subject
+    ("gan", {"theirs"}),  # three letters begin a word
+    ("ga", set()),  # two are a whole word
     ("tidakada", set()),
 ])
 def test_staff_find_words_of_every_entry(client_of, supervisor, thread, words, found):
     page = client_of(supervisor).get(QUEUE + words).text
     assert numbers_on(page) == {thread[name].number for name in found}
+
+
+@pytest.fixture
+def affixed(app, citizen, agent, make_ticket):
+    with app.test_request_context():
+        paid = make_ticket(citizen, subject="Bantuan belum masuk",
+                           message="Saya sudah bayar iuran bulan lalu.")
+        sent = make_ticket(citizen, subject="Kartu", message="Kapan kartunya kirim ke alamat?")
+        lifecycle.respond(sent, by=agent, message="Petugas Café Sosial menunggu di loket.")
+    return {"paid": paid, "sent": sent}
+
+
+@pytest.mark.parametrize("words,found", [
+    ("pembayaran", {"paid"}),  # "bayar" with pe-an
+    ("dibayarkan", {"paid"}),
+    ("dikirimkan", {"sent"}),  # "kirim" with di-kan
+    ("terkirim", {"sent"}),
+    ("kartu", {"sent"}),  # "kartunya" without -nya
+    ("cafe", {"sent"}),  # accents folded both ways
+    ("Café", {"sent"}),
+    ("CAFÉ sosial", {"sent"}),
+    ("pembayaran kirim", set()),  # every word in one entry
+])
+def test_words_are_found_with_and_without_their_affixes_and_accents(
+        client_of, supervisor, citizen, affixed, words, found):
+    wanted = {affixed[name].number for name in found}
+    assert numbers_on(client_of(supervisor).get(QUEUE + words).text) == wanted
+    assert my_search(client_of(citizen), words) == wanted
 
 
 def test_numbers_and_addresses_still_match_exactly(client_of, supervisor, thread):
@@ -79,8 +109,10 @@ def test_the_index_follows_replies_and_transfers(app, client_of, citizen, superv
 def test_the_migration_builds_the_index_for_existing_tickets(app, client_of, supervisor,
                                                              thread):
     with app.app_context(), db.database.connection_context():
-        db.database.execute_sql("DELETE FROM search_text")
-        migration = importlib.import_module("helpdesk.migrations.0008_search")
+        search.drop_tables()
+        migration = importlib.import_module("helpdesk.migrations.0013_search_stems")
         migration.up(None, db.database)
     page = client_of(supervisor).get(QUEUE + "direktori").text
+    assert numbers_on(page) == {thread["mine"].number}
+    page = client_of(supervisor).get(QUEUE + "terkuncinya").text  # stems, after the migration
     assert numbers_on(page) == {thread["mine"].number}

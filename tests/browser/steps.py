@@ -94,7 +94,7 @@ def open_ticket(page, subject, topic="Aplikasi SIKS-NG", message=None, files=())
 def find_in_queue(page, number):
     """Search the staff queue for a ticket number, as an agent types it; returns its row."""
     visit(page, "/admin/ticket/")
-    page.get_by_role("search").get_by_placeholder("Nomor, subjek, atau email").fill(number)
+    page.get_by_role("search").get_by_label("Cari tiket").fill(number)
     arrive(page, lambda: page.keyboard.press("Enter"))
     row = page.get_by_role("row").filter(has_text=number)
     expect(row).to_have_count(1)
