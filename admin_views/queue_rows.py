@@ -12,7 +12,7 @@ from flask_admin.model.template import BaseListRowAction
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 ROW = "__row__"  # stands for the row's id in a URL built once per page
 
@@ -46,9 +46,9 @@ class DetailsLink(PythonRowAction):
     def html(self, context, row_id, row):
         if self._url is None:
             self._url = url_with_id(".details_view", url=context.resolve("return_url"))
-        return Markup('<a class="icon" href="{}" title="{}">\n  <span class="fa fa-eye '
-                      'glyphicon glyphicon-eye-open"></span>\n</a>').format(
-                          self._url(row_id), self.title or "")
+        return Markup(f'<a class="icon" href="{escape(self._url(row_id))}" '
+                      f'title="{escape(self.title or "")}">\n  <span class="fa fa-eye '
+                      'glyphicon glyphicon-eye-open"></span>\n</a>')
 
 
 class ClaimButton(PythonRowAction):
@@ -64,14 +64,13 @@ class ClaimButton(PythonRowAction):
         if self._start is None:
             self._start = url_with_id(".claim_view"), generate_csrf(), request.full_path
         url, token, here = self._start
+        label = _("Claim ticket #%(number)s", number=row.number)
         return Markup(
-            '<form class="icon" method="post" action="{}">\n'
-            '  <input type="hidden" name="csrf_token" value="{}">\n'
-            '  <input type="hidden" name="next" value="{}">\n'
+            f'<form class="icon" method="post" action="{escape(url(row_id))}">\n'
+            f'  <input type="hidden" name="csrf_token" value="{escape(token)}">\n'
+            f'  <input type="hidden" name="next" value="{escape(here)}">\n'
             '  <button type="submit" class="btn btn-sm btn-outline-primary claim-row" '
-            'aria-label="{}">{}</button>\n</form>').format(
-                url(row_id), token, here, _("Claim ticket #%(number)s", number=row.number),
-                _("Claim"))
+            f'aria-label="{escape(label)}">{escape(_("Claim"))}</button>\n</form>')
 
 
 @pass_context
@@ -79,11 +78,11 @@ def row_cells(view, context, row):
     """``admin_view.row_cells(row)`` in the template: the cells of one row: the checkbox (when there are bulk actions), the row actions,
     then every list column through the view's formatters."""
     pk = view.get_pk_value(row)
+    select = admin_gettext("Select record")
     parts = []
     if context.resolve("actions"):
-        parts.append(Markup('<td>\n<input type="checkbox" name="rowid" class="action-checkbox"'
-                            ' value="{}" title="{}" />\n</td>').format(
-                                pk, admin_gettext("Select record")))
+        parts.append(Markup(f'<td>\n<input type="checkbox" name="rowid" class="action-checkbox"'
+                            f' value="{escape(pk)}" title="{escape(select)}" />\n</td>'))
     if view.column_display_actions:
         parts.append(Markup('<td class="list-buttons-column">'))
         parts.extend(action.render_ctx(context, pk, row)
@@ -92,5 +91,5 @@ def row_cells(view, context, row):
     formatters, types = view.column_formatters, view.column_type_formatters
     for column, _label in view._list_columns:
         value = view._get_list_value(context, row, column, formatters, types)
-        parts.append(Markup('<td class="col-{}">{}</td>').format(column, value))
+        parts.append(Markup(f'<td class="col-{escape(column)}">{escape(value)}</td>'))
     return Markup("\n").join(parts)
