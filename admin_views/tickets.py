@@ -25,6 +25,10 @@ from .ticket_filters import queue_filters
 from .ticket_page import TicketPage
 
 LIST_ARGS = ("search", "sort", "page", "page_size")
+# what the queue's cells show of the requester, topic, department and assignee
+SHOWN_RELATED = (Requester.id, Requester.full_name, Requester.email, HelpTopic.id,
+                 HelpTopic.name, Department.id, Department.name, Assignee.id,
+                 Assignee.full_name, Assignee.email)
 
 
 class TicketView(StaffOnly, TicketPage, ModelView):
@@ -119,7 +123,10 @@ class TicketView(StaffOnly, TicketPage, ModelView):
                                          execute=False, page_size=page_size)
         if search and search.strip():
             query = query.where(ticket_search(search))
-        return count, (list(query) if execute else query)
+        if not execute:
+            return count, query  # the export picks its own columns
+        # a page's rows: every ticket column (for the formatters), the related rows' names
+        return count, list(query.select(Ticket, *SHOWN_RELATED))
 
     @expose("/")
     def index_view(self):
