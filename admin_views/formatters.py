@@ -1,12 +1,13 @@
 """How ticket values look in the queue (times in the desk's zone) and the reports' figures
 (durations in hours and minutes, shares in percent); exports: export.py."""
 from flask import g
-from flask_babel import format_number, format_percent, gettext as _
+from flask_babel import format_number, format_percent, gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from helpdesk.display import when
+from helpdesk.models import TicketStatus
 
-from .queue_rows import url_with_id
+from .queue_rows import page_text, url_with_id
 
 
 NONE = "\u2014"  # an em dash: no value (no ticket answered yet, no share known)
@@ -43,7 +44,9 @@ def share(value):
 
 
 # The queue's cells: a page has some 250 of them, so they are joined with f-strings and
-# escape() (Markup.format costs several times more) and the ticket's URL is built once.
+# escape() (Markup.format costs several times more), the ticket's URL is built once and
+# their constant words translated once.
+UNASSIGNED, OVERDUE = _l("unassigned"), _l("Overdue")
 
 def time_column(view, context, model, name):
     """The time with the zone's name; the ISO time in ``datetime``."""
@@ -71,7 +74,7 @@ def subject_column(view, context, model, name):
 def person_column(view, context, model, name):
     person = getattr(model, name) if getattr(model, f"{name}_id") else None
     if person is None:
-        return Markup(f'<span class="text-muted">{escape(_("unassigned"))}</span>')
+        return Markup(f'<span class="text-muted">{escape(page_text(UNASSIGNED))}</span>')
     if name == "requester":
         return Markup(f'{escape(str(person))}<br><small class="text-muted">'
                       f'{escape(person.email)}</small>')
@@ -80,14 +83,19 @@ def person_column(view, context, model, name):
 
 def status_column(view, context, model, name):
     return Markup(f'<span class="badge badge-status badge-status-{escape(model.status)}">'
-                  f'{escape(str(model.status_label))}</span>')
+                  f'{escape(_status_label(model.status))}</span>')
+
+
+def _status_label(status):
+    label = TicketStatus.LABELS.get(status)
+    return status if label is None else page_text(label)
 
 
 def due_column(view, context, model, name):
     shown = time_column(view, context, model, "due_at")
     if model.overdue:
         return Markup(f'<span class="overdue">{shown} <span class="badge badge-danger">'
-                      f'{escape(_("Overdue"))}</span></span>')
+                      f'{escape(page_text(OVERDUE))}</span></span>')
     return shown
 
 

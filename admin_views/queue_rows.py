@@ -6,15 +6,26 @@ and the contract stays: every column goes through the view's ``column_formatters
 type formatters), every row action through its ``render_ctx``. Row actions that know how to
 build their markup without the template (``PythonRowAction``) skip Jinja altogether.
 """
-from flask import request, url_for
-from flask_admin.babel import gettext as admin_gettext
+from flask import g, request, url_for
+from flask_admin.babel import gettext as admin_gettext, lazy_gettext as admin_lazy
 from flask_admin.model.template import BaseListRowAction
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 ROW = "__row__"  # stands for the row's id in a URL built once per page
+CLAIM, CLAIM_TICKET = _l("Claim"), _l("Claim ticket #%(number)s")
+SELECT_RECORD = admin_lazy("Select record")  # Flask-Admin's words, from its catalog
+
+
+def page_text(message):
+    """A constant message (a lazy string) translated once per request: the queue repeats a
+    few on every row, and each translation looks up the request's locale and catalog."""
+    texts = g.setdefault("page_texts", {})
+    if id(message) not in texts:
+        texts[id(message)] = str(message)
+    return texts[id(message)]
 
 
 def url_with_id(endpoint, **kwargs):
@@ -64,13 +75,13 @@ class ClaimButton(PythonRowAction):
         if self._start is None:
             self._start = url_with_id(".claim_view"), generate_csrf(), request.full_path
         url, token, here = self._start
-        label = _("Claim ticket #%(number)s", number=row.number)
+        label = page_text(CLAIM_TICKET) % {"number": row.number}
         return Markup(
             f'<form class="icon" method="post" action="{escape(url(row_id))}">\n'
             f'  <input type="hidden" name="csrf_token" value="{escape(token)}">\n'
             f'  <input type="hidden" name="next" value="{escape(here)}">\n'
             '  <button type="submit" class="btn btn-sm btn-outline-primary claim-row" '
-            f'aria-label="{escape(label)}">{escape(_("Claim"))}</button>\n</form>')
+            f'aria-label="{escape(label)}">{escape(page_text(CLAIM))}</button>\n</form>')
 
 
 @pass_context
@@ -78,7 +89,7 @@ def row_cells(view, context, row):
     """``admin_view.row_cells(row)`` in the template: the cells of one row: the checkbox (when there are bulk actions), the row actions,
     then every list column through the view's formatters."""
     pk = view.get_pk_value(row)
-    select = admin_gettext("Select record")
+    select = page_text(SELECT_RECORD)
     parts = []
     if context.resolve("actions"):
         parts.append(Markup(f'<td>\n<input type="checkbox" name="rowid" class="action-checkbox"'

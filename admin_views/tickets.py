@@ -78,7 +78,7 @@ class TicketView(StaffOnly, TicketPage, ModelView):
 
     def get_list_row_actions(self):
         """The eye to the ticket's page and "Claim", built without Jinja macros."""
-        return [queue_rows.DetailsLink(), queue_rows.ClaimButton(_l("Claim"))]
+        return [queue_rows.DetailsLink(), queue_rows.ClaimButton(queue_rows.CLAIM)]
 
     def search_placeholder(self):
         return _l("Number, subject or e-mail")
