@@ -48,6 +48,7 @@ def share(value):
 # their constant words translated once.
 UNASSIGNED, OVERDUE = _l("unassigned"), _l("Overdue")
 
+
 def time_column(view, context, model, name):
     """The time with the zone's name; the ISO time in ``datetime``."""
     value = getattr(model, name)

@@ -86,8 +86,9 @@ class ClaimButton(PythonRowAction):
 
 @pass_context
 def row_cells(view, context, row):
-    """``admin_view.row_cells(row)`` in the template: the cells of one row: the checkbox (when there are bulk actions), the row actions,
-    then every list column through the view's formatters."""
+    """``admin_view.row_cells(row)`` in the template: the cells of one row, i.e. the
+    checkbox (when there are bulk actions), the row actions, then every list column
+    through the view's formatters."""
     pk = view.get_pk_value(row)
     select = page_text(SELECT_RECORD)
     parts = []

@@ -1,8 +1,9 @@
-"""Prints the CPU cost of the desk's pages in one process: CPU milliseconds per request
-(process time, so that other work on the machine counts little) through the Flask test client, signed in, one request at a time, on a database already filled
-(e.g. a copy of the one ``load.py`` fills; this script only reads, except the redirect).
+"""Prints the cost of the desk's pages in one process: CPU milliseconds per request (process
+time, so that other work on the machine counts little) and wall milliseconds, through the
+Flask test client, signed in, one request at a time, on a database already filled
+(e.g. a copy of the one ``load.py`` fills; this script only reads it).
 
-    python benchmarks/pages.py --database-url sqlite:////tmp/bench.db [--repeat 300]
+    python benchmarks/pages.py --database-url sqlite:////tmp/bench.db [--repeat 50]
         [--only queue,home] [--profile queue]
 
 ``--profile NAME`` runs that page under pyinstrument and prints where the time goes.

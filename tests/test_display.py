@@ -96,4 +96,5 @@ def test_times_read_as_babel_writes_them(app, moment):
     with app.test_request_context():
         for language, clock in (("id", "HH.mm"), ("en", "HH:mm")):
             with force_locale(language):
-                assert display.when(moment) == format_datetime(moment, f"d MMM y, {clock}") + " WIB"
+                babel = format_datetime(moment, f"d MMM y, {clock}")
+                assert display.when(moment) == f"{babel} WIB"
