@@ -4,7 +4,7 @@ from flask import g
 from flask_babel import format_number, format_percent, gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from helpdesk.display import when
+from helpdesk.display import clock
 from helpdesk.models import TicketStatus
 
 from .queue_rows import page_text, url_with_id
@@ -52,8 +52,11 @@ UNASSIGNED, OVERDUE = _l("unassigned"), _l("Overdue")
 def time_column(view, context, model, name):
     """The time with the zone's name; the ISO time in ``datetime``."""
     value = getattr(model, name)
-    return Markup(f'<time datetime="{value.isoformat()}Z">{escape(when(value))}</time>'
-                  ) if value else ""
+    if not value:
+        return ""
+    if "page_clock" not in g:  # one locale and zone for the whole page
+        g.page_clock = clock()
+    return Markup(f'<time datetime="{value.isoformat()}Z">{escape(g.page_clock(value))}</time>')
 
 
 def _details_url(ticket_id):

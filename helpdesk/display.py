@@ -22,14 +22,23 @@ def when(value):
     ``d MMM y, HH.mm`` (``HH:mm`` in English), put together here from the locale's month
     names because a queue page shows a hundred of them and Babel's formatter costs more
     than the rest of a cell."""
-    if value is None:
-        return ""
-    local = value.replace(tzinfo=timezone.utc).astimezone(get_timezone())
-    locale = get_locale()
-    month = locale.months["format"]["abbreviated"][local.month]
+    return clock()(value)
+
+
+def clock():
+    """``when`` for the current locale and zone, looked up once: a page that shows many
+    times (the queue) keeps it for the page instead of looking them up for each time."""
+    zone, locale, name = get_timezone(), get_locale(), zone_name()
+    months = locale.months["format"]["abbreviated"]
     colon = ":" if locale.language == "en" else "."
-    return (f"{local.day} {month} {local.year}, {local.hour:02d}{colon}{local.minute:02d} "
-            f"{zone_name()}")
+
+    def read(value):
+        if value is None:
+            return ""
+        local = value.replace(tzinfo=timezone.utc).astimezone(zone)
+        return (f"{local.day} {months[local.month]} {local.year}, "
+                f"{local.hour:02d}{colon}{local.minute:02d} {name}")
+    return read
 
 
 def decimal(value):
