@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask_babel import Babel, get_locale
 from flask_mail import Mail
-from flask_security import PeeweeUserDatastore, Security
+from flask_security import Security
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -41,7 +41,7 @@ def create_app(config=None):
     csrf.init_app(app)  # before Security, which registers its CSRF header with it
     mail.init_app(app)
     security_messages.init_app(app)  # before Security, which reads its messages at init
-    datastore = PeeweeUserDatastore(db, User, Role, UserRoles)
+    datastore = sessions.UserDatastore(db, User, Role, UserRoles)
     Security(app, datastore, mail_util_cls=security_forms.OutboxMailUtil,
              register_form=security_forms.RegisterForm, login_form=security_forms.LoginForm,
              mf_recovery_codes_util_cls=two_factor.RecoveryCodes,

@@ -1,10 +1,13 @@
 """How ticket values look in the queue (times in the desk's zone) and the reports' figures
 (durations in hours and minutes, shares in percent); exports: export.py."""
-from flask import url_for
-from flask_babel import format_number, format_percent, gettext as _
+from flask import g
+from flask_babel import format_number, format_percent, gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from helpdesk.display import when
+from helpdesk.display import clock
+from helpdesk.models import TicketStatus
+
+from .queue_rows import page_text, url_with_id
 
 
 NONE = "\u2014"  # an em dash: no value (no ticket answered yet, no share known)
@@ -40,42 +43,63 @@ def share(value):
     return NONE if value is None else format_percent(value, "#,##0.0%")
 
 
+# The queue's cells: a page has some 250 of them, so they are joined with f-strings and
+# escape() (Markup.format costs several times more), the ticket's URL is built once and
+# their constant words translated once.
+UNASSIGNED, OVERDUE = _l("unassigned"), _l("Overdue")
+
+
 def time_column(view, context, model, name):
-    """One formatting per cell (a queue page has a hundred of them), with the zone's name;
-    the ISO time in ``datetime``."""
+    """The time with the zone's name; the ISO time in ``datetime``."""
     value = getattr(model, name)
-    return Markup('<time datetime="{}Z">{}</time>').format(
-        value.isoformat(), when(value)) if value else ""
+    if not value:
+        return ""
+    if "page_clock" not in g:  # one locale and zone for the whole page
+        g.page_clock = clock()
+    return Markup(f'<time datetime="{value.isoformat()}Z">{escape(g.page_clock(value))}</time>')
+
+
+def _details_url(ticket_id):
+    """``url_for(".details_view", id=ticket_id)``, its text built once per request."""
+    if "ticket_details_url" not in g:
+        g.ticket_details_url = url_with_id(".details_view")
+    return g.ticket_details_url(ticket_id)
 
 
 def number_column(view, context, model, name):
-    return Markup('<a href="{}" class="ticket-link">#{}</a>').format(
-        url_for(".details_view", id=model.id), model.number)
+    return Markup(f'<a href="{escape(_details_url(model.id))}" class="ticket-link">'
+                  f'#{escape(model.number)}</a>')
 
 
 def subject_column(view, context, model, name):
-    return Markup('<a href="{}">{}</a>').format(url_for(".details_view", id=model.id),
-                                               model.subject)
+    return Markup(f'<a href="{escape(_details_url(model.id))}">{escape(model.subject)}</a>')
 
 
 def person_column(view, context, model, name):
     person = getattr(model, name) if getattr(model, f"{name}_id") else None
     if person is None:
-        return Markup('<span class="text-muted">{}</span>').format(_("unassigned"))
-    return Markup('{}<br><small class="text-muted">{}</small>').format(
-        str(person), person.email) if name == "requester" else escape(str(person))
+        return Markup(f'<span class="text-muted">{escape(page_text(UNASSIGNED))}</span>')
+    if name == "requester":
+        return Markup(f'{escape(str(person))}<br><small class="text-muted">'
+                      f'{escape(person.email)}</small>')
+    return escape(str(person))
 
 
 def status_column(view, context, model, name):
-    return Markup('<span class="badge badge-status badge-status-{}">{}</span>').format(
-        model.status, model.status_label)
+    return Markup(f'<span class="badge badge-status badge-status-{escape(model.status)}">'
+                  f'{escape(_status_label(model.status))}</span>')
+
+
+def _status_label(status):
+    label = TicketStatus.LABELS.get(status)
+    return status if label is None else page_text(label)
 
 
 def due_column(view, context, model, name):
     shown = time_column(view, context, model, "due_at")
     if model.overdue:
-        return Markup('<span class="overdue">{} <span class="badge badge-danger">{}</span>'
-                      '</span>').format(shown, _("Overdue"))
+        return Markup(f'<span class="overdue">{shown} <span class="badge badge-danger">'
+                      f'{escape(page_text(OVERDUE))}</span></span>')
     return shown
 
 

@@ -10,9 +10,8 @@ from flask_babel import format_date, gettext as _
 
 from helpdesk import reports
 from helpdesk.dashboard import BACKLOG_FIGURES, PERIOD_FIGURES
+from helpdesk.display import when
 from helpdesk.models import TicketStatus, utcnow
-
-from .formatters import when
 
 
 def clock():

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from helpdesk import queries
 from helpdesk.localtime import midnight_utc
-from helpdesk.models import Department, HelpTopic, Ticket, TicketStatus
+from helpdesk.models import Department, HelpTopic, Ticket, TicketStatus, User
 
 
 class ChoiceFilter(BasePeeweeFilter):
@@ -43,7 +43,8 @@ class StatusFilter(ChoiceFilter):
 
 class TopicFilter(ChoiceFilter):
     def choices(self):
-        return [(str(t.id), t.name) for t in HelpTopic.select().order_by(HelpTopic.name)]
+        return [(str(id), name) for id, name in HelpTopic.select(HelpTopic.id, HelpTopic.name)
+                .order_by(HelpTopic.name).tuples()]
 
     def apply(self, query, value):
         return query.where(Ticket.topic == int(value))
@@ -51,7 +52,8 @@ class TopicFilter(ChoiceFilter):
 
 class DepartmentFilter(ChoiceFilter):
     def choices(self):
-        return [(str(d.id), d.name) for d in Department.select().order_by(Department.name)]
+        return [(str(id), name) for id, name in Department.select(
+            Department.id, Department.name).order_by(Department.name).tuples()]
 
     def apply(self, query, value):
         return query.where(Ticket.department == int(value))
@@ -62,7 +64,8 @@ class AssigneeFilter(ChoiceFilter):
 
     def choices(self):
         return [(self.MINE, _l("me")), (self.NOBODY, _l("nobody (unassigned)"))] + [
-            (str(u.id), str(u)) for u in queries.staff_members()]
+            (str(u.id), str(u)) for u in queries.staff_members().select(
+                User.id, User.full_name, User.email)]
 
     def apply(self, query, value):
         if value == self.MINE:

@@ -4,7 +4,7 @@ gunicorn on loopback (2 sync workers by default), a bounded number of concurrent
 
     python benchmarks/load.py --tickets 100000 [--backends sqlite,postgresql] [--seconds 15]
         [--sqlite-url sqlite:////tmp/bench_{tickets}.db]
-        [--postgres-url postgresql://postgres@127.0.0.1:5432/bench13_{tickets}] [--reuse]
+        [--postgres-url postgresql+pool://postgres@127.0.0.1:5432/bench13_{tickets}] [--reuse]
 
 Each size and backend gets its database filled by ``demo-data`` (its tables dropped first)
 unless --reuse keeps what the URL already holds. ``{tickets}`` in a URL becomes the size.
@@ -154,7 +154,7 @@ def main():
     parser.add_argument("--sqlite-url", default="sqlite:///" + tempfile.gettempdir()
                         + "/helpdesk-load-{tickets}.db")
     parser.add_argument("--postgres-url",
-                        default="postgresql://postgres@127.0.0.1:5432/bench_load_{tickets}")
+                        default="postgresql+pool://postgres@127.0.0.1:5432/bench_load_{tickets}")
     parser.add_argument("--reuse", action="store_true", help="keep the databases' data")
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--clients", type=int, default=8)

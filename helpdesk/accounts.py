@@ -21,6 +21,17 @@ def end_sessions(user):
     User.update(fs_uniquifier=user.fs_uniquifier).where(User.id == user.id).execute()
 
 
+def with_roles(user):
+    """``user`` with its roles read in one query, where ``user.roles`` (Flask-Security walks
+    it on every request) would cost one query for the links and one per role, and
+    ``user.role_names`` another."""
+    links = list(UserRoles.select(UserRoles, Role).join(Role)
+                 .where(UserRoles.user == user.id))
+    user.__dict__["roles"] = links  # this object only; the backref query stays for others
+    user.__dict__["_role_names"] = {link.role.name for link in links}
+    return user
+
+
 def role_names(user):
     return {name for (name,) in Role.select(Role.name).join(UserRoles)
             .where(UserRoles.user == user).tuples()}

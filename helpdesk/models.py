@@ -203,6 +203,8 @@ class Ticket(db.Model):
             (("requester", "updated_at"), False),
             (("department", "status", "due_at"), False),
             (("status", "due_at"), False),
+            # the open tickets created on one day (desk home's backlog by age)
+            (("status", "created_at"), False),
             (("assignee", "status"), False),
             (("created_at",), False),
             (("updated_at",), False),  # queue sorted by last activity

@@ -5,11 +5,21 @@ account; "sign out my other devices" does the same, then signs this browser in a
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, user_logged_out
-from flask_security import login_required, login_user
+from flask_security import PeeweeUserDatastore, login_required, login_user
 
 from helpdesk import accounts, audit
 
 from .views import portal
+
+
+class UserDatastore(PeeweeUserDatastore):
+    """Flask-Security's datastore; the account a session or remember-me cookie names
+    (looked up by ``fs_uniquifier`` on every signed-in request) comes with its roles."""
+
+    def find_user(self, case_insensitive=False, **kwargs):
+        by_session = list(kwargs) == ["fs_uniquifier"]
+        user = super().find_user(case_insensitive, **kwargs)
+        return accounts.with_roles(user) if user is not None and by_session else user
 
 
 def _end_sessions(app, user):

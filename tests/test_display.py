@@ -5,7 +5,7 @@ import re
 from datetime import datetime
 
 import pytest
-from flask_babel import force_locale
+from flask_babel import force_locale, format_datetime
 
 from helpdesk import display
 from conftest import csrf_from, desk_url, login
@@ -86,3 +86,15 @@ def test_one_time_format(app):
             assert display.when(moment) == "2 Des 2026, 08.05 WIB"
         with force_locale("en"):
             assert display.when(moment) == "2 Dec 2026, 08:05 WIB"
+
+
+@pytest.mark.parametrize("moment", [datetime(2026, 12, 31, 17, 0), datetime(2027, 5, 9, 16, 59),
+                                    datetime(2024, 2, 29, 23, 30), datetime(2025, 8, 1, 0, 0)])
+def test_times_read_as_babel_writes_them(app, moment):
+    """``when`` builds the text itself (it is on every row of the queue): the same as Babel's
+    ``d MMM y, HH.mm`` in the helpdesk's zone, across a day, month and year boundary."""
+    with app.test_request_context():
+        for language, clock in (("id", "HH.mm"), ("en", "HH:mm")):
+            with force_locale(language):
+                babel = format_datetime(moment, f"d MMM y, {clock}")
+                assert display.when(moment) == f"{babel} WIB"

@@ -1,0 +1,107 @@
+"""The queue's table rows, built in Python: one call per row where Flask-Admin's list.html
+makes a Jinja macro call per cell and per row action (most of the queue page's time).
+
+The markup is Flask-Admin 2.2.1's (``admin/model/list.html``, ``row_actions.view_row``),
+and the contract stays: every column goes through the view's ``column_formatters`` (then its
+type formatters), every row action through its ``render_ctx``. Row actions that know how to
+build their markup without the template (``PythonRowAction``) skip Jinja altogether.
+"""
+from flask import g, request, url_for
+from flask_admin.babel import gettext as admin_gettext, lazy_gettext as admin_lazy
+from flask_admin.model.template import BaseListRowAction
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import generate_csrf
+from jinja2 import pass_context
+from markupsafe import Markup, escape
+
+ROW = "__row__"  # stands for the row's id in a URL built once per page
+CLAIM, CLAIM_TICKET = _l("Claim"), _l("Claim ticket #%(number)s")
+SELECT_RECORD = admin_lazy("Select record")  # Flask-Admin's words, from its catalog
+
+
+def page_text(message):
+    """A constant message (a lazy string) translated once per request: the queue repeats a
+    few on every row, and each translation looks up the request's locale and catalog."""
+    texts = g.setdefault("page_texts", {})
+    if id(message) not in texts:
+        texts[id(message)] = str(message)
+    return texts[id(message)]
+
+
+def url_with_id(endpoint, **kwargs):
+    """``url_for(endpoint, id=..., **kwargs)`` as a function of the id: the URL is built
+    once, the id put in per row (the same text url_for would give)."""
+    built = url_for(endpoint, id=ROW, **kwargs)
+    head, tail = built.split(ROW, 1)  # the id comes first in the query string
+    return lambda row_id: f"{head}{row_id}{tail}"
+
+
+class PythonRowAction(BaseListRowAction):
+    """A row action whose markup comes from ``html(row_id, row)``; the URLs it needs are
+    built on its first row (actions are made anew for each request)."""
+
+    def render(self, context, row_id, row):
+        return self.html(context, row_id, row)
+
+    def html(self, context, row_id, row):
+        raise NotImplementedError
+
+
+class DetailsLink(PythonRowAction):
+    """Flask-Admin's "view record" eye, leading back to this queue page."""
+
+    def __init__(self):
+        super().__init__(admin_gettext("View Record"))
+        self._url = None
+
+    def html(self, context, row_id, row):
+        if self._url is None:
+            self._url = url_with_id(".details_view", url=context.resolve("return_url"))
+        return Markup(f'<a class="icon" href="{escape(self._url(row_id))}" '
+                      f'title="{escape(self.title or "")}">\n  <span class="fa fa-eye '
+                      'glyphicon glyphicon-eye-open"></span>\n</a>')
+
+
+class ClaimButton(PythonRowAction):
+    """"Claim", on the rows nobody has yet (not closed ones)."""
+
+    def __init__(self, title):
+        super().__init__(title)
+        self._start = None
+
+    def html(self, context, row_id, row):
+        if row.assignee_id or row.status == "closed":
+            return ""
+        if self._start is None:
+            self._start = url_with_id(".claim_view"), generate_csrf(), request.full_path
+        url, token, here = self._start
+        label = page_text(CLAIM_TICKET) % {"number": row.number}
+        return Markup(
+            f'<form class="icon" method="post" action="{escape(url(row_id))}">\n'
+            f'  <input type="hidden" name="csrf_token" value="{escape(token)}">\n'
+            f'  <input type="hidden" name="next" value="{escape(here)}">\n'
+            '  <button type="submit" class="btn btn-sm btn-outline-primary claim-row" '
+            f'aria-label="{escape(label)}">{escape(page_text(CLAIM))}</button>\n</form>')
+
+
+@pass_context
+def row_cells(view, context, row):
+    """``admin_view.row_cells(row)`` in the template: the cells of one row, i.e. the
+    checkbox (when there are bulk actions), the row actions, then every list column
+    through the view's formatters."""
+    pk = view.get_pk_value(row)
+    select = page_text(SELECT_RECORD)
+    parts = []
+    if context.resolve("actions"):
+        parts.append(Markup(f'<td>\n<input type="checkbox" name="rowid" class="action-checkbox"'
+                            f' value="{escape(pk)}" title="{escape(select)}" />\n</td>'))
+    if view.column_display_actions:
+        parts.append(Markup('<td class="list-buttons-column">'))
+        parts.extend(action.render_ctx(context, pk, row)
+                     for action in context.resolve("list_row_actions"))
+        parts.append(Markup("</td>"))
+    formatters, types = view.column_formatters, view.column_type_formatters
+    for column, _label in view._list_columns:
+        value = view._get_list_value(context, row, column, formatters, types)
+        parts.append(Markup(f'<td class="col-{escape(column)}">{escape(value)}</td>'))
+    return Markup("\n").join(parts)
