@@ -13,6 +13,7 @@ from helpdesk import display, lifecycle, queries, search
 from helpdesk.models import Ticket
 
 from .downloads import send_attachment
+from .fields import form_field
 from .forms import ReplyForm, TicketForm, upload_limits
 
 portal = Blueprint("portal", __name__)
@@ -112,6 +113,7 @@ def status_change(event):
 
 portal.add_app_template_filter(display.when, "when")
 portal.add_app_template_filter(display.file_size, "file_size")
+portal.add_app_template_global(form_field, "form_field")
 
 
 def _own_ticket(number):
