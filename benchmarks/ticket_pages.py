@@ -6,10 +6,12 @@ and "Tiket saya". Requests go through the Flask test client, signed in, CSRF on.
 
     python benchmarks/ticket_pages.py --url sqlite:////path/bench.db [--repeat 300]
         [--staff supervisor@contoh.id] [--citizen warga.0@contoh.id] [--only NAME,...]
-        [--profile NAME]
+        [--profile NAME] [--calls]
 
 The database must hold ``demo-data`` (tickets are added by the creation scenario, so use
-a copy). ``--profile NAME`` prints a pyinstrument profile of that scenario instead.
+a copy). ``--profile NAME`` prints a pyinstrument profile of that scenario instead;
+``--calls`` adds the Python function calls per request (cProfile's count: the same on an
+idle machine and a busy one, so it shows a change where timings are too noisy).
 """
 import argparse
 import logging
@@ -82,6 +84,16 @@ def measure(call, repeat):
             (time.process_time() - cpu) * 1000 / repeat)
 
 
+def calls(call, repeat=20):
+    """Python function calls per request."""
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    profile.runcall(lambda: [call() for _ in range(repeat)])
+    return pstats.Stats(profile).total_calls / repeat
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
@@ -90,6 +102,7 @@ def main():
     parser.add_argument("--citizen", default="warga.0@contoh.id")
     parser.add_argument("--only", default="")
     parser.add_argument("--profile", default="")
+    parser.add_argument("--calls", action="store_true")
     args = parser.parse_args()
     app = bench_app(args.url)
     # one client sends more than a person would: no throttling, no access log lines
@@ -109,10 +122,11 @@ def main():
         print(profiler.output_text(unicode=True, color=False, show_all=False))
         return
     wanted = [name for name in args.only.split(",") if name] or list(chosen)
-    print(f"{'page':<34} {'wall ms':>8} {'cpu ms':>8}")
+    print(f"{'page':<34} {'wall ms':>8} {'cpu ms':>8}" + (f" {'calls':>8}" if args.calls else ""))
     for name in wanted:
         wall, cpu = measure(chosen[name], args.repeat)
-        print(f"{name:<34} {wall:8.2f} {cpu:8.2f}", flush=True)
+        counted = f" {calls(chosen[name]):8.0f}" if args.calls else ""
+        print(f"{name:<34} {wall:8.2f} {cpu:8.2f}{counted}", flush=True)
 
 
 if __name__ == "__main__":

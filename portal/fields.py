@@ -1,13 +1,15 @@
-"""One labelled form field as the portal and the desk show it (the ``field`` macro of
-``templates/portal/_form.html``), written in Python: a page with several forms renders
-a few dozen fields, and WTForms' generic widgets plus a Jinja macro per field were most
-of such a page's time.
+"""Form fields as the portal and the desk show them, for templates (``form_field``,
+``form_message``, ``form_attachments``): a label, the control, a hint and the errors.
+Written in Python rather than as Jinja macros: a page with several forms renders a
+dozen fields, and macros around WTForms' generic widgets were most of such a page's time.
 
 The markup is WTForms' own, attribute for attribute (sorted, escaped and named as
 ``wtforms.widgets.html_params`` does; the field's ``render_kw`` and validation flags
 added as its widgets add them) for the widgets the forms use: text, hidden and file
 inputs, text areas and selects without groups. Any other widget is rendered by WTForms.
 """
+from flask import current_app
+from flask_babel import format_number, gettext as _
 from markupsafe import Markup, escape
 from wtforms.widgets import FileInput, HiddenInput, Select, TextArea, TextInput
 from wtforms.widgets.core import clean_key
@@ -103,3 +105,34 @@ def form_field(field, hint=None, **attrs):
         html.append("</ul>\n")
     html.append("  </div>")
     return Markup("".join(html))
+
+
+def form_message(field, rows, required=True):
+    """A message box: its limit stated under it and kept by the browser (maxlength)."""
+    limit = current_app.config["MESSAGE_MAX_LENGTH"]
+    hint = Markup(_("Up to %(max)s characters.")) % {"max": format_number(limit)}
+    return form_field(field, hint=hint, rows=rows, required=required, maxlength=limit)
+
+
+CHOSEN_FILES = Markup(
+    '\n  <ul class="list-group mb-3 chosen-files" data-for="{id}" aria-live="polite" hidden\n'
+    '      data-label-remove="{remove}" data-label-too-large="{too_large}"\n'
+    '      data-label-bad-type="{bad_type}"\n'
+    '      data-label-too-many="{too_many}"></ul>')
+
+
+def form_attachments(field, limits):
+    """The file chooser with the upload rules (``portal.forms.upload_limits``), and the
+    list the page's script fills with the chosen files."""
+    hint = Markup(_("Up to %(n)d files, at most %(mb)s MB each: %(kinds)s.")) % {
+        "n": limits["max_files"], "mb": limits["max_mb"],
+        "kinds": Markup(", ").join(limits["extensions"])}
+    chooser = form_field(field, hint=hint, multiple=True, accept=limits["accept"],
+                         **{"data-max-files": limits["max_files"],
+                            "data-max-bytes": limits["max_bytes"]})
+    return chooser + CHOSEN_FILES.format(
+        id=field.id, remove=Markup(_("Remove")),
+        too_large=Markup(_("too large, at most %(mb)s MB")) % {"mb": limits["max_mb"]},
+        bad_type=Markup(_("this type of file is not accepted")),
+        too_many=Markup(_("Only %(n)d files can be attached; remove some before sending."))
+        % {"n": limits["max_files"]})

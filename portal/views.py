@@ -13,7 +13,7 @@ from helpdesk import display, lifecycle, queries, search
 from helpdesk.models import Ticket
 
 from .downloads import send_attachment
-from .fields import form_field
+from .fields import form_attachments, form_field, form_message
 from .forms import ReplyForm, TicketForm, upload_limits
 
 portal = Blueprint("portal", __name__)
@@ -113,7 +113,8 @@ def status_change(event):
 
 portal.add_app_template_filter(display.when, "when")
 portal.add_app_template_filter(display.file_size, "file_size")
-portal.add_app_template_global(form_field, "form_field")
+for helper in (form_field, form_message, form_attachments):
+    portal.add_app_template_global(helper)
 
 
 def _own_ticket(number):
