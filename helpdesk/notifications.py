@@ -123,10 +123,10 @@ def _alert_staff(recipients, ticket, kind, headline, message=None, attachments=(
                  exclude=None):
     """One alert per staff member, each in their own language. The alert differs between
     staff members of one language only by the name it greets, so it is rendered once per
-    language and each name is put in its place."""
+    language and each name is put in its place; the alerts are queued in one statement."""
     files = list(attachments)
     greeted = _Greeted()
-    rendered = {}
+    rendered, rows = {}, []
     for user in recipients:
         if exclude is not None and user.id == exclude.id:
             continue
@@ -139,9 +139,11 @@ def _alert_staff(recipients, ticket, kind, headline, message=None, attachments=(
                                                user=greeted, headline=text, message=message,
                                                attachments=files, link=staff_link(ticket)))
         subject, body, html = rendered[locale]
-        queue_rendered(user.email, subject, greeted.put(body, user),
-                       greeted.put(html, user, escape), kind=kind,
-                       headers=_thread_headers(ticket))
+        rows.append(_outbox_row(user.email, subject, greeted.put(body, user),
+                                greeted.put(html, user, escape), kind=kind,
+                                headers=_thread_headers(ticket)))
+    if rows:
+        OutboxMail.insert_many(rows).execute()
 
 
 class _Greeted:
@@ -170,15 +172,20 @@ def staff_link(ticket):
 def queue_rendered(recipient, subject, body, html=None, kind="", headers=None, files=()):
     """Queue an already rendered message (Flask-Security's account mails); ``files`` are
     attachments: (file name, content type, bytes)."""
-    headers = dict(headers or {})
-    headers.setdefault("Message-ID", make_msgid(domain=mail_domain()))
-    g.mail_queued = True  # the mailer sends once the request is over
-    row = OutboxMail.create(recipient=recipient, subject=subject, body_text=body or "",
-                            body_html=html, kind=kind, headers=json.dumps(headers))
+    row = OutboxMail.create(**_outbox_row(recipient, subject, body, html, kind, headers))
     for filename, content_type, data in files:
         OutboxAttachment.create(mail=row, filename=filename, content_type=content_type,
                                 data=data)
     return row
+
+
+def _outbox_row(recipient, subject, body, html=None, kind="", headers=None):
+    """The outbox columns of a rendered message, with its own Message-ID."""
+    headers = dict(headers or {})
+    headers.setdefault("Message-ID", make_msgid(domain=mail_domain()))
+    g.mail_queued = True  # the mailer sends once the request is over
+    return dict(recipient=recipient, subject=subject, body_text=body or "", body_html=html,
+                kind=kind, headers=json.dumps(headers))
 
 
 def ticket_link(ticket):

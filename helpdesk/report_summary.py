@@ -144,6 +144,12 @@ def state_of(ticket_id):
     return Ticket.select(*STATE).where(Ticket.id == ticket_id).tuples().get()
 
 
+def state_of_new(ticket):
+    """``state_of`` a ticket just inserted, from the values it was given (the fields not
+    given are their defaults), without reading it back."""
+    return tuple(ticket.__data__.get(field.name) for field in STATE)
+
+
 def _group(state):
     """(topic, department, assignee or 0) of a state."""
     topic, department, assignee = state[1:4]

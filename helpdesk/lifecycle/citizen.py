@@ -74,7 +74,7 @@ def _create_with_number(**fields):
         try:
             with atomic():  # a savepoint: a collision rolls back only this insert
                 ticket = Ticket.create(number=number, **fields)
-                report_summary.record(ticket.id, None, report_summary.state_of(ticket.id))
+                report_summary.record(ticket.id, None, report_summary.state_of_new(ticket))
                 search.index_subject(ticket)
                 return ticket
         except IntegrityError:
