@@ -88,7 +88,7 @@ class TicketPage:
     @expose("/assign/", methods=("POST",))
     def assign_view(self):
         ticket = self._ticket()
-        form = AssignForm(queries.agents_of(ticket.department_id))
+        form = AssignForm(_agents_for(ticket))
         if form.validate_on_submit():
             agent = User.get_by_id(int(form.agent.data))
             return self._act(ticket, lambda: lifecycle.assign(ticket, by=current_user,
@@ -142,8 +142,7 @@ class TicketPage:
             forms.setdefault("transfer", TransferForm(_other_departments(ticket), formdata=None))
             forms.setdefault("status", StatusForm(ticket.status, formdata=None))
             if oversees:
-                forms.setdefault("assign", AssignForm(queries.agents_of(ticket.department_id),
-                                                      formdata=None))
+                forms.setdefault("assign", AssignForm(_agents_for(ticket), formdata=None))
         return self.render(
             "admin/ticket/details.html", ticket=ticket, entries=entries,
             files=queries.attachments_by_entry(entries),
@@ -151,8 +150,10 @@ class TicketPage:
             oversees=oversees, forms=forms, limits=upload_limits())
 
 
+# The choices of the forms read only the columns they show.
+
 def _canned_for(ticket):
-    return (CannedResponse.select()
+    return (CannedResponse.select(CannedResponse.id, CannedResponse.title, CannedResponse.body)
             .where(CannedResponse.active,
                    CannedResponse.department.is_null()
                    | (CannedResponse.department == ticket.department_id))
@@ -160,7 +161,12 @@ def _canned_for(ticket):
 
 
 def _other_departments(ticket):
-    return (Department.select()
+    return (Department.select(Department.id, Department.name)
             .where(Department.active, Department.id != ticket.department_id)
             .order_by(Department.name))
 
+
+
+def _agents_for(ticket):
+    """The agents the ticket can be assigned to, with what their names are made of."""
+    return queries.agents_of(ticket.department_id).select(User.id, User.full_name, User.email)
