@@ -6,13 +6,15 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
+from peewee import JOIN
 
 from helpdesk import lifecycle, queries
-from helpdesk.models import CannedResponse, Department, TicketStatus, User
+from helpdesk.models import CannedResponse, Department, HelpTopic, Ticket, TicketStatus, User
 from portal.forms import upload_limits
 
 from . import events
 from .desk_forms import AssignForm, NoteForm, ReplyForm, StatusForm, TransferForm
+from .export import Assignee, Requester
 
 REFUSED = (lifecycle.NotAllowed, lifecycle.InvalidTransition)
 
@@ -101,7 +103,22 @@ class TicketPage:
     # -- helpers --------------------------------------------------------------------
 
     def _ticket(self):
-        ticket = self.get_one(request.args.get("id"))
+        """The ticket of ``?id=``, if the user may see it (``get_one``'s scope), with the
+        names the page shows of its requester, topic, department and assignee."""
+        try:
+            wanted = int(request.args.get("id"))
+        except (TypeError, ValueError):
+            abort(404)
+        scope = queries.tickets_visible_to(current_user)
+        ticket = (scope.select(Ticket, *queries.named(Requester), HelpTopic.id, HelpTopic.name,
+                               Department.id, Department.name, *queries.named(Assignee))
+                  .join_from(Ticket, Requester, on=(Ticket.requester == Requester.id),
+                             attr="requester")
+                  .join_from(Ticket, HelpTopic, attr="topic")
+                  .join_from(Ticket, Department, attr="department")
+                  .join_from(Ticket, Assignee, JOIN.LEFT_OUTER,
+                             on=(Ticket.assignee == Assignee.id), attr="assignee")
+                  .where(Ticket.id == wanted).first())
         if ticket is None:
             abort(404)
         return ticket
