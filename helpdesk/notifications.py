@@ -19,8 +19,9 @@ from .models import OutboxAttachment, OutboxMail, User
 from .spreadsheet import XLSX_MIMETYPE
 
 
-def ticket_opened(ticket, entry):
-    """The requester's receipt (number, deadline, link) and an alert to the department."""
+def ticket_opened(ticket, entry, with_files=True):
+    """The requester's receipt (number, deadline, link) and an alert to the department
+    (``with_files=False``: the entry has no attachments, so they are not read)."""
     requester = ticket.requester
     with force_locale(_locale_of(requester)):
         subject = _("[#%(number)s] We received your ticket: %(subject)s",
@@ -30,7 +31,7 @@ def ticket_opened(ticket, entry):
                         ticket=ticket, user=requester, link=ticket_link(ticket))
     _alert_staff(queries.agents_of(ticket.department_id), ticket, "ticket_opened_staff",
                  lambda: _("New ticket for %(department)s", department=ticket.department.name),
-                 message=entry.body, attachments=entry.attachments)
+                 message=entry.body, attachments=entry.attachments if with_files else ())
 
 
 def responded(ticket, entry, new_status=None):

@@ -40,7 +40,7 @@ def open_ticket(*, by, topic, subject, message, files=(), submission_key=None, n
             raise
         entry = add_entry(ticket, by, EntryKind.MESSAGE, message, stored, now)
         event(ticket, by, "opened", now)
-        notifications.ticket_opened(ticket, entry)
+        notifications.ticket_opened(ticket, entry, with_files=bool(stored))
     return ticket
 
 
