@@ -42,8 +42,25 @@ def tickets():
     page = max(1, _int_arg("page", 1))
     total = query.count()
     rows = list(query.paginate(page, PAGE_SIZE))
+    pages = max(1, -(-total // PAGE_SIZE))
     return render_template("portal/tickets.html", tickets=rows, page=page, term=term,
-                           pages=max(1, -(-total // PAGE_SIZE)), total=total)
+                           pages=pages, pager=pager(page, pages), total=total)
+
+
+def pager(page, pages, around=2):
+    """The page numbers the pager links: the first, the last and ``around`` either side
+    of the current one, with None where pages are left out (so the pager stays the same
+    size however many tickets there are)."""
+    shown = sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})
+    links, previous = [], 0
+    for number in shown:
+        if number - previous == 2:
+            links.append(previous + 1)
+        elif number - previous > 2:
+            links.append(None)
+        links.append(number)
+        previous = number
+    return links
 
 
 @portal.route("/tickets/new", methods=("GET", "POST"))
