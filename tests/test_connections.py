@@ -37,4 +37,6 @@ def test_a_connection_opened_before_a_fork_is_not_used_nor_closed(app, client, c
 
     with app.app_context():
         assert db.database.connection() is not parents
-    assert parents.execute("SELECT 1").fetchone() == (1,)  # the parent's still works
+    cursor = parents.cursor()  # the parent's still works
+    cursor.execute("SELECT 1")
+    assert cursor.fetchone() == (1,)
