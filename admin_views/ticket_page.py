@@ -6,13 +6,15 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
+from peewee import JOIN
 
 from helpdesk import lifecycle, queries
-from helpdesk.models import CannedResponse, Department, TicketStatus, User
+from helpdesk.models import CannedResponse, Department, HelpTopic, Ticket, TicketStatus, User
 from portal.forms import upload_limits
 
 from . import events
 from .desk_forms import AssignForm, NoteForm, ReplyForm, StatusForm, TransferForm
+from .export import Assignee, Requester
 
 REFUSED = (lifecycle.NotAllowed, lifecycle.InvalidTransition)
 
@@ -88,7 +90,7 @@ class TicketPage:
     @expose("/assign/", methods=("POST",))
     def assign_view(self):
         ticket = self._ticket()
-        form = AssignForm(queries.agents_of(ticket.department_id))
+        form = AssignForm(_agents_for(ticket))
         if form.validate_on_submit():
             agent = User.get_by_id(int(form.agent.data))
             return self._act(ticket, lambda: lifecycle.assign(ticket, by=current_user,
@@ -101,7 +103,22 @@ class TicketPage:
     # -- helpers --------------------------------------------------------------------
 
     def _ticket(self):
-        ticket = self.get_one(request.args.get("id"))
+        """The ticket of ``?id=``, if the user may see it (``get_one``'s scope), with the
+        names the page shows of its requester, topic, department and assignee."""
+        try:
+            wanted = int(request.args.get("id"))
+        except (TypeError, ValueError):
+            abort(404)
+        scope = queries.tickets_visible_to(current_user)
+        ticket = (scope.select(Ticket, *queries.named(Requester), HelpTopic.id, HelpTopic.name,
+                               Department.id, Department.name, *queries.named(Assignee))
+                  .join_from(Ticket, Requester, on=(Ticket.requester == Requester.id),
+                             attr="requester")
+                  .join_from(Ticket, HelpTopic, attr="topic")
+                  .join_from(Ticket, Department, attr="department")
+                  .join_from(Ticket, Assignee, JOIN.LEFT_OUTER,
+                             on=(Ticket.assignee == Assignee.id), attr="assignee")
+                  .where(Ticket.id == wanted).first())
         if ticket is None:
             abort(404)
         return ticket
@@ -142,8 +159,7 @@ class TicketPage:
             forms.setdefault("transfer", TransferForm(_other_departments(ticket), formdata=None))
             forms.setdefault("status", StatusForm(ticket.status, formdata=None))
             if oversees:
-                forms.setdefault("assign", AssignForm(queries.agents_of(ticket.department_id),
-                                                      formdata=None))
+                forms.setdefault("assign", AssignForm(_agents_for(ticket), formdata=None))
         return self.render(
             "admin/ticket/details.html", ticket=ticket, entries=entries,
             files=queries.attachments_by_entry(entries),
@@ -151,8 +167,10 @@ class TicketPage:
             oversees=oversees, forms=forms, limits=upload_limits())
 
 
+# The choices of the forms read only the columns they show.
+
 def _canned_for(ticket):
-    return (CannedResponse.select()
+    return (CannedResponse.select(CannedResponse.id, CannedResponse.title, CannedResponse.body)
             .where(CannedResponse.active,
                    CannedResponse.department.is_null()
                    | (CannedResponse.department == ticket.department_id))
@@ -160,7 +178,12 @@ def _canned_for(ticket):
 
 
 def _other_departments(ticket):
-    return (Department.select()
+    return (Department.select(Department.id, Department.name)
             .where(Department.active, Department.id != ticket.department_id)
             .order_by(Department.name))
 
+
+
+def _agents_for(ticket):
+    """The agents the ticket can be assigned to, with what their names are made of."""
+    return queries.agents_of(ticket.department_id).select(User.id, User.full_name, User.email)

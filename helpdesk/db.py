@@ -1,10 +1,11 @@
 """The database handle shared by every model, and how it is opened."""
 import logging
+import os
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from peewee import PeeweeException
+from peewee import PeeweeException, SqliteDatabase
 from playhouse.db_url import connect
 from playhouse.flask_utils import FlaskDB
 
@@ -41,7 +42,15 @@ class AppFlaskDB(FlaskDB):
     always lets go of the request's connection at teardown."""
 
     def connect_db(self):
-        self.database.connect(reuse_if_open=True)
+        database = self.database
+        state = database.obj._state if hasattr(database, "obj") else database._state
+        if not state.closed and getattr(state, "pid", None) != os.getpid():
+            # a connection opened before a fork (gunicorn): the parent may still use it,
+            # so it is neither used nor closed here, only forgotten
+            _inherited.append(state.conn)
+            state.reset()
+        database.connect(reuse_if_open=True)
+        state.pid = os.getpid()
 
     def close_db(self, exc):
         """Close (or hand back to the pool) the request's connection, whatever state a
@@ -52,6 +61,8 @@ class AppFlaskDB(FlaskDB):
         database = self.database
         if database.is_closed():
             return
+        if exc is None and _kept_open(database):
+            return
         while database.in_transaction():
             database.pop_transaction()
         try:
@@ -61,6 +72,20 @@ class AppFlaskDB(FlaskDB):
 
 
 db = AppFlaskDB()
+_inherited = []  # connections of the parent process, kept unclosed (see connect_db)
+
+
+def _kept_open(database):
+    """Whether the request's connection stays open for the thread's next request: on
+    SQLite, when the request left it idle. Opening one costs its pragmas, and closing the
+    last one checkpoints the WAL (SQLite's autocheckpoint does that as the WAL grows).
+    PostgreSQL connections are closed (or pooled) as before."""
+    if not isinstance(getattr(database, "obj", database), SqliteDatabase):
+        return False
+    try:  # a handle closed under peewee's feet raises here: it is discarded
+        return not database.in_transaction() and not database.connection().in_transaction
+    except Exception:
+        return False
 
 
 def atomic():

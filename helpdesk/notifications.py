@@ -4,12 +4,14 @@ Called from inside the lifecycle's transaction, so a mail exists only if the cha
 that caused it was committed. Delivery is ``mailer``'s job.
 """
 import json
+import secrets
 from email.utils import make_msgid, parseaddr
 from urllib.parse import urlsplit
 
 from flask import current_app, g, has_request_context, render_template, url_for
 from flask_babel import force_locale, format_date, format_timedelta, gettext as _
 from flask_security.recoverable import generate_reset_link
+from markupsafe import escape
 
 from . import queries
 from .display import when
@@ -17,8 +19,9 @@ from .models import OutboxAttachment, OutboxMail, User
 from .spreadsheet import XLSX_MIMETYPE
 
 
-def ticket_opened(ticket, entry):
-    """The requester's receipt (number, deadline, link) and an alert to the department."""
+def ticket_opened(ticket, entry, with_files=True):
+    """The requester's receipt (number, deadline, link) and an alert to the department
+    (``with_files=False``: the entry has no attachments, so they are not read)."""
     requester = ticket.requester
     with force_locale(_locale_of(requester)):
         subject = _("[#%(number)s] We received your ticket: %(subject)s",
@@ -28,7 +31,7 @@ def ticket_opened(ticket, entry):
                         ticket=ticket, user=requester, link=ticket_link(ticket))
     _alert_staff(queries.agents_of(ticket.department_id), ticket, "ticket_opened_staff",
                  lambda: _("New ticket for %(department)s", department=ticket.department.name),
-                 message=entry.body, attachments=entry.attachments)
+                 message=entry.body, attachments=entry.attachments if with_files else ())
 
 
 def responded(ticket, entry, new_status=None):
@@ -119,18 +122,43 @@ def staff_welcome(user):
 
 def _alert_staff(recipients, ticket, kind, headline, message=None, attachments=(),
                  exclude=None):
-    """One alert per staff member, each in their own language."""
+    """One alert per staff member, each in their own language. The alert differs between
+    staff members of one language only by the name it greets, so it is rendered once per
+    language and each name is put in its place; the alerts are queued in one statement."""
     files = list(attachments)
+    greeted = _Greeted()
+    rendered, rows = {}, []
     for user in recipients:
         if exclude is not None and user.id == exclude.id:
             continue
-        with force_locale(_locale_of(user)):
-            text = str(headline())
-            _queue_template("ticket_alert_staff", user.email,
-                            f"[#{ticket.number}] {text}: {ticket.subject}",
-                            headers=_thread_headers(ticket), kind=kind, ticket=ticket,
-                            user=user, headline=text, message=message, attachments=files,
-                            link=staff_link(ticket))
+        locale = _locale_of(user)
+        if locale not in rendered:
+            with force_locale(locale):
+                text = str(headline())
+                rendered[locale] = (f"[#{ticket.number}] {text}: {ticket.subject}",
+                                    *_rendered("ticket_alert_staff", ticket=ticket,
+                                               user=greeted, headline=text, message=message,
+                                               attachments=files, link=staff_link(ticket)))
+        subject, body, html = rendered[locale]
+        rows.append(_outbox_row(user.email, subject, greeted.put(body, user),
+                                greeted.put(html, user, escape), kind=kind,
+                                headers=_thread_headers(ticket)))
+    if rows:
+        OutboxMail.insert_many(rows).execute()
+
+
+class _Greeted:
+    """Stands for the recipient's name in an alert rendered for several people: a mark
+    no text contains (private-use characters around a random number)."""
+
+    def __init__(self):
+        self.mark = f"\ue000{secrets.token_hex(8)}\ue000"
+
+    def __str__(self):
+        return self.mark
+
+    def put(self, text, user, quote=str):
+        return text.replace(self.mark, str(quote(str(user))))
 
 
 def _handlers(ticket):
@@ -145,15 +173,20 @@ def staff_link(ticket):
 def queue_rendered(recipient, subject, body, html=None, kind="", headers=None, files=()):
     """Queue an already rendered message (Flask-Security's account mails); ``files`` are
     attachments: (file name, content type, bytes)."""
-    headers = dict(headers or {})
-    headers.setdefault("Message-ID", make_msgid(domain=mail_domain()))
-    g.mail_queued = True  # the mailer sends once the request is over
-    row = OutboxMail.create(recipient=recipient, subject=subject, body_text=body or "",
-                            body_html=html, kind=kind, headers=json.dumps(headers))
+    row = OutboxMail.create(**_outbox_row(recipient, subject, body, html, kind, headers))
     for filename, content_type, data in files:
         OutboxAttachment.create(mail=row, filename=filename, content_type=content_type,
                                 data=data)
     return row
+
+
+def _outbox_row(recipient, subject, body, html=None, kind="", headers=None):
+    """The outbox columns of a rendered message, with its own Message-ID."""
+    headers = dict(headers or {})
+    headers.setdefault("Message-ID", make_msgid(domain=mail_domain()))
+    g.mail_queued = True  # the mailer sends once the request is over
+    return dict(recipient=recipient, subject=subject, body_text=body or "", body_html=html,
+                kind=kind, headers=json.dumps(headers))
 
 
 def ticket_link(ticket):
@@ -181,10 +214,15 @@ def mail_domain():
 
 
 def _queue_template(name, recipient, subject, headers=None, kind=None, files=(), **context):
-    body = render_template(f"email/{name}.txt", **context)
-    html = render_template(f"email/{name}.html", **context)
+    body, html = _rendered(name, **context)
     return queue_rendered(recipient, subject, body, html, kind=kind or name, headers=headers,
                           files=files)
+
+
+def _rendered(name, **context):
+    """The text and HTML bodies of ``templates/email/<name>``."""
+    return (render_template(f"email/{name}.txt", **context),
+            render_template(f"email/{name}.html", **context))
 
 
 def _thread_headers(ticket, first=False):

@@ -91,10 +91,16 @@ def agents_of(department):
 STATUS_EVENTS = ("resolved", "closed", "reopened")
 
 
+def named(users):
+    """The columns a user's name is made of (``str(user)``), of ``User`` or an alias: pages
+    that only show who wrote or did something read these."""
+    return users.id, users.full_name, users.email
+
+
 def events_of(ticket, kinds=None):
-    """The ticket's events in time order, with their actors (None for the system)."""
+    """The ticket's events in time order, with their actors' names (None for the system)."""
     actors = User.alias()
-    query = (TicketEvent.select(TicketEvent, actors)
+    query = (TicketEvent.select(TicketEvent, *named(actors))
              .join(actors, JOIN.LEFT_OUTER, on=(TicketEvent.actor == actors.id), attr="actor")
              .where(TicketEvent.ticket == ticket)
              .order_by(TicketEvent.created_at, TicketEvent.id))
@@ -110,17 +116,19 @@ def in_time_order(entries, events):
 
 def thread(ticket):
     """Everything staff see on a ticket: messages, responses and internal notes."""
-    return (ThreadEntry.select(ThreadEntry, User)
-            .join(User, on=(ThreadEntry.author == User.id))
-            .where(ThreadEntry.ticket == ticket)
-            .order_by(ThreadEntry.created_at, ThreadEntry.id))
+    return _entries(ticket)
 
 
 def public_thread(ticket):
     """The messages and staff replies the requester sees, in time order, with the authors."""
-    return (ThreadEntry.select(ThreadEntry, User)
+    return _entries(ticket).where(ThreadEntry.kind.in_(EntryKind.PUBLIC))
+
+
+def _entries(ticket):
+    """The ticket's thread entries in time order, with their authors' names."""
+    return (ThreadEntry.select(ThreadEntry, *named(User))
             .join(User, on=(ThreadEntry.author == User.id))
-            .where(ThreadEntry.ticket == ticket, ThreadEntry.kind.in_(EntryKind.PUBLIC))
+            .where(ThreadEntry.ticket == ticket)
             .order_by(ThreadEntry.created_at, ThreadEntry.id))
 
 

@@ -7,10 +7,13 @@ and its creation month's duration buckets; while it is open, one to the open tal
 (``OpenTally``: the desk home's counters, read by ``open_counts``). The lifecycle reads the state before and after
 each change and ``record`` applies the difference in the same transaction; reopenings and
 transfers are added as they happen (a transfer counts on the rows of the departments it
-left and entered). ``rebuild`` recomputes everything from the tickets, their reopening
+left and entered). Inside ``deferred()`` (every lifecycle call) these differences are
+summed in memory and written once, at the end of the transaction, in a fixed order. ``rebuild`` recomputes everything from the tickets, their reopening
 events and their transfers (after bulk loads, migrations, or a change of the zone).
 """
 from collections import Counter, defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -141,6 +144,12 @@ def state_of(ticket_id):
     return Ticket.select(*STATE).where(Ticket.id == ticket_id).tuples().get()
 
 
+def state_of_new(ticket):
+    """``state_of`` a ticket just inserted, from the values it was given (the fields not
+    given are their defaults), without reading it back."""
+    return tuple(ticket.__data__.get(field.name) for field in STATE)
+
+
 def _group(state):
     """(topic, department, assignee or 0) of a state."""
     topic, department, assignee = state[1:4]
@@ -161,13 +170,13 @@ def record(ticket_id, before, after):
             for key, counts in contributions(state, zone, reopenings).items():
                 for column, n in counts.items():
                     delta[key][column] += sign * n
-    _write({key: counts for key, counts in delta.items() if any(counts.values())})
+    _add(delta)
 
 
 def reopened(ticket_id, moment):
     """Count a reopening of the ticket at ``moment``."""
     state = state_of(ticket_id)
-    _write({(ReportDay, (local_day(moment, _zone(zone_name())), *_group(state))):
+    _add({(ReportDay, (local_day(moment, _zone(zone_name())), *_group(state))):
             Counter(reopenings=1)})
 
 
@@ -185,7 +194,7 @@ def _transfer(topic, source, target, moment, zone):
 
 def transferred(topic, source, target, moment):
     """Count a transfer of a ticket of ``topic`` between departments (ids)."""
-    _write(_transfer(topic, source, target, moment, _zone(zone_name())))
+    _add(_transfer(topic, source, target, moment, _zone(zone_name())))
 
 
 def changes_summary(changes):
@@ -199,18 +208,44 @@ KEYS = {ReportDay: ("day", "topic", "department", "assignee"),
 COUNTERS = {ReportDay: DAY_COUNTERS, ReportDuration: ("tickets",), OpenTally: ("tickets",)}
 
 
-# any number: the advisory lock (PostgreSQL) of the transaction writing to the summary
-SUMMARY_LOCK = 7_300_013
+# the changes of the lifecycle call under way ({(table, key): Counter}), or None
+_pending = ContextVar("summary_pending", default=None)
+
+
+@contextmanager
+def deferred():
+    """Sum the summary changes made inside the block and write them once, when it ends
+    without an error (inside the caller's transaction, which must enclose the block).
+    Every transaction then locks its summary rows in one step, in the same order as any
+    other: two concurrent changes never wait on each other's rows in opposite orders (a
+    deadlock once seen with concurrent transfers), and none waits for another to commit
+    unless they share a row. A nested block adds to the outer one."""
+    if _pending.get() is not None:
+        yield
+        return
+    pending = defaultdict(Counter)
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    _write(pending)
+
+
+def _add(delta):
+    """Apply ``delta`` now, or at the end of the ``deferred`` block under way."""
+    pending = _pending.get()
+    if pending is None:
+        _write(delta)
+        return
+    for key, counts in delta.items():
+        pending[key].update(counts)
 
 
 def _write(delta, batch=500):
     """Add ``delta`` ({(table, key): Counter}) to the rows, creating them as needed, in
-    key order. One change may write in several steps (the change, then its transfer or
-    reopening), so on PostgreSQL the transaction first takes the summary's lock until it
-    commits: two changes never wait on each other's rows in opposite orders (a deadlock
-    seen with concurrent transfers). SQLite's IMMEDIATE transactions already do this."""
-    if _on_postgres():
-        db.database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (SUMMARY_LOCK,))
+    table then key order (see ``deferred``); keys whose counts sum to zero are skipped."""
+    delta = {key: counts for key, counts in delta.items() if any(counts.values())}
     for table in (ReportDay, ReportDuration, OpenTally):
         keys, counters = KEYS[table], COUNTERS[table]
         ordered = sorted((key, counts) for (model, key), counts in delta.items()
@@ -232,6 +267,9 @@ def rebuild(progress=None, batch=20000):
     zone = _zone(zone_name())
     total = defaultdict(Counter)
     with db.database.atomic():
+        if _on_postgres():  # the lifecycle's writes wait (tables in ``_write``'s order)
+            db.database.execute_sql("LOCK TABLE report_day, report_duration, open_tally "
+                                    "IN EXCLUSIVE MODE")
         ReportDay.delete().execute()
         ReportDuration.delete().execute()
         OpenTally.delete().execute()

@@ -13,6 +13,7 @@ from helpdesk import display, lifecycle, queries, search_query
 from helpdesk.models import Ticket
 
 from .downloads import send_attachment
+from .fields import form_attachments, form_field, form_message
 from .forms import ReplyForm, TicketForm, upload_limits
 
 portal = Blueprint("portal", __name__)
@@ -45,9 +46,26 @@ def tickets():
             query = query.order_by(*found.order())
     total = query.count()
     rows = list(query.paginate(page, PAGE_SIZE))
+    pages = max(1, -(-total // PAGE_SIZE))
     return render_template("portal/tickets.html", tickets=rows, page=page, term=term,
-                           pages=max(1, -(-total // PAGE_SIZE)), total=total,
+                           pages=pages, pager=pager(page, pages), total=total,
                            snippets=search_query.snippets(found, [t.id for t in rows]))
+
+
+def pager(page, pages, around=2):
+    """The page numbers the pager links: the first, the last and ``around`` either side
+    of the current one, with None where pages are left out (so the pager stays the same
+    size however many tickets there are)."""
+    shown = sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})
+    links, previous = [], 0
+    for number in shown:
+        if number - previous == 2:
+            links.append(previous + 1)
+        elif number - previous > 2:
+            links.append(None)
+        links.append(number)
+        previous = number
+    return links
 
 
 @portal.route("/tickets/new", methods=("GET", "POST"))
@@ -117,6 +135,8 @@ def status_change(event):
 
 portal.add_app_template_filter(display.when, "when")
 portal.add_app_template_filter(display.file_size, "file_size")
+for helper in (form_field, form_message, form_attachments):
+    portal.add_app_template_global(helper)
 
 
 def _own_ticket(number):

@@ -209,6 +209,8 @@ def test_the_database_coming_back_is_used_again(config, tmp_path):
         seed.seed()
     client = app.test_client()
     assert client.get("/").status_code == 200
+    with app.app_context():  # a new worker: SQLite keeps a thread's connection open
+        db.database.close()
     with outage(folder):
         response = client.get("/")
         assert response.status_code == 503 and UNAVAILABLE in response.text

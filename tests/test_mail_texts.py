@@ -91,6 +91,21 @@ def test_the_receipt(app, people, staff, make_ticket, lang):
         in alert.body_text
 
 
+def test_agents_of_one_language_are_each_greeted_by_their_own_name(app, people, make_user,
+                                                                  make_ticket):
+    agents = [make_user(f"petugas.{n}@contoh.id", roles=("agent",), departments=("Tim SIKS-NG",),
+                        full_name=name, locale="id")
+              for n, name in enumerate(("Budi <Tim> & Co", "Citra Dewi"))]
+    make_ticket(people["id"], subject="Kuota penuh")
+    first, second = (last_mail(agent.email) for agent in agents)
+    assert "Yth. Bapak/Ibu Budi <Tim> & Co," in first.body_text
+    assert "Yth. Bapak/Ibu Budi &lt;Tim&gt; &amp; Co," in first.body_html
+    assert "Citra" not in first.body_text + first.body_html
+    check_letter(second, "id", agents[1])
+    assert "Budi" not in second.body_text + second.body_html
+    assert first.subject == second.subject
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_reply_and_a_status_change(app, people, agent, make_ticket, lang):
     citizen = people[lang]

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import Case
 
 from .. import queries, report_summary, search, uploads
-from ..db import db
+from ..db import atomic, db
 from ..report_sql import exact_seconds
 from ..models import Attachment, Ticket, TicketEvent, TicketParticipant, TicketStatus, ThreadEntry
 
@@ -26,6 +26,15 @@ def require_desk_access(ticket, user):
     if not queries.can_act(user, ticket):
         raise NotAllowed(_l("You cannot act on ticket #%(number)s: it belongs to another "
                             "department.", number=ticket.number))
+
+
+@contextmanager
+def transaction():
+    """The one transaction of a lifecycle call. The reports' summary changes it makes are
+    written together at its end, in a fixed order (``report_summary.deferred``), so
+    concurrent calls lock summary rows in the same order and need no lock of their own."""
+    with atomic(), report_summary.deferred():
+        yield
 
 
 def locked(ticket):

@@ -9,7 +9,7 @@ from .. import notifications, report_summary, search
 from ..db import atomic
 from ..models import EntryKind, Ticket, TicketStatus, utcnow
 from ._common import (InvalidTransition, NotAllowed, add_entry, change, event, locked,
-                      refreshed, status_changes, stored_files)
+                      refreshed, status_changes, stored_files, transaction)
 
 
 class AlreadyOpened(Exception):
@@ -29,7 +29,7 @@ def open_ticket(*, by, topic, subject, message, files=(), submission_key=None, n
     now = now or utcnow()
     if not topic.active:
         raise NotAllowed(_l("This help topic is no longer available; please choose another."))
-    with stored_files(files) as stored, atomic():
+    with stored_files(files) as stored, transaction():
         try:
             ticket = _create_with_number(
                 subject=" ".join(subject.split()), topic=topic, department=topic.department_id,
@@ -40,7 +40,7 @@ def open_ticket(*, by, topic, subject, message, files=(), submission_key=None, n
             raise
         entry = add_entry(ticket, by, EntryKind.MESSAGE, message, stored, now)
         event(ticket, by, "opened", now)
-        notifications.ticket_opened(ticket, entry)
+        notifications.ticket_opened(ticket, entry, with_files=bool(stored))
     return ticket
 
 
@@ -50,7 +50,7 @@ def reply(ticket, *, by, message, files=(), now=None):
     now = now or utcnow()
     if by.id != ticket.requester_id:
         raise NotAllowed(_l("Only the person who opened this ticket can reply here."))
-    with stored_files(files) as stored, atomic():
+    with stored_files(files) as stored, transaction():
         current = locked(ticket)
         if current.status == TicketStatus.CLOSED:
             raise InvalidTransition(_l(
@@ -74,7 +74,7 @@ def _create_with_number(**fields):
         try:
             with atomic():  # a savepoint: a collision rolls back only this insert
                 ticket = Ticket.create(number=number, **fields)
-                report_summary.record(ticket.id, None, report_summary.state_of(ticket.id))
+                report_summary.record(ticket.id, None, report_summary.state_of_new(ticket))
                 search.index_subject(ticket)
                 return ticket
         except IntegrityError:

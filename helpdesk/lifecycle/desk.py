@@ -2,11 +2,10 @@
 from flask_babel import lazy_gettext as _l
 
 from .. import notifications, queries, report_summary
-from ..db import atomic
 from ..models import Department, EntryKind, Ticket, TicketStatus, TicketTransfer, utcnow
 from ._common import (InvalidTransition, NotAllowed, add_entry, change, event, locked,
                       participate, refreshed, require_desk_access, seconds_since_created,
-                      status_changes, stored_files)
+                      status_changes, stored_files, transaction)
 
 
 def claim(ticket, *, by, now=None):
@@ -14,7 +13,7 @@ def claim(ticket, *, by, now=None):
     the same moment exactly one wins; the other is told who has it."""
     now = now or utcnow()
     require_desk_access(ticket, by)
-    with atomic():
+    with transaction():
         won = (Ticket.update({Ticket.assignee: by, Ticket.updated_at: now})
                .where(Ticket.id == ticket.id, Ticket.assignee.is_null(),
                       Ticket.status != TicketStatus.CLOSED)
@@ -39,7 +38,7 @@ def release(ticket, *, by, now=None):
     supervisor or admin)."""
     now = now or utcnow()
     require_desk_access(ticket, by)
-    with atomic():
+    with transaction():
         current = locked(ticket)
         if current.assignee_id is None:
             raise InvalidTransition(_l("Ticket #%(number)s is not claimed by anyone.",
@@ -58,7 +57,7 @@ def respond(ticket, *, by, message, files=(), status=None, now=None):
     now = now or utcnow()
     require_desk_access(ticket, by)
     _check_status(status)
-    with stored_files(files) as stored, atomic():
+    with stored_files(files) as stored, transaction():
         current = locked(ticket)
         entry = add_entry(ticket, by, EntryKind.RESPONSE, message, stored, now)
         changes = {Ticket.updated_at: now}
@@ -83,7 +82,7 @@ def add_note(ticket, *, by, message, files=(), now=None):
     assignee is told when someone else writes it."""
     now = now or utcnow()
     require_desk_access(ticket, by)
-    with stored_files(files) as stored, atomic():
+    with stored_files(files) as stored, transaction():
         entry = add_entry(ticket, by, EntryKind.NOTE, message, stored, now)
         participate(ticket, by)
         notifications.noted(refreshed(ticket), entry)
@@ -102,7 +101,7 @@ def transfer(ticket, *, by, to, comment, now=None):
     if not to.active:
         raise InvalidTransition(_l("%(department)s no longer takes tickets.",
                                    department=to.name))
-    with atomic():
+    with transaction():
         current = locked(ticket)
         if current.department_id == to.id:
             raise InvalidTransition(_l("Ticket #%(number)s is already in %(department)s.",
@@ -129,7 +128,7 @@ def assign(ticket, *, by, to, now=None):
     now = now or utcnow()
     if not queries.oversees(by):
         raise NotAllowed(_l("Only supervisors and administrators can assign tickets."))
-    with atomic():
+    with transaction():
         current = locked(ticket)
         if current.status == TicketStatus.CLOSED:
             raise InvalidTransition(_closed(ticket))
@@ -153,7 +152,7 @@ def set_status(ticket, *, by, status, comment="", now=None):
     require_desk_access(ticket, by)
     _check_status(status)
     comment = (comment or "").strip()
-    with atomic():
+    with transaction():
         current = locked(ticket)
         if current.status == status:
             raise InvalidTransition(_l("Ticket #%(number)s is already %(status)s.",

@@ -2,9 +2,8 @@
 from peewee import fn
 
 from .. import notifications, report_summary
-from ..db import atomic
 from ..models import Ticket, TicketStatus, utcnow
-from ._common import event, refreshed
+from ._common import event, refreshed, transaction
 
 BATCH = 500
 
@@ -29,7 +28,7 @@ def mark_overdue(*, now=None):
 
 
 def _flag(candidate, now):
-    with atomic():
+    with transaction():
         won = (Ticket.update({Ticket.overdue: True,
                               Ticket.sla_breached_at: fn.COALESCE(Ticket.sla_breached_at, now)})
                .where(Ticket.id == candidate.id, Ticket.status == TicketStatus.OPEN,
