@@ -2,6 +2,7 @@
 import logging
 import os
 import threading
+import weakref
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
@@ -26,7 +27,9 @@ def make_database(url):
     extra = {}
     if url.startswith("sqlite"):
         extra = {"pragmas": SQLITE_PRAGMAS, "lock_type": "IMMEDIATE"}
-    return connect(url, unquote_password=True, **extra)
+    database = connect(url, unquote_password=True, **extra)
+    _databases.add(database)
+    return database
 
 
 def utcnow():
@@ -42,15 +45,7 @@ class AppFlaskDB(FlaskDB):
     always lets go of the request's connection at teardown."""
 
     def connect_db(self):
-        database = self.database
-        state = database.obj._state if hasattr(database, "obj") else database._state
-        if not state.closed and getattr(state, "pid", None) != os.getpid():
-            # a connection opened before a fork (gunicorn): the parent may still use it,
-            # so it is neither used nor closed here, only forgotten
-            _inherited.append(state.conn)
-            state.reset()
-        database.connect(reuse_if_open=True)
-        state.pid = os.getpid()
+        self.database.connect(reuse_if_open=True)
 
     def close_db(self, exc):
         """Close (or hand back to the pool) the request's connection, whatever state a
@@ -72,7 +67,28 @@ class AppFlaskDB(FlaskDB):
 
 
 db = AppFlaskDB()
-_inherited = []  # connections of the parent process, kept unclosed (see connect_db)
+_databases = weakref.WeakSet()  # every database make_database opened, for forks
+_inherited = []  # connections of the parent process, kept unclosed (see below)
+
+
+def forget_inherited_connections():
+    """In a process just forked (a gunicorn worker of a preloaded app), the connections the
+    parent opened are still the parent's: using them would mix two processes' statements
+    on one socket, and closing them would close the parent's. They are forgotten (and kept
+    referenced, so that the garbage collector does not close them either); the child opens
+    its own. Run by ``os.register_at_fork``."""
+    for database in list(_databases):
+        state = database._state
+        if not state.closed:
+            _inherited.append(state.conn)
+            state.reset()
+        for attribute in ("_connections", "_in_use"):  # a pool's idle and lent connections
+            if hasattr(database, attribute):
+                _inherited.append(getattr(database, attribute))
+                setattr(database, attribute, type(getattr(database, attribute))())
+
+
+os.register_at_fork(after_in_child=forget_inherited_connections)
 
 
 def _kept_open(database):
