@@ -177,7 +177,9 @@ class TicketView(StaffOnly, TicketPage, ModelView):
         and why each refusal happened; record which tickets changed."""
         done = []
         wanted = [int(i) for i in ids if str(i).isdigit()]
-        for ticket in self.get_query().where(Ticket.id.in_(wanted)):
+        # read them all first: on SQLite a cursor still open is a read transaction, which
+        # cannot become the claim's write once another connection (the mailer) has written
+        for ticket in list(self.get_query().where(Ticket.id.in_(wanted))):
             try:
                 change(ticket, by=current_user)
                 done.append(ticket.id)
