@@ -4,6 +4,7 @@ import email
 import logging
 import os
 import re
+import shutil
 import socket
 import tempfile
 import threading
@@ -147,6 +148,33 @@ shared_templates = SharedTemplates()
 _postgres_schema_intact = False
 
 
+def _share_url_builders():
+    """URL builders compiled once per run instead of once per test. Werkzeug compiles a
+    Python function for each of the app's ~110 URL rules, twice, whenever an app is made:
+    two thirds of ``create_app``'s time, which every test pays. The function depends only
+    on the rule's parsed parts and defaults (the converters are looked up on the rule at
+    call time), so the same rule gets the same function. Werkzeug 3.1 (requirements.txt);
+    on a version without this method the tests simply compile as before."""
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None:
+        return
+    compiled = {}
+
+    def shared(self, append_unknown=True):
+        key = (self.rule, tuple(self._trace), repr(sorted((self.defaults or {}).items())),
+               append_unknown)
+        if key not in compiled:
+            compiled[key] = compile_builder(self, append_unknown)
+        return compiled[key]
+
+    Rule._compile_builder = shared
+
+
+_share_url_builders()
+
+
 # the tables in the order they can be emptied: those that refer to others first
 _EMPTIED = [m for m in reversed(sort_models(ALL_MODELS)) if m is not SchemaVersion]
 
@@ -173,16 +201,42 @@ def _empty_postgres_database(database):
         _postgres_schema_intact = True
 
 
+_sqlite_template = {}
+
+
+def _copy_sqlite_template(url):
+    """A test's new SQLite file starts as a copy of one migrated once per run: making every
+    table and index anew cost each test more than copying the file does. Returns whether
+    it copied (a database given by the test itself, or the run's first, is migrated)."""
+    path = url.removeprefix("sqlite:///")
+    if "path" not in _sqlite_template or path == url or os.path.exists(path):
+        return False
+    shutil.copyfile(_sqlite_template["path"], path)
+    return True
+
+
+def _keep_sqlite_template(url):
+    if "path" in _sqlite_template or not url.startswith("sqlite:///"):
+        return
+    db.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # all of it in the file
+    template = os.path.join(tempfile.mkdtemp(prefix="helpdesk-template-"), "migrated.db")
+    shutil.copyfile(url.removeprefix("sqlite:///"), template)
+    _sqlite_template["path"] = template
+
+
 @pytest.fixture
 def app(config, request):
     global _postgres_schema_intact
     app = create_app(config)
     app.jinja_env.bytecode_cache = shared_templates
+    url = app.config["DATABASE_URL"]
+    copied = not TEST_DATABASE_URL and _copy_sqlite_template(url)
     with app.app_context(), db.database.connection_context():
         if TEST_DATABASE_URL:
             _empty_postgres_database(db.database)
-        else:
+        elif not copied:
             migrations.upgrade(db.database)
+            _keep_sqlite_template(url)
         seed.seed()
     if request.node.get_closest_marker("alters_schema"):
         _postgres_schema_intact = False
