@@ -1,5 +1,6 @@
 """The reference data every installation starts with. Seeding twice changes nothing, and
 never overwrites what an administrator has edited since."""
+from .db import db
 from .models import Department, HelpTopic, Role
 
 ROLES = {
@@ -31,13 +32,18 @@ TOPICS = [
 
 
 def seed():
-    for name, description in ROLES.items():
-        Role.get_or_create(name=name, defaults={"description": description})
-    departments = {}
-    for name, description in DEPARTMENTS.items():
-        departments[name], _ = Department.get_or_create(
-            name=name, defaults={"description": description})
-    for order, (name, department, description) in enumerate(TOPICS):
-        HelpTopic.get_or_create(name=name, defaults={
-            "department": departments[department], "description": description,
-            "sla_hours": 48, "sort_order": order})
+    """The roles, departments and help topics a new helpdesk starts with; those already
+    there (by name) are left as they are. Three statements and a read, in one transaction:
+    it also runs before every test."""
+    with db.database.atomic():
+        Role.insert_many([{"name": name, "description": description}
+                          for name, description in ROLES.items()]).on_conflict_ignore().execute()
+        Department.insert_many([{"name": name, "description": description}
+                                for name, description in DEPARTMENTS.items()]
+                               ).on_conflict_ignore().execute()
+        departments = dict(Department.select(Department.name, Department.id).tuples())
+        HelpTopic.insert_many([
+            {"name": name, "department": departments[department], "description": description,
+             "sla_hours": 48, "sort_order": order}
+            for order, (name, department, description) in enumerate(TOPICS)]
+        ).on_conflict_ignore().execute()
