@@ -40,12 +40,16 @@ run: install
 	FLASK_PUBLIC_URL=$${FLASK_PUBLIC_URL:-http://$(HOST):$(PORT)} FLASK_EXTRA_HOSTS=$${FLASK_EXTRA_HOSTS:-localhost} \
 	  $(FLASK) run --host $(HOST) --port $(PORT)
 
-## Set up everything and run the whole test suite on SQLite, then on PostgreSQL with the
-## browser tests (they drive a real server: once, on the production database, keeps CI fast)
-test: install-test test-sqlite test-postgres
+## Set up everything and run the whole test suite on SQLite and, at the same time, on
+## PostgreSQL with the browser tests (they drive a real server: once, on the production
+## database, keeps CI fast). Each suite's output is shown whole when it ends; either failing
+## fails the run.
+test: install-test $(CHROMIUM)
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: install-test
-	HELPDESK_FORBID_SKIPS=1 $(BIN)/python -m pytest -q --ignore=tests/browser
+	HELPDESK_FORBID_SKIPS=1 $(BIN)/python -m pytest -q --ignore=tests/browser \
+	  --basetemp="$${TMPDIR:-/tmp}/helpdesk-tests-sqlite"
 
 test-browser: install-test $(CHROMIUM)
 	HELPDESK_FORBID_SKIPS=1 $(BIN)/python -m pytest -q tests/browser
@@ -53,7 +57,8 @@ test-browser: install-test $(CHROMIUM)
 test-postgres: install-test $(CHROMIUM)
 	@$(BIN)/python -c "import psycopg2, sys; psycopg2.connect('$(TEST_DATABASE_URL)').close()" \
 	  || { echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL)"; exit 1; }
-	HELPDESK_FORBID_SKIPS=1 TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -q
+	HELPDESK_FORBID_SKIPS=1 TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -q \
+	  --basetemp="$${TMPDIR:-/tmp}/helpdesk-tests-postgres"
 
 ## Re-extract strings and update the catalogs after changing user-facing text
 translations: install
