@@ -15,6 +15,7 @@ from .models import (
     User,
     UserRoles,
 )
+from .prepared import Prepared, slot
 
 
 def active_topics():
@@ -53,9 +54,20 @@ def tickets_actionable_by(user):
 
 
 def _staff_scope(user, following):
-    if oversees(user):
+    return scope_of(scope_shape(user), user, following)
+
+
+def scope_shape(user):
+    """Which statement a staff member's scope is: every ticket, an agent's, or none."""
+    return "all" if oversees(user) else "agent" if user.has_role("agent") else "none"
+
+
+def scope_of(shape, user, following=True):
+    """The tickets of a scope of ``shape`` for ``user`` (an id or a prepared query's slot
+    will do: only an agent's scope names the user)."""
+    if shape == "all":
         return Ticket.select()
-    if not user.has_role("agent"):
+    if shape == "none":
         return Ticket.select().where(False)
     mine = Ticket.department.in_(department_ids_of(user)) | (Ticket.assignee == user)
     return Ticket.select().where(mine | Ticket.id.in_(worked_on_by(user)) if following else mine)
@@ -69,7 +81,13 @@ def worked_on_by(user):
 
 def can_act(user, ticket):
     """Whether ``user`` may change ``ticket`` (supervisors and admins always)."""
-    return oversees(user) or tickets_actionable_by(user).where(Ticket.id == ticket.id).exists()
+    shape = scope_shape(user)
+    return shape == "all" or (shape == "agent"
+                              and _agent_acts_on.first(user=user.id, ticket=ticket.id) is not None)
+
+
+_agent_acts_on = Prepared(lambda: scope_of("agent", slot("user"), following=False)
+                          .select(Ticket.id).where(Ticket.id == slot("ticket")).limit(1))
 
 
 def staff_members(roles=STAFF_ROLES):
@@ -107,6 +125,16 @@ def events_of(ticket, kinds=None):
     return query.where(TicketEvent.kind.in_(kinds)) if kinds else query
 
 
+# The ticket pages' own reads, prepared (helpdesk/prepared.py): they run on every view
+_events = Prepared(lambda: events_of(slot("ticket")))
+_status_events = Prepared(lambda: events_of(slot("ticket"), STATUS_EVENTS))
+_thread = Prepared(lambda: _entries(slot("ticket")))
+_public_thread = Prepared(
+    lambda: _entries(slot("ticket")).where(ThreadEntry.kind.in_(EntryKind.PUBLIC)))
+_attachments = Prepared(lambda: Attachment.select().where(Attachment.ticket == slot("ticket"))
+                        .order_by(Attachment.id))
+
+
 def in_time_order(entries, events):
     """Entries and events merged by time: [("entry", entry) | ("event", event)]."""
     items = [(e.created_at, 0, e.id, ("entry", e)) for e in entries]
@@ -114,14 +142,20 @@ def in_time_order(entries, events):
     return [item for *_, item in sorted(items, key=lambda i: i[:3])]
 
 
+def history(ticket, public=False):
+    """The ticket's events in time order: every one for staff, the changes of status for
+    its requester (``public``)."""
+    return (_status_events if public else _events)(ticket=ticket.id)
+
+
 def thread(ticket):
     """Everything staff see on a ticket: messages, responses and internal notes."""
-    return _entries(ticket)
+    return list(_thread(ticket=ticket.id))
 
 
 def public_thread(ticket):
     """The messages and staff replies the requester sees, in time order, with the authors."""
-    return _entries(ticket).where(ThreadEntry.kind.in_(EntryKind.PUBLIC))
+    return list(_public_thread(ticket=ticket.id))
 
 
 def _entries(ticket):
@@ -133,13 +167,12 @@ def _entries(ticket):
 
 
 def attachments_by_entry(entries):
-    """{entry id: [attachments]} for the given entries, in one query."""
+    """{entry id: [attachments]} for the given entries (of one ticket), in one query."""
     grouped = {entry.id: [] for entry in entries}
     if grouped:
-        for attachment in (Attachment.select()
-                           .where(Attachment.entry.in_(list(grouped)))
-                           .order_by(Attachment.id)):
-            grouped[attachment.entry_id].append(attachment)
+        for attachment in _attachments(ticket=entries[0].ticket_id):
+            if attachment.entry_id in grouped:  # not a note's, on the requester's page
+                grouped[attachment.entry_id].append(attachment)
     return grouped
 
 

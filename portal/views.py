@@ -105,7 +105,7 @@ def ticket(number):
                     number=ticket.display_number), "success")
             return redirect(url_for(".ticket", number=number, _anchor="latest"))
     entries = list(queries.public_thread(ticket))
-    history = queries.in_time_order(entries, queries.events_of(ticket, queries.STATUS_EVENTS))
+    history = queries.in_time_order(entries, queries.history(ticket, public=True))
     return render_template("portal/ticket.html", ticket=ticket, history=history, form=form,
                            files=queries.attachments_by_entry(entries), limits=upload_limits())
 
