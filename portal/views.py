@@ -13,7 +13,7 @@ from helpdesk import display, lifecycle, queries, search_query
 from helpdesk.models import Ticket
 
 from .downloads import send_attachment
-from .fields import form_attachments, form_field, form_message
+from .fields import form_attachments, form_field, form_message, widget
 from .forms import ReplyForm, TicketForm, upload_limits
 
 portal = Blueprint("portal", __name__)
@@ -137,6 +137,7 @@ portal.add_app_template_filter(display.when, "when")
 portal.add_app_template_filter(display.file_size, "file_size")
 for helper in (form_field, form_message, form_attachments):
     portal.add_app_template_global(helper)
+portal.add_app_template_global(widget, "form_widget")  # a field alone (a CSRF token)
 
 
 def _own_ticket(number):
