@@ -1,10 +1,40 @@
 """Which language a page is shown in: ``?lang=`` (remembered), the browser, else Indonesian."""
+from functools import cached_property
 from urllib.parse import urlencode
 
 from flask import current_app, has_request_context, request, session
+from flask.globals import _cv_app
+from flask_babel import Babel, Domain
 from flask_login import current_user
 
 from helpdesk.models import User
+
+
+class RequestDomain(Domain):
+    """The app's translations (Flask-Babel's domain), found once per language in a
+    request. Flask-Babel finds them anew for every string, through three context proxies
+    and the language's name built again, and a desk page translates some three hundred
+    strings. A ``force_locale`` block (an e-mail in the recipient's language) sets another
+    language object, so it gets its own translations, as before."""
+
+    def get_translations(self):
+        context = _cv_app.get(None)
+        state = context.g.__dict__.get("_flask_babel") if context is not None else None
+        locale = getattr(state, "babel_locale", None)
+        if locale is None:  # outside a request, or its language not chosen yet
+            return super().get_translations()
+        kept = state.__dict__.get("request_translations")
+        if kept is not None and kept[0] is locale and kept[1] is self:
+            return kept[2]
+        translations = super().get_translations()
+        state.request_translations = (locale, self, translations)
+        return translations
+
+
+class AppBabel(Babel):
+    @cached_property
+    def domain_instance(self):
+        return RequestDomain(domain=self.domain)
 
 
 def select_locale():
