@@ -29,7 +29,7 @@ def ticket_opened(ticket, entry, with_files=True):
         _queue_template("ticket_opened_requester", requester.email, subject,
                         headers=_thread_headers(ticket, first=True),
                         ticket=ticket, user=requester, link=ticket_link(ticket))
-    _alert_staff(queries.agents_of(ticket.department_id), ticket, "ticket_opened_staff",
+    _alert_staff(queries.agents_in(ticket.department_id), ticket, "ticket_opened_staff",
                  lambda: _("New ticket for %(department)s", department=ticket.department.name),
                  message=entry.body, attachments=entry.attachments if with_files else ())
 
@@ -75,7 +75,7 @@ def noted(ticket, entry):
 
 def transferred(ticket, *, by, source, comment):
     """The agents of the new department are alerted, with the reason."""
-    _alert_staff(queries.agents_of(ticket.department_id), ticket, "ticket_transferred_staff",
+    _alert_staff(queries.agents_in(ticket.department_id), ticket, "ticket_transferred_staff",
                  lambda: _("Transferred from %(source)s to %(target)s by %(name)s",
                            source=source, target=ticket.department.name, name=str(by)),
                  message=comment, exclude=by)
@@ -163,7 +163,7 @@ class _Greeted:
 
 def _handlers(ticket):
     """Who handles the ticket: its assignee, or its department's agents when nobody has it."""
-    return [ticket.assignee] if ticket.assignee_id else queries.agents_of(ticket.department_id)
+    return [ticket.assignee] if ticket.assignee_id else queries.agents_in(ticket.department_id)
 
 
 def staff_link(ticket):

@@ -32,15 +32,20 @@ class Prepared:
         self._built = {}  # kind of database -> (query, sql, params with slots)
 
     def __call__(self, **values):
+        query, cursor = self.run(**values)
+        return query._get_cursor_wrapper(cursor)
+
+    def run(self, **values):
+        """Run the statement; returns the query it was built from and the cursor (what an
+        insert or update needs)."""
         database = db.database
         kind = type(getattr(database, "obj", database))
         if kind not in self._built:
             query = self._build()
             self._built[kind] = (query, *query.sql())
         query, sql, params = self._built[kind]
-        cursor = database.execute_sql(
+        return query, database.execute_sql(
             sql, [values[p.name] if type(p) is _Slot else p for p in params])
-        return query._get_cursor_wrapper(cursor)
 
     def first(self, **values):
         """The first row (or None); the query says ``.limit(1)`` itself."""

@@ -4,6 +4,7 @@ from peewee import JOIN
 from .models import (
     AgentDepartment,
     Attachment,
+    Department,
     EntryKind,
     HelpTopic,
     Role,
@@ -19,8 +20,13 @@ from .prepared import Prepared, slot
 
 
 def active_topics():
-    return HelpTopic.select().where(HelpTopic.active).order_by(HelpTopic.sort_order,
-                                                               HelpTopic.name)
+    """The topics a citizen may choose, with their departments (a new ticket's)."""
+    return _active_topics()
+
+
+_active_topics = Prepared(lambda: (
+    HelpTopic.select(HelpTopic, Department).join(Department)
+    .where(HelpTopic.active).order_by(HelpTopic.sort_order, HelpTopic.name)))
 
 
 def tickets_of(citizen):
@@ -106,6 +112,12 @@ def agents_of(department):
         .where(AgentDepartment.department == department)))
 
 
+def agents_in(department_id):
+    """``agents_of`` a department, as a list (prepared: every new ticket alerts them)."""
+    return list(_agents_in(department=department_id))
+
+
+_agents_in = Prepared(lambda: agents_of(slot("department")))
 STATUS_EVENTS = ("resolved", "closed", "reopened")
 
 

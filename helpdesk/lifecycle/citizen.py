@@ -32,7 +32,7 @@ def open_ticket(*, by, topic, subject, message, files=(), submission_key=None, n
     with stored_files(files) as stored, transaction():
         try:
             ticket = _create_with_number(
-                subject=" ".join(subject.split()), topic=topic, department=topic.department_id,
+                subject=" ".join(subject.split()), topic=topic, department=topic.department,
                 requester=by, status=TicketStatus.OPEN, created_at=now, updated_at=now,
                 due_at=now + timedelta(hours=topic.sla_hours), submission_key=submission_key)
         except IntegrityError:
