@@ -1,11 +1,13 @@
 """Which language a page is shown in: ``?lang=`` (remembered), the browser, else Indonesian."""
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import urlencode
 
+from babel import support
 from flask import current_app, has_request_context, request, session
 from flask.globals import _cv_app
-from flask_babel import Babel, Domain
+from flask_babel import Babel, Domain, get_locale
 from flask_login import current_user
+from wtforms.i18n import messages_path
 
 from helpdesk.models import User
 
@@ -61,6 +63,17 @@ def remember_choice():
         User.update(locale=lang).where(User.id == current_user.id).execute()
 
 
+def wtforms_messages():
+    """WTForms' own messages in the page's language, for Flask-WTF, which otherwise reads
+    the catalog from the disk again in every request that builds a form."""
+    request.wtforms_translations = _wtforms_catalog(str(get_locale()))
+
+
+@lru_cache(maxsize=None)
+def _wtforms_catalog(language):
+    return support.Translations.load(messages_path(), [language], domain="wtforms")
+
+
 def url_with_lang(code):
     """This page in another language: the same address and query, with ``lang`` set."""
     args = request.args.to_dict(flat=False)
@@ -70,4 +83,5 @@ def url_with_lang(code):
 
 def init_app(app):
     app.before_request(remember_choice)
+    app.before_request(wtforms_messages)
     app.jinja_env.globals["url_with_lang"] = url_with_lang
