@@ -82,6 +82,16 @@ def url_with_lang(code):
 
 
 def init_app(app):
+    # the templates' _() asks the app's domain straight away (Flask-Babel's own callables
+    # find the domain of the request first, through three context proxies a string)
+    with app.app_context():
+        domain = app.extensions["babel"].instance.domain_instance
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: domain.get_translations().ugettext(s),
+        ngettext=lambda s, p, n: domain.get_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: domain.get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: domain.get_translations().unpgettext(c, s, p, n),
+        newstyle=True)
     app.before_request(remember_choice)
     app.before_request(wtforms_messages)
     app.jinja_env.globals["url_with_lang"] = url_with_lang
