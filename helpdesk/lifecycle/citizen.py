@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from .. import notifications, report_summary, search
+from .. import notifications, report_summary
 from ..models import EntryKind, Ticket, TicketStatus, utcnow
 from ._common import (InvalidTransition, NotAllowed, add_entry, change, event, locked,
                       refreshed, status_changes, stored_files, transaction)
@@ -32,7 +32,7 @@ def open_ticket(*, by, topic, subject, message, files=(), submission_key=None, n
             subject=" ".join(subject.split()), topic=topic, department=topic.department,
             requester=by, status=TicketStatus.OPEN, created_at=now, updated_at=now,
             due_at=now + timedelta(hours=topic.sla_hours), submission_key=submission_key)
-        entry = add_entry(ticket, by, EntryKind.MESSAGE, message, stored, now)
+        entry = add_entry(ticket, by, EntryKind.MESSAGE, message, stored, now, new_ticket=True)
         event(ticket, by, "opened", now)
         notifications.ticket_opened(ticket, entry, with_files=bool(stored))
     return ticket
@@ -74,8 +74,7 @@ def _create_with_number(**fields):
             ticket = Ticket(id=inserted[0][0], number=number, **fields)
             ticket._dirty.clear()
             report_summary.record(ticket.id, None, report_summary.state_of_new(ticket))
-            search.index_subject(ticket)
-            return ticket
+            return ticket  # its subject is indexed with its first message
         _raise_if_already_opened(fields["requester"], fields["submission_key"])
     raise RuntimeError("no free ticket number found")
 
