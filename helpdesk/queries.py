@@ -37,6 +37,15 @@ def tickets_of(citizen):
             .order_by(Ticket.updated_at.desc(), Ticket.id.desc()))
 
 
+def own_ticket(citizen, number):
+    """The ticket of that number if ``citizen`` opened it, else None (prepared)."""
+    return _own_ticket.first(citizen=citizen.id, number=number)
+
+
+_own_ticket = Prepared(lambda: tickets_of(slot("citizen")).where(Ticket.number == slot("number"))
+                       .limit(1))
+
+
 def oversees(user):
     """Supervisors and admins see and act on every ticket."""
     return user.has_role("supervisor") or user.has_role("admin")

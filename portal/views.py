@@ -141,7 +141,7 @@ portal.add_app_template_global(widget, "form_widget")  # a field alone (a CSRF t
 
 
 def _own_ticket(number):
-    ticket = queries.tickets_of(current_user).where(Ticket.number == number).first()
+    ticket = queries.own_ticket(current_user, number)
     if ticket is None:
         abort(404)
     return ticket
