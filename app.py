@@ -5,7 +5,7 @@ import json
 import secrets
 from pathlib import Path
 
-from flask_babel import Babel, get_locale
+from flask_babel import get_locale
 from flask_mail import Mail
 from flask_security import Security
 from flask_wtf.csrf import CSRFProtect
@@ -24,7 +24,7 @@ from portal.views import portal
 
 csrf = CSRFProtect()
 mail = Mail()
-babel = Babel()
+babel = locale.AppBabel()
 
 
 def create_app(config=None):

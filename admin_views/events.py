@@ -9,7 +9,7 @@ from helpdesk.models import TicketStatus
 def timeline(ticket, entries):
     """[("entry", entry) | ("event", event, sentence)] in time order."""
     return [item if item[0] == "entry" else (*item, describe(item[1]))
-            for item in queries.in_time_order(entries, queries.events_of(ticket))]
+            for item in queries.in_time_order(entries, queries.history(ticket))]
 
 
 def describe(event):

@@ -10,6 +10,7 @@ from peewee import JOIN
 
 from helpdesk import lifecycle, queries
 from helpdesk.models import CannedResponse, Department, HelpTopic, Ticket, TicketStatus, User
+from helpdesk.prepared import Prepared, slot
 from portal.forms import upload_limits
 
 from . import events
@@ -109,16 +110,8 @@ class TicketPage:
             wanted = int(request.args.get("id"))
         except (TypeError, ValueError):
             abort(404)
-        scope = queries.tickets_visible_to(current_user)
-        ticket = (scope.select(Ticket, *queries.named(Requester), HelpTopic.id, HelpTopic.name,
-                               Department.id, Department.name, *queries.named(Assignee))
-                  .join_from(Ticket, Requester, on=(Ticket.requester == Requester.id),
-                             attr="requester")
-                  .join_from(Ticket, HelpTopic, attr="topic")
-                  .join_from(Ticket, Department, attr="department")
-                  .join_from(Ticket, Assignee, JOIN.LEFT_OUTER,
-                             on=(Ticket.assignee == Assignee.id), attr="assignee")
-                  .where(Ticket.id == wanted).first())
+        ticket = _visible_ticket[queries.scope_shape(current_user)].first(
+            user=current_user.id, ticket=wanted)
         if ticket is None:
             abort(404)
         return ticket
@@ -167,23 +160,46 @@ class TicketPage:
             oversees=oversees, forms=forms, limits=upload_limits())
 
 
+def _ticket_query(shape):
+    """The ticket of the slot ``ticket`` in a scope of ``shape``, with the names the page
+    shows of its requester, topic, department and assignee."""
+    return (queries.scope_of(shape, slot("user"))
+            .select(Ticket, *queries.named(Requester), HelpTopic.id, HelpTopic.name,
+                    Department.id, Department.name, *queries.named(Assignee))
+            .join_from(Ticket, Requester, on=(Ticket.requester == Requester.id),
+                       attr="requester")
+            .join_from(Ticket, HelpTopic, attr="topic")
+            .join_from(Ticket, Department, attr="department")
+            .join_from(Ticket, Assignee, JOIN.LEFT_OUTER,
+                       on=(Ticket.assignee == Assignee.id), attr="assignee")
+            .where(Ticket.id == slot("ticket")).limit(1))
+
+
+# Run on every view of a ticket, so prepared (helpdesk/prepared.py)
+_visible_ticket = {shape: Prepared(lambda shape=shape: _ticket_query(shape))
+                   for shape in ("all", "agent", "none")}
 # The choices of the forms read only the columns they show.
+_canned = Prepared(lambda: (
+    CannedResponse.select(CannedResponse.id, CannedResponse.title, CannedResponse.body)
+    .where(CannedResponse.active, CannedResponse.department.is_null()
+           | (CannedResponse.department == slot("department")))
+    .order_by(CannedResponse.title)))
+_departments = Prepared(lambda: (
+    Department.select(Department.id, Department.name)
+    .where(Department.active, Department.id != slot("department"))
+    .order_by(Department.name)))
+_agents = Prepared(lambda: queries.agents_of(slot("department"))
+                   .select(User.id, User.full_name, User.email))
+
 
 def _canned_for(ticket):
-    return (CannedResponse.select(CannedResponse.id, CannedResponse.title, CannedResponse.body)
-            .where(CannedResponse.active,
-                   CannedResponse.department.is_null()
-                   | (CannedResponse.department == ticket.department_id))
-            .order_by(CannedResponse.title))
+    return _canned(department=ticket.department_id)
 
 
 def _other_departments(ticket):
-    return (Department.select(Department.id, Department.name)
-            .where(Department.active, Department.id != ticket.department_id)
-            .order_by(Department.name))
-
+    return _departments(department=ticket.department_id)
 
 
 def _agents_for(ticket):
     """The agents the ticket can be assigned to, with what their names are made of."""
-    return queries.agents_of(ticket.department_id).select(User.id, User.full_name, User.email)
+    return _agents(department=ticket.department_id)

@@ -7,6 +7,7 @@ import uuid
 
 from flask import current_app
 from flask_security import tf_disabled
+from peewee import JOIN
 
 from .models import Role, User, UserRoles
 
@@ -21,15 +22,40 @@ def end_sessions(user):
     User.update(fs_uniquifier=user.fs_uniquifier).where(User.id == user.id).execute()
 
 
-def with_roles(user):
-    """``user`` with its roles read in one query, where ``user.roles`` (Flask-Security walks
-    it on every request) would cost one query for the links and one per role, and
-    ``user.role_names`` another."""
-    links = list(UserRoles.select(UserRoles, Role).join(Role)
-                 .where(UserRoles.user == user.id))
+_SESSION_SQL = {}  # kind of database -> the statement of session_user
+
+
+def session_user(key):
+    """The account whose ``fs_uniquifier`` is ``key`` (None if there is none), with its
+    roles, in one statement. Flask-Security looks the account up on every signed-in
+    request; peewee building that statement and the roles' one took longer than the
+    database answering them, so the SQL is built once per kind of database."""
+    database = User._meta.database
+    kind = type(getattr(database, "obj", database))
+    if kind not in _SESSION_SQL:
+        _SESSION_SQL[kind] = (
+            User.select(User, UserRoles.id, Role)
+            .join(UserRoles, JOIN.LEFT_OUTER).join(Role, JOIN.LEFT_OUTER)
+            .where(User.fs_uniquifier == "").sql()[0])
+    rows = database.execute_sql(_SESSION_SQL[kind], (key,)).fetchall()
+    if not rows:
+        return None
+    user_fields, role_fields = User._meta.sorted_fields, Role._meta.sorted_fields
+    user = _loaded(User, user_fields, rows[0])
+    links = [_loaded(UserRoles, (), (), id=row[len(user_fields)], user=user,
+                     role=_loaded(Role, role_fields, row[len(user_fields) + 1:]))
+             for row in rows if row[len(user_fields)] is not None]
     user.__dict__["roles"] = links  # this object only; the backref query stays for others
     user.__dict__["_role_names"] = {link.role.name for link in links}
     return user
+
+
+def _loaded(model, fields, row, **related):
+    """A model instance as peewee makes one from a row it read."""
+    instance = model(__no_default__=1, **related,
+                     **{field.name: field.python_value(value) for field, value in zip(fields, row)})
+    instance._dirty.clear()
+    return instance
 
 
 def role_names(user):

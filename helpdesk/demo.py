@@ -20,6 +20,7 @@ from peewee import fn
 
 from . import migrations, report_summary, search, seed as seeding, uploads
 from .db import atomic, db
+from .report_sql import on_postgres
 from .demo_bulk import BulkWriter
 from .demo_history import Calendar, Story
 from .models import (
@@ -138,6 +139,11 @@ def demo_data(count, random_seed, if_empty):
             count = 0
         citizens = _citizens(rng, max(10, count // 20))
         add_tickets(rng, count, citizens, utcnow())
+        if on_postgres():
+            # The planner's statistics of the tables just filled: without them (autovacuum
+            # off, or not run yet) it guesses, and a ticket's events were read through the
+            # index on their kind, every "closed" event of the year (40 ms at 100,000)
+            db.database.execute_sql("ANALYZE")
     click.echo("\nDemo sign-ins (the passwords are new on every run):")
     for email, role, password in accounts:
         click.echo(f"  {role:<10} {email:<28} {password}")

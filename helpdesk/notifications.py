@@ -26,12 +26,15 @@ def ticket_opened(ticket, entry, with_files=True):
     with force_locale(_locale_of(requester)):
         subject = _("[#%(number)s] We received your ticket: %(subject)s",
                     number=ticket.number, subject=ticket.subject)
-        _queue_template("ticket_opened_requester", requester.email, subject,
-                        headers=_thread_headers(ticket, first=True),
-                        ticket=ticket, user=requester, link=ticket_link(ticket))
-    _alert_staff(queries.agents_of(ticket.department_id), ticket, "ticket_opened_staff",
+        receipt = _outbox_row(requester.email, subject,
+                              *_rendered("ticket_opened_requester", ticket=ticket,
+                                         user=requester, link=ticket_link(ticket)),
+                              kind="ticket_opened_requester",
+                              headers=_thread_headers(ticket, first=True))
+    _alert_staff(queries.agents_in(ticket.department_id), ticket, "ticket_opened_staff",
                  lambda: _("New ticket for %(department)s", department=ticket.department.name),
-                 message=entry.body, attachments=entry.attachments if with_files else ())
+                 message=entry.body, attachments=entry.attachments if with_files else (),
+                 queued_with=[receipt])
 
 
 def responded(ticket, entry, new_status=None):
@@ -75,7 +78,7 @@ def noted(ticket, entry):
 
 def transferred(ticket, *, by, source, comment):
     """The agents of the new department are alerted, with the reason."""
-    _alert_staff(queries.agents_of(ticket.department_id), ticket, "ticket_transferred_staff",
+    _alert_staff(queries.agents_in(ticket.department_id), ticket, "ticket_transferred_staff",
                  lambda: _("Transferred from %(source)s to %(target)s by %(name)s",
                            source=source, target=ticket.department.name, name=str(by)),
                  message=comment, exclude=by)
@@ -121,13 +124,14 @@ def staff_welcome(user):
 
 
 def _alert_staff(recipients, ticket, kind, headline, message=None, attachments=(),
-                 exclude=None):
+                 exclude=None, queued_with=()):
     """One alert per staff member, each in their own language. The alert differs between
     staff members of one language only by the name it greets, so it is rendered once per
-    language and each name is put in its place; the alerts are queued in one statement."""
+    language and each name is put in its place; the alerts are queued in one statement
+    (with the outbox rows ``queued_with``)."""
     files = list(attachments)
     greeted = _Greeted()
-    rendered, rows = {}, []
+    rendered, rows = {}, list(queued_with)
     for user in recipients:
         if exclude is not None and user.id == exclude.id:
             continue
@@ -163,7 +167,7 @@ class _Greeted:
 
 def _handlers(ticket):
     """Who handles the ticket: its assignee, or its department's agents when nobody has it."""
-    return [ticket.assignee] if ticket.assignee_id else queries.agents_of(ticket.department_id)
+    return [ticket.assignee] if ticket.assignee_id else queries.agents_in(ticket.department_id)
 
 
 def staff_link(ticket):

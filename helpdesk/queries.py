@@ -4,6 +4,7 @@ from peewee import JOIN
 from .models import (
     AgentDepartment,
     Attachment,
+    Department,
     EntryKind,
     HelpTopic,
     Role,
@@ -15,11 +16,17 @@ from .models import (
     User,
     UserRoles,
 )
+from .prepared import Prepared, slot
 
 
 def active_topics():
-    return HelpTopic.select().where(HelpTopic.active).order_by(HelpTopic.sort_order,
-                                                               HelpTopic.name)
+    """The topics a citizen may choose, with their departments (a new ticket's)."""
+    return _active_topics()
+
+
+_active_topics = Prepared(lambda: (
+    HelpTopic.select(HelpTopic, Department).join(Department)
+    .where(HelpTopic.active).order_by(HelpTopic.sort_order, HelpTopic.name)))
 
 
 def tickets_of(citizen):
@@ -28,6 +35,15 @@ def tickets_of(citizen):
             .join(HelpTopic)
             .where(Ticket.requester == citizen)
             .order_by(Ticket.updated_at.desc(), Ticket.id.desc()))
+
+
+def own_ticket(citizen, number):
+    """The ticket of that number if ``citizen`` opened it, else None (prepared)."""
+    return _own_ticket.first(citizen=citizen.id, number=number)
+
+
+_own_ticket = Prepared(lambda: tickets_of(slot("citizen")).where(Ticket.number == slot("number"))
+                       .limit(1))
 
 
 def oversees(user):
@@ -53,9 +69,20 @@ def tickets_actionable_by(user):
 
 
 def _staff_scope(user, following):
-    if oversees(user):
+    return scope_of(scope_shape(user), user, following)
+
+
+def scope_shape(user):
+    """Which statement a staff member's scope is: every ticket, an agent's, or none."""
+    return "all" if oversees(user) else "agent" if user.has_role("agent") else "none"
+
+
+def scope_of(shape, user, following=True):
+    """The tickets of a scope of ``shape`` for ``user`` (an id or a prepared query's slot
+    will do: only an agent's scope names the user)."""
+    if shape == "all":
         return Ticket.select()
-    if not user.has_role("agent"):
+    if shape == "none":
         return Ticket.select().where(False)
     mine = Ticket.department.in_(department_ids_of(user)) | (Ticket.assignee == user)
     return Ticket.select().where(mine | Ticket.id.in_(worked_on_by(user)) if following else mine)
@@ -69,7 +96,13 @@ def worked_on_by(user):
 
 def can_act(user, ticket):
     """Whether ``user`` may change ``ticket`` (supervisors and admins always)."""
-    return oversees(user) or tickets_actionable_by(user).where(Ticket.id == ticket.id).exists()
+    shape = scope_shape(user)
+    return shape == "all" or (shape == "agent"
+                              and _agent_acts_on.first(user=user.id, ticket=ticket.id) is not None)
+
+
+_agent_acts_on = Prepared(lambda: scope_of("agent", slot("user"), following=False)
+                          .select(Ticket.id).where(Ticket.id == slot("ticket")).limit(1))
 
 
 def staff_members(roles=STAFF_ROLES):
@@ -88,6 +121,12 @@ def agents_of(department):
         .where(AgentDepartment.department == department)))
 
 
+def agents_in(department_id):
+    """``agents_of`` a department, as a list (prepared: every new ticket alerts them)."""
+    return list(_agents_in(department=department_id))
+
+
+_agents_in = Prepared(lambda: agents_of(slot("department")))
 STATUS_EVENTS = ("resolved", "closed", "reopened")
 
 
@@ -107,6 +146,16 @@ def events_of(ticket, kinds=None):
     return query.where(TicketEvent.kind.in_(kinds)) if kinds else query
 
 
+# The ticket pages' own reads, prepared (helpdesk/prepared.py): they run on every view
+_events = Prepared(lambda: events_of(slot("ticket")))
+_status_events = Prepared(lambda: events_of(slot("ticket"), STATUS_EVENTS))
+_thread = Prepared(lambda: _entries(slot("ticket")))
+_public_thread = Prepared(
+    lambda: _entries(slot("ticket")).where(ThreadEntry.kind.in_(EntryKind.PUBLIC)))
+_attachments = Prepared(lambda: Attachment.select().where(Attachment.ticket == slot("ticket"))
+                        .order_by(Attachment.id))
+
+
 def in_time_order(entries, events):
     """Entries and events merged by time: [("entry", entry) | ("event", event)]."""
     items = [(e.created_at, 0, e.id, ("entry", e)) for e in entries]
@@ -114,14 +163,20 @@ def in_time_order(entries, events):
     return [item for *_, item in sorted(items, key=lambda i: i[:3])]
 
 
+def history(ticket, public=False):
+    """The ticket's events in time order: every one for staff, the changes of status for
+    its requester (``public``)."""
+    return (_status_events if public else _events)(ticket=ticket.id)
+
+
 def thread(ticket):
     """Everything staff see on a ticket: messages, responses and internal notes."""
-    return _entries(ticket)
+    return list(_thread(ticket=ticket.id))
 
 
 def public_thread(ticket):
     """The messages and staff replies the requester sees, in time order, with the authors."""
-    return _entries(ticket).where(ThreadEntry.kind.in_(EntryKind.PUBLIC))
+    return list(_public_thread(ticket=ticket.id))
 
 
 def _entries(ticket):
@@ -133,13 +188,12 @@ def _entries(ticket):
 
 
 def attachments_by_entry(entries):
-    """{entry id: [attachments]} for the given entries, in one query."""
+    """{entry id: [attachments]} for the given entries (of one ticket), in one query."""
     grouped = {entry.id: [] for entry in entries}
     if grouped:
-        for attachment in (Attachment.select()
-                           .where(Attachment.entry.in_(list(grouped)))
-                           .order_by(Attachment.id)):
-            grouped[attachment.entry_id].append(attachment)
+        for attachment in _attachments(ticket=entries[0].ticket_id):
+            if attachment.entry_id in grouped:  # not a note's, on the requester's page
+                grouped[attachment.entry_id].append(attachment)
     return grouped
 
 

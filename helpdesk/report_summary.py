@@ -22,6 +22,7 @@ from flask import current_app, has_app_context
 from peewee import EXCLUDED, SQL, Case, NodeList
 
 from .db import db
+from .prepared import Prepared, slot
 from .models import Ticket, TicketEvent, TicketStatus, TicketTransfer
 from .settings import DEFAULTS
 from .summary_models import DAY_COUNTERS, OpenTally, ReportDay, ReportDuration
@@ -252,12 +253,34 @@ def _write(delta, batch=500):
                          if model is table)
         rows = [dict(zip(keys, key), **{c: counts.get(c, 0) for c in counters})
                 for key, counts in ordered]
-        fields = [getattr(table, c) for c in counters]
+        if 0 < len(rows) <= PREPARED_ROWS:  # a lifecycle call's: a statement built once
+            fields = table._meta.fields
+            _prepared_upsert(table, len(rows)).run(**{
+                f"{name}{n}": fields[name].db_value(value)
+                for n, row in enumerate(rows) for name, value in row.items()})
+            continue
         for start in range(0, len(rows), batch):
-            (table.insert_many(rows[start:start + batch])
-             .on_conflict(conflict_target=[getattr(table, k) for k in keys],
-                          update={f: f + getattr(EXCLUDED, f.column_name) for f in fields})
-             .execute())
+            _upsert(table, rows[start:start + batch]).execute()
+
+
+PREPARED_ROWS = 4
+
+
+def _upsert(table, rows):
+    """Add the counters of ``rows`` to the table's rows of the same keys, made as needed."""
+    fields = [getattr(table, c) for c in COUNTERS[table]]
+    return (table.insert_many(rows)
+            .on_conflict(conflict_target=[getattr(table, k) for k in KEYS[table]],
+                         update={f: f + getattr(EXCLUDED, f.column_name) for f in fields}))
+
+
+@lru_cache(maxsize=None)
+def _prepared_upsert(table, count):
+    """``_upsert`` of ``count`` rows, prepared: the value of column c of row n is the
+    slot ``f"{c}{n}"``."""
+    names = (*KEYS[table], *COUNTERS[table])
+    return Prepared(lambda: _upsert(
+        table, [{name: slot(f"{name}{n}") for name in names} for n in range(count)]))
 
 
 def rebuild(progress=None, batch=20000):

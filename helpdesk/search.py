@@ -9,7 +9,7 @@ text's letters and digits, read through a GIN index. SQLite: the rows in
 ``search_source`` and an FTS5 index ``search_text`` over them (``content=``) that is fed
 the stems of each text (one per word, so its positions are those of the words as
 written and ``snippet()`` marks the original words). The lifecycle adds a row with each
-ticket and entry (``index_subject``, ``index_entry``); ``rebuild`` fills the tables from
+ticket and entry (``index_entry``); ``rebuild`` fills the tables from
 the tickets in batches (migration 0013, demo data). Finding: ``search_query``.
 """
 from .db import db
@@ -109,12 +109,11 @@ def _add(rows):
                                 + ", ".join(["(?)"] * len(chunk)), chunk)
 
 
-def index_subject(ticket):
-    _add([(ticket.id, None, True, ticket.subject)])
-
-
-def index_entry(entry):
-    _add([(entry.ticket_id, entry.id, entry.kind in EntryKind.PUBLIC, entry.body)])
+def index_entry(entry, subject=None):
+    """The entry, and with ``subject`` its ticket's subject too (a new ticket's: one
+    round of statements for both)."""
+    rows = [(entry.ticket_id, entry.id, entry.kind in EntryKind.PUBLIC, entry.body)]
+    _add(rows if subject is None else [(entry.ticket_id, None, True, subject), *rows])
 
 
 def clear():

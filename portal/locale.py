@@ -1,10 +1,42 @@
 """Which language a page is shown in: ``?lang=`` (remembered), the browser, else Indonesian."""
+from functools import cached_property, lru_cache
 from urllib.parse import urlencode
 
+from babel import support
 from flask import current_app, has_request_context, request, session
+from flask.globals import _cv_app
+from flask_babel import Babel, Domain, get_locale
 from flask_login import current_user
+from wtforms.i18n import messages_path
 
 from helpdesk.models import User
+
+
+class RequestDomain(Domain):
+    """The app's translations (Flask-Babel's domain), found once per language in a
+    request. Flask-Babel finds them anew for every string, through three context proxies
+    and the language's name built again, and a desk page translates some three hundred
+    strings. A ``force_locale`` block (an e-mail in the recipient's language) sets another
+    language object, so it gets its own translations, as before."""
+
+    def get_translations(self):
+        context = _cv_app.get(None)
+        state = context.g.__dict__.get("_flask_babel") if context is not None else None
+        locale = getattr(state, "babel_locale", None)
+        if locale is None:  # outside a request, or its language not chosen yet
+            return super().get_translations()
+        kept = state.__dict__.get("request_translations")
+        if kept is not None and kept[0] is locale and kept[1] is self:
+            return kept[2]
+        translations = super().get_translations()
+        state.request_translations = (locale, self, translations)
+        return translations
+
+
+class AppBabel(Babel):
+    @cached_property
+    def domain_instance(self):
+        return RequestDomain(domain=self.domain)
 
 
 def select_locale():
@@ -31,6 +63,17 @@ def remember_choice():
         User.update(locale=lang).where(User.id == current_user.id).execute()
 
 
+def wtforms_messages():
+    """WTForms' own messages in the page's language, for Flask-WTF, which otherwise reads
+    the catalog from the disk again in every request that builds a form."""
+    request.wtforms_translations = _wtforms_catalog(str(get_locale()))
+
+
+@lru_cache(maxsize=None)
+def _wtforms_catalog(language):
+    return support.Translations.load(messages_path(), [language], domain="wtforms")
+
+
 def url_with_lang(code):
     """This page in another language: the same address and query, with ``lang`` set."""
     args = request.args.to_dict(flat=False)
@@ -39,5 +82,16 @@ def url_with_lang(code):
 
 
 def init_app(app):
+    # the templates' _() asks the app's domain straight away (Flask-Babel's own callables
+    # find the domain of the request first, through three context proxies a string)
+    with app.app_context():
+        domain = app.extensions["babel"].instance.domain_instance
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: domain.get_translations().ugettext(s),
+        ngettext=lambda s, p, n: domain.get_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: domain.get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: domain.get_translations().unpgettext(c, s, p, n),
+        newstyle=True)
     app.before_request(remember_choice)
+    app.before_request(wtforms_messages)
     app.jinja_env.globals["url_with_lang"] = url_with_lang

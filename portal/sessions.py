@@ -17,9 +17,9 @@ class UserDatastore(PeeweeUserDatastore):
     (looked up by ``fs_uniquifier`` on every signed-in request) comes with its roles."""
 
     def find_user(self, case_insensitive=False, **kwargs):
-        by_session = list(kwargs) == ["fs_uniquifier"]
-        user = super().find_user(case_insensitive, **kwargs)
-        return accounts.with_roles(user) if user is not None and by_session else user
+        if list(kwargs) == ["fs_uniquifier"] and not case_insensitive:
+            return accounts.session_user(str(kwargs["fs_uniquifier"]))
+        return super().find_user(case_insensitive, **kwargs)
 
 
 def _end_sessions(app, user):

@@ -13,7 +13,7 @@ from helpdesk import display, lifecycle, queries, search_query
 from helpdesk.models import Ticket
 
 from .downloads import send_attachment
-from .fields import form_attachments, form_field, form_message
+from .fields import form_attachments, form_field, form_message, widget
 from .forms import ReplyForm, TicketForm, upload_limits
 
 portal = Blueprint("portal", __name__)
@@ -105,7 +105,7 @@ def ticket(number):
                     number=ticket.display_number), "success")
             return redirect(url_for(".ticket", number=number, _anchor="latest"))
     entries = list(queries.public_thread(ticket))
-    history = queries.in_time_order(entries, queries.events_of(ticket, queries.STATUS_EVENTS))
+    history = queries.in_time_order(entries, queries.history(ticket, public=True))
     return render_template("portal/ticket.html", ticket=ticket, history=history, form=form,
                            files=queries.attachments_by_entry(entries), limits=upload_limits())
 
@@ -137,10 +137,11 @@ portal.add_app_template_filter(display.when, "when")
 portal.add_app_template_filter(display.file_size, "file_size")
 for helper in (form_field, form_message, form_attachments):
     portal.add_app_template_global(helper)
+portal.add_app_template_global(widget, "form_widget")  # a field alone (a CSRF token)
 
 
 def _own_ticket(number):
-    ticket = queries.tickets_of(current_user).where(Ticket.number == number).first()
+    ticket = queries.own_ticket(current_user, number)
     if ticket is None:
         abort(404)
     return ticket

@@ -2,10 +2,11 @@
 connection, and still sees what other processes and threads write; a connection opened
 before a fork (gunicorn's master) is left to the process that opened it."""
 import threading
+import time
 
-from helpdesk.db import db, forget_inherited_connections
+from helpdesk.db import db, forget_inherited_connections, make_database
 
-from conftest import login
+from conftest import TEST_DATABASE_URL, login
 
 
 def test_a_ticket_opened_elsewhere_shows_on_the_next_page(app, client, citizen,
@@ -53,3 +54,38 @@ def test_a_connection_opened_outside_a_request_is_the_requests_own(app, client, 
         if db.database.is_closed():
             return  # closed at the request's end (PostgreSQL)
         assert db.database.connection() is before  # kept for the next request (SQLite)
+
+
+def test_the_pool_lends_a_live_connection_without_asking_the_server_and_not_an_ended_one():
+    """``postgresql+pool://``: a connection back in the pool is lent again without a
+    ``SELECT 1`` first (one round trip fewer on every request); one the server ended
+    (``pg_terminate_backend``, a restart) is dropped and a new one opened."""
+    if not TEST_DATABASE_URL:
+        return  # the pool is PostgreSQL's (SQLite keeps the thread's connection)
+    pooled = make_database(TEST_DATABASE_URL.replace("postgresql://", "postgresql+pool://", 1))
+    watcher = make_database(TEST_DATABASE_URL)
+
+    def backend():
+        with pooled.connection_context():
+            return pooled.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+
+    def last_statement(pid):
+        return watcher.execute_sql("SELECT query FROM pg_stat_activity WHERE pid = %s",
+                                   (pid,)).fetchone()[0]
+    try:
+        first = backend()
+        with pooled.connection_context():
+            assert pooled.connection().get_backend_pid() == first
+        assert last_statement(first) == "SELECT pg_backend_pid()"
+        watcher.execute_sql("SELECT pg_terminate_backend(%s)", (first,))
+        for _ in range(100):  # the server ends it a moment later
+            if watcher.execute_sql("SELECT count(*) FROM pg_stat_activity WHERE pid = %s",
+                                   (first,)).fetchone()[0] == 0:
+                break
+            time.sleep(0.02)
+        second = backend()
+        assert second != first
+        assert backend() == second
+    finally:
+        pooled.close_all()
+        watcher.close()

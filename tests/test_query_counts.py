@@ -5,6 +5,9 @@ import pytest
 from helpdesk import lifecycle
 from helpdesk.db import statements_run
 
+from conftest import login
+from test_tickets import post_ticket
+
 DESK_PAGES = ["/admin/", "/admin/ticket/?flt0_status=open", "/admin/ticket/?flt0_status=any",
               "/admin/ticket/?flt0_status=any&search=login",
               "/admin/ticket/details/?id={ticket.id}"]
@@ -44,3 +47,39 @@ def test_pages_run_as_many_statements_with_more_tickets(request, app, client_of,
     few = [statements(browser, url) for url in urls]
     more_work(app, citizen, other_citizen, agent, ticket, make_ticket, 6)
     assert [statements(browser, url) for url in urls] == few
+
+
+def test_opening_a_ticket_runs_as_many_statements_with_more_tickets(
+        app, client, citizen, other_citizen, agent, topic, make_ticket):
+    """The citizen's whole round (the form, the POST, the ticket's page it leads to)."""
+    login(client, citizen)
+
+    def round_trip():
+        with statements_run() as seen:
+            sent = post_ticket(client, topic, subject="Aplikasi tidak bisa dibuka")
+            assert sent.status_code == 302, sent.status_code
+            assert client.get(sent.location).status_code == 200
+        return len(seen)
+
+    round_trip()  # warm
+    few = round_trip()
+    ticket = make_ticket(citizen, subject="Tidak bisa login SIKS-NG")
+    more_work(app, citizen, other_citizen, agent, ticket, make_ticket, 6)
+    assert round_trip() == few
+
+
+@pytest.mark.parametrize("persona,url,expected", [
+    # the user with its roles; the ticket (in the user's scope); its thread, events and
+    # files; the choices of the reply, transfer and assign forms
+    ("supervisor", "/admin/ticket/details/?id={ticket.id}", 8),
+    # an agent: whether they may act on it, and no assign form
+    ("agent", "/admin/ticket/details/?id={ticket.id}", 8),
+    ("citizen", "/tickets/{ticket.number}", 5),  # the user; the ticket; thread, events, files
+])
+def test_a_ticket_page_runs_one_statement_per_thing_it_shows(request, client_of, citizen,
+                                                             make_ticket, persona, url,
+                                                             expected):
+    ticket = make_ticket(citizen, subject="Tidak bisa login SIKS-NG")
+    browser = client_of(request.getfixturevalue(persona))
+    statements(browser, url.format(ticket=ticket))
+    assert statements(browser, url.format(ticket=ticket)) == expected

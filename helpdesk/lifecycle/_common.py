@@ -102,10 +102,12 @@ def participate(ticket, user):
         TicketParticipant.insert(ticket=ticket, user=user).on_conflict_ignore().execute()
 
 
-def add_entry(ticket, author, kind, body, stored, now):
+def add_entry(ticket, author, kind, body, stored, now, new_ticket=False):
+    """A thread entry with its files, indexed for search (``new_ticket``: with the
+    ticket's subject)."""
     entry = ThreadEntry.create(ticket=ticket, author=author, kind=kind, body=body.strip(),
                                created_at=now)
-    search.index_entry(entry)
+    search.index_entry(entry, subject=ticket.subject if new_ticket else None)
     for checked, stored_name, sha256 in stored:
         Attachment.create(entry=entry, ticket=ticket, original_name=checked.name,
                           stored_name=stored_name, content_type=checked.content_type,

@@ -3,10 +3,8 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from peewee import IntegrityError
 
-from .. import notifications, report_summary, search
-from ..db import atomic
+from .. import notifications, report_summary
 from ..models import EntryKind, Ticket, TicketStatus, utcnow
 from ._common import (InvalidTransition, NotAllowed, add_entry, change, event, locked,
                       refreshed, status_changes, stored_files, transaction)
@@ -30,15 +28,11 @@ def open_ticket(*, by, topic, subject, message, files=(), submission_key=None, n
     if not topic.active:
         raise NotAllowed(_l("This help topic is no longer available; please choose another."))
     with stored_files(files) as stored, transaction():
-        try:
-            ticket = _create_with_number(
-                subject=" ".join(subject.split()), topic=topic, department=topic.department_id,
-                requester=by, status=TicketStatus.OPEN, created_at=now, updated_at=now,
-                due_at=now + timedelta(hours=topic.sla_hours), submission_key=submission_key)
-        except IntegrityError:
-            _raise_if_already_opened(by, submission_key)
-            raise
-        entry = add_entry(ticket, by, EntryKind.MESSAGE, message, stored, now)
+        ticket = _create_with_number(
+            subject=" ".join(subject.split()), topic=topic, department=topic.department,
+            requester=by, status=TicketStatus.OPEN, created_at=now, updated_at=now,
+            due_at=now + timedelta(hours=topic.sla_hours), submission_key=submission_key)
+        entry = add_entry(ticket, by, EntryKind.MESSAGE, message, stored, now, new_ticket=True)
         event(ticket, by, "opened", now)
         notifications.ticket_opened(ticket, entry, with_files=bool(stored))
     return ticket
@@ -68,18 +62,20 @@ def reply(ticket, *, by, message, files=(), now=None):
 
 
 def _create_with_number(**fields):
-    """Insert the ticket under a fresh random 7-digit number (never starting with 0)."""
+    """Insert the ticket under a fresh random 7-digit number (never starting with 0). The
+    insert does nothing on a unique key already there (a savepoint and a failed statement
+    would cost four round trips more): the citizen's ``submission_key`` raises
+    AlreadyOpened; a number taken is drawn again."""
     for _ in range(20):
         number = 1_000_000 + secrets.randbelow(9_000_000)
-        try:
-            with atomic():  # a savepoint: a collision rolls back only this insert
-                ticket = Ticket.create(number=number, **fields)
-                report_summary.record(ticket.id, None, report_summary.state_of_new(ticket))
-                search.index_subject(ticket)
-                return ticket
-        except IntegrityError:
-            if not Ticket.select().where(Ticket.number == number).exists():
-                raise  # some other constraint failed
+        inserted = list(Ticket.insert(number=number, **fields).on_conflict(action="NOTHING")
+                        .returning(Ticket.id).tuples().execute())
+        if inserted:
+            ticket = Ticket(id=inserted[0][0], number=number, **fields)
+            ticket._dirty.clear()
+            report_summary.record(ticket.id, None, report_summary.state_of_new(ticket))
+            return ticket  # its subject is indexed with its first message
+        _raise_if_already_opened(fields["requester"], fields["submission_key"])
     raise RuntimeError("no free ticket number found")
 
 
