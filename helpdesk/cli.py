@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import click
 from flask import current_app
+from flask_babel import gettext as _
 from flask.cli import with_appcontext
 from flask_security import hash_password
 from flask_security.recoverable import send_reset_password_instructions
@@ -154,6 +155,22 @@ def sla_check():
     click.echo(f"{breached} ticket(s) newly overdue; {sent} mail(s) sent, {failed} failed")
 
 
+@click.command("auto-close")
+@with_appcontext
+def auto_close():
+    """Close the resolved tickets their requesters left unanswered AUTO_CLOSE_DAYS, and
+    e-mail the requesters (safe to run often, and from several machines)."""
+    if not current_app.config["PUBLIC_URL"]:
+        raise click.UsageError(_("Set FLASK_PUBLIC_URL (the site's address, e.g. "
+                                 "https://helpdesk.kemensos.go.id): the e-mails link to the "
+                                 "tickets."))
+    with db.database.connection_context():
+        closed = lifecycle.auto_close()
+        sent, failed = _drain_outbox()
+    click.echo(_("%(closed)d ticket(s) closed automatically; %(sent)d mail(s) sent, "
+                 "%(failed)d failed", closed=closed, sent=sent, failed=failed))
+
+
 @click.command("clean-uploads")
 @click.option("--older-than", "minutes", type=click.IntRange(min=0), default=60,
               show_default=True, help="Remove only leftovers at least this many minutes old.")
@@ -175,7 +192,7 @@ def clean_uploads(minutes):
 def init_app(app):
     from . import cli_audit, cli_report, demo
 
-    for command in (init_db, staff, send_mail, sla_check, clean_uploads, demo.demo_data,
-                    cli_report.report, cli_report.report_summary_command,
+    for command in (init_db, staff, send_mail, sla_check, auto_close, clean_uploads,
+                    demo.demo_data, cli_report.report, cli_report.report_summary_command,
                     cli_audit.audit_group):
         app.cli.add_command(command)

@@ -61,7 +61,10 @@ BREACH_COLUMNS = (Column("number", _l("Ticket"), TEXT), Column("topic", _l("Help
 # The headline's figures with their labels, shared by the page, the desk home and the workbook
 PERIOD_FIGURES = (("created", _l("Tickets created")), ("first_responses", _l("First responses")),
                   ("resolved", _l("Resolved")), ("closed", _l("Closed")),
-                  ("reopened", _l("Reopened")), ("transferred", _l("Transferred")))
+                  ("reopened", _l("Reopened")), ("transferred", _l("Transferred")),
+                  ("closed_by_citizen", _l("Closed by the requester")),
+                  ("closed_automatically", _l("Closed automatically")),
+                  ("reopened_by_citizen", _l("Reopened by the requester")))
 BACKLOG_FIGURES = (("under_1_day", _l("Open for less than 1 day")),
                    ("1_to_2_days", _l("Open for 1 to 2 days")),
                    ("2_to_7_days", _l("Open for 2 to 7 days")),

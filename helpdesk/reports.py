@@ -123,7 +123,12 @@ def headline(period, filters=NO_FILTERS, *, now):
                "resolved": "resolutions", "closed": "closures", "reopened": "reopenings",
                # with a department: the transfers into or out of it
                "transferred": "transfers", "transfers_in": "transfers_in",
-               "transfers_out": "transfers_out"}
+               "transfers_out": "transfers_out",
+               # the citizens' side of closing (closings by the requester or the system,
+               # reopenings by the requester)
+               "closed_by_citizen": "citizen_closures",
+               "closed_automatically": "auto_closures",
+               "reopened_by_citizen": "citizen_reopenings"}
     figures = {n: int(v) for n, v in _day_sums(period.first, period.last, filters,
                                                 counted)[0].items()}
     into, out = figures.pop("transfers_in"), figures.pop("transfers_out")

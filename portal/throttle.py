@@ -46,6 +46,7 @@ ANONYMOUS_FORMS = {
 SIGNED_IN_FORMS = {
     "portal.new_ticket": ("THROTTLE_TICKET_ACCOUNT", "THROTTLE_TICKET_ADDRESS"),
     "portal.ticket": ("THROTTLE_REPLY_ACCOUNT", "THROTTLE_REPLY_ADDRESS"),
+    "portal.answer": ("THROTTLE_REPLY_ACCOUNT", "THROTTLE_REPLY_ADDRESS"),
     "security.change_password": ("THROTTLE_SIGN_IN_ACCOUNT", "THROTTLE_SIGN_IN_ADDRESS"),
 }
 TOKEN_FORMS = {"security.reset_password": "THROTTLE_MAIL_ADDRESS"}  # the new password
