@@ -13,7 +13,7 @@ from helpdesk.models import (OutboxMail, ReportDay, Ticket, TicketEvent, TicketS
 from helpdesk.reports import Period
 
 from conftest import body_of, csrf_from, desk_post, desk_url, links_in, login
-from report_history import NOW
+from report_history import NOVEMBER, NOW
 
 
 def resolved_ticket(make_ticket, citizen, client_of, agent, **extra):
@@ -254,3 +254,23 @@ def _counted_rows():
              r.citizen_reopenings, r.reopenings, r.closures) for r in ReportDay.select()
             if r.citizen_closures or r.auto_closures or r.citizen_reopenings or r.reopenings
             or r.closures}
+
+
+@pytest.mark.alters_schema
+def test_the_migration_counts_the_requesters_reopenings_so_far(app, history):
+    """A database from before closing the loop: no such counters, no link table; the
+    migration adds them and counts the reopenings by requesters already made."""
+    from playhouse.migrate import migrate
+
+    from helpdesk import migrations
+    from helpdesk.db import db
+    from helpdesk.models import SchemaVersion, TicketLink
+
+    figures = reports.headline(NOVEMBER, now=NOW)
+    db.database.drop_tables([TicketLink])
+    migrate(*(migrations.migrator_for(db.database).drop_column("report_day", column)
+              for column in ("citizen_closures", "auto_closures", "citizen_reopenings")))
+    SchemaVersion.delete().where(SchemaVersion.name == "0015_close_loop").execute()
+    assert migrations.upgrade(db.database) == ["0015_close_loop"]
+    assert reports.headline(NOVEMBER, now=NOW) == figures
+    assert figures["reopened_by_citizen"] == 1 and TicketLink.table_exists()

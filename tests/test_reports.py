@@ -35,6 +35,8 @@ def test_headline_counts_the_period_and_the_backlog_now(history):
         # T0 at 23:58 the day before is out, T1 at 00:00 and T6 at 23:59:59 are in
         "created": 7, "first_responses": 5, "resolved": 4, "closed": 1, "reopened": 1,
         "transferred": 1,
+        # T1 reopened by its requester's reply; T3 closed by staff
+        "closed_by_citizen": 0, "closed_automatically": 0, "reopened_by_citizen": 1,
         "backlog": {"open": 6, "overdue": 3, "under_1_day": 1, "1_to_2_days": 2,
                     "2_to_7_days": 1, "over_7_days": 2}}
 
@@ -43,7 +45,8 @@ def test_headline_honours_the_filters(history):
     data = Filters(topic=HelpTopic.get(name="Data Terpadu").id)
     assert reports.headline(NOVEMBER, data, now=NOW) == {
         "created": 2, "first_responses": 1, "resolved": 0, "closed": 0, "reopened": 0,
-        "transferred": 1,
+        "transferred": 1, "closed_by_citizen": 0, "closed_automatically": 0,
+        "reopened_by_citizen": 0,
         "backlog": {"open": 2, "overdue": 2, "under_1_day": 0, "1_to_2_days": 0,
                     "2_to_7_days": 1, "over_7_days": 1}}
     team = Filters(department=Department.get(name="Tim Data Terpadu").id)
