@@ -4,13 +4,14 @@ A ticket's state (``STATE``) adds one to a few counters of the row of its curren
 department and assignee: its creation day's (the period's tickets, answered, resolved, in
 time or late), those of the days it was first answered, resolved, closed and reopened,
 and its creation month's duration buckets; while it is open, one to the open tally
-(``OpenTally``: the desk home's counters, read by ``open_counts``). The lifecycle reads the state before and after
-each change and ``record`` applies the difference in the same transaction; reopenings,
-closings by the citizen or the system (``EVENT_COUNTERS``) and transfers are added as
-they happen (a transfer counts on the rows of the departments it
+(``OpenTally``: the desk home's counters, read by ``open_counts``). The lifecycle reads
+the state before and after each change and ``record`` applies the difference in the same
+transaction; reopenings, closings by the citizen or the system (``EVENT_COUNTERS``) and
+transfers are added as they happen (a transfer counts on the rows of the departments it
 left and entered). Inside ``deferred()`` (every lifecycle call) these differences are
-summed in memory and written once, at the end of the transaction, in a fixed order. ``rebuild`` recomputes everything from the tickets, their counted
-events and their transfers (after bulk loads, migrations, or a change of the zone).
+summed in memory and written once, at the end of the transaction, in a fixed order.
+``rebuild`` recomputes everything from the tickets, their counted events and their
+transfers (after bulk loads, migrations, or a change of the zone).
 """
 from collections import Counter, defaultdict
 from contextlib import contextmanager

@@ -92,13 +92,14 @@ def test_a_second_run_closes_nothing_and_sends_nothing(app, resolved):
     assert len(closing_mails()) == 1
 
 
-def test_from_cron(app, runner, resolved, mailbox, citizen):
+def test_from_cron(app, runner, mailbox, resolved, citizen):
     app.config["AUTO_CLOSE_DAYS"] = 0  # (cron runs at the real time)
     result = runner.invoke(args=["auto-close"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("1 tiket ditutup otomatis; ")
     assert Ticket.get_by_id(resolved.id).status == TicketStatus.CLOSED
-    assert "otomatis" in body_of(mailbox.to(citizen.email, count=3)[-1])
+    [closed] = [m for m in mailbox.to(citizen.email, count=3) if "Ditutup" in m["Subject"]]
+    assert "Kami menutup tiket ini secara otomatis" in body_of(closed)
     assert runner.invoke(args=["auto-close"]).output.startswith("0 tiket ditutup otomatis")
 
 

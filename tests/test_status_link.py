@@ -24,7 +24,8 @@ def ask(client, number, email):
 
 
 def link_mails():
-    return list(OutboxMail.select().where(OutboxMail.kind == "ticket_link_requester"))
+    return list(OutboxMail.select().where(OutboxMail.kind == "ticket_link_requester")
+                .order_by(OutboxMail.id))
 
 
 def link_of(mail):
@@ -190,10 +191,14 @@ def test_a_new_link_or_a_revocation_ends_the_old_ones(client, app, linked, citiz
     old = client.get(first)
     assert old.status_code == 403 and "tidak berlaku lagi" in old.text
     assert client.get(second).status_code == 200
-    with app.app_context():
-        assert status_links.revoke(ticket) is True
-        assert status_links.revoke(ticket) is False
+    runner = app.test_cli_runner()
+    revoked = runner.invoke(args=["revoke-link", str(ticket.number)])
+    assert revoked.output == f"Tautan tiket #{ticket.number} tidak berlaku lagi.\n"
     assert client.get(second).status_code == 403
+    again = runner.invoke(args=["revoke-link", str(ticket.number)])
+    assert again.output == f"Tiket #{ticket.number} tidak memiliki tautan yang berlaku.\n"
+    unknown = runner.invoke(args=["revoke-link", "1000000"])
+    assert unknown.exit_code == 2 and "Tidak ada tiket #1000000" in unknown.output
 
 
 def test_the_check_is_throttled_like_sign_in(app, client, citizen, make_ticket):
