@@ -31,14 +31,15 @@ class LinkRefused(Exception):
 def request_link(number, email, now=None):
     """The status check: when ``number`` is a ticket whose requester's address is
     ``email``, its new link is e-mailed to them; otherwise the same e-mail is made and
-    dropped, so that both take about as long. Returns nothing that tells them apart."""
+    dropped, so that both take about as long (a deactivated account gets nothing).
+    Returns nothing that tells them apart."""
     now = now or utcnow()
     digits = re.sub(r"\D", "", number or "")
     address = (email or "").strip().lower()
     with atomic():
         ticket = (Ticket.select(Ticket, User).join(User, on=(Ticket.requester == User.id))
                   .where(Ticket.number == int(digits[:9] or 0),
-                         fn.LOWER(User.email) == address).first())
+                         fn.LOWER(User.email) == address, User.active).first())
         if ticket is None:  # a stand-in, never saved nor sent
             stand_in = Ticket(number=int(digits[:9] or 0), subject="")
             notifications.status_link(stand_in, User(email=address), _url(0, "-"),
@@ -48,16 +49,19 @@ def request_link(number, email, now=None):
 
 
 def ticket_for(token, now=None):
-    """The ticket a link opens (with its help topic), or LinkRefused."""
+    """The ticket a link opens (with its help topic), or LinkRefused. A deactivated
+    account's links stop working with it."""
     now = now or utcnow()
     try:
         ticket_id, nonce = _serializer().loads(token)
     except (BadSignature, TypeError, ValueError):
         raise LinkRefused(_l("This link is not valid. Please check that you copied the "
                              "whole link from the e-mail, or ask for a new one."))
-    link = TicketLink.get_or_none(TicketLink.ticket == ticket_id)
+    link = (TicketLink.select(TicketLink, Ticket, User).join(Ticket)
+            .join(User, on=(Ticket.requester == User.id))
+            .where(TicketLink.ticket == ticket_id).first())
     if (link is None or link.nonce is None or not isinstance(nonce, str)
-            or not hmac.compare_digest(link.nonce, nonce)):
+            or not hmac.compare_digest(link.nonce, nonce) or not link.ticket.requester.active):
         raise LinkRefused(_l("This link no longer works: a newer link was sent for this "
                              "ticket, or it was withdrawn. Please ask for a new one."))
     if link.issued_at + timedelta(hours=current_app.config["STATUS_LINK_HOURS"]) <= now:

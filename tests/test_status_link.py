@@ -9,7 +9,7 @@ import pytest
 
 from helpdesk import lifecycle, status_links
 from helpdesk.models import (Attachment, OutboxMail, Ticket, TicketEvent, TicketLink,
-                             TicketStatus, ThreadEntry)
+                             TicketStatus, ThreadEntry, User)
 
 from conftest import body_of, csrf_from, login
 from samples import PDF, PNG
@@ -216,3 +216,11 @@ def test_ticket_mails_still_lead_through_sign_in(client, citizen, make_ticket):
     assert "/status/" not in receipt.body_text
     login(client, citizen)
     assert client.get(f"/tickets/{ticket.number}").status_code == 200
+
+
+def test_a_deactivated_account_gets_no_link_and_its_links_stop(client, linked, citizen):
+    ticket, path = linked
+    User.update(active=False).where(User.id == citizen.id).execute()
+    assert client.get(path).status_code == 403
+    assert ask(client, ticket.number, citizen.email).status_code == 200
+    assert len(link_mails()) == 1
