@@ -241,6 +241,15 @@ def test_the_reports_count_the_requesters_and_the_systems_closings(app, history,
     later = reports.headline(Period(date(2026, 12, 5), date(2026, 12, 5)), now=NOW)
     assert (later["closed_automatically"], later["closed"], later["closed_by_citizen"]) == \
         (4, 4, 0)
+    december = Period(date(2026, 12, 1), date(2026, 12, 31))
+    loop = ("closed_by_citizen", "closed_automatically", "reopened_by_citizen")
+    by_topic = {row["name"]: tuple(row[k] for k in loop)
+                for row in reports.by_topic(december, now=NOW)}
+    # T7 and T8 (SIKS-NG); T1, T2 and T4 (SIKS-NG) and T9 (Data Terpadu) closed by themselves
+    assert by_topic == {"Aplikasi SIKS-NG": (2, 3, 1), "Data Terpadu": (0, 1, 0)}
+    by_department = {row["name"]: tuple(row[k] for k in loop)
+                     for row in reports.by_department(december, now=NOW)}
+    assert by_department == {"Tim SIKS-NG": (2, 3, 1), "Tim Data Terpadu": (0, 1, 0)}
     november = reports.headline(Period(date(2026, 11, 1), date(2026, 11, 30)), now=NOW)
     assert november["reopened_by_citizen"] == 1  # T1, reopened by its requester's reply
     kept = _counted_rows()

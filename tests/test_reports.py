@@ -89,16 +89,20 @@ def rows_by_name(rows):
     return {row.pop("name"): {k: v for k, v in row.items() if k != "id"} for row in rows}
 
 
+CLOSE_LOOP = {"closed_by_citizen": 0, "closed_automatically": 0, "reopened_by_citizen": 0}
+
+
 def test_per_topic(history):
     assert rows_by_name(reports.by_topic(NOVEMBER, now=NOW)) == {
         "Aplikasi SIKS-NG": {"created": 5, "resolved": 4, "answered_in_time": 1.0,
                              "resolved_in_time": 0.75, "open_now": 4,
                              "response_median": pytest.approx(2.5 * HOUR),
-                             "resolution_median": pytest.approx(25 * HOUR)},
+                             "resolution_median": pytest.approx(25 * HOUR),
+                             **CLOSE_LOOP, "reopened_by_citizen": 1},  # T1 by a reply
         "Data Terpadu": {"created": 2, "resolved": 0, "answered_in_time": 0.5,
                          "resolved_in_time": 0.0, "open_now": 2,
                          "response_median": pytest.approx(6 * HOUR),
-                         "resolution_median": None}}
+                         "resolution_median": None, **CLOSE_LOOP}}
 
 
 def test_per_department_with_transfers_in_and_out(history):
@@ -107,11 +111,12 @@ def test_per_department_with_transfers_in_and_out(history):
                         "resolved_in_time": pytest.approx(0.6), "open_now": 5,
                         "response_median": pytest.approx(3 * HOUR),
                         "resolution_median": pytest.approx(25 * HOUR),
-                        "transfers_in": 1, "transfers_out": 0},
+                        "transfers_in": 1, "transfers_out": 0,
+                        **CLOSE_LOOP, "reopened_by_citizen": 1},
         "Tim Data Terpadu": {"created": 1, "resolved": 0, "answered_in_time": 0.0,
                              "resolved_in_time": 0.0, "open_now": 1,
                              "response_median": None, "resolution_median": None,
-                             "transfers_in": 0, "transfers_out": 1}}
+                             "transfers_in": 0, "transfers_out": 1, **CLOSE_LOOP}}
 
 
 def test_per_agent_counts_what_is_assigned_to_them(history):
