@@ -361,6 +361,9 @@ class SchemaVersion(db.Model):
     applied_at = DateTimeField(default=utcnow)
 
 
+# refers to Ticket, so it is read once Ticket exists; import it from here
+from .link_models import TicketLink  # noqa: E402
+
 ALL_MODELS = (
     Role,
     User,
@@ -383,4 +386,5 @@ ALL_MODELS = (
     ReportDay,
     ReportDuration,
     OpenTally,
+    TicketLink,
 )
