@@ -39,7 +39,7 @@ def _receive(raw, source, now):
         message_id, sender, subject = parsing.headers_of(raw)
         return _quarantine(raw, source, now, message_id, sender, subject,
                            f"malformed: {exc}")
-    key = parsing.key_of(raw, incoming.message_id)
+    key = parsing.key_of(raw, incoming.message_id, incoming.sender)
     earlier = _earlier(key)
     if earlier:
         return earlier
@@ -78,7 +78,7 @@ def _earlier(key):
 
 def _quarantine(raw, source, now, message_id, sender, subject, reason):
     """Keep a message that cannot be processed, with its reason, for an administrator."""
-    key = parsing.key_of(raw, message_id)
+    key = parsing.key_of(raw, message_id, sender)
     earlier = _earlier(key)
     if earlier:
         return earlier
