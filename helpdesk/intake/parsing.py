@@ -174,7 +174,8 @@ def _body_and_parts(message):
             continue  # an alternative of the body
         data = part.get_payload(decode=True) or b""
         if not filename:
-            filename = f"image-{len(parts) + 1}.{IMAGE_EXTENSIONS.get(part.get_content_type(), 'bin')}"
+            kind = IMAGE_EXTENSIONS.get(part.get_content_type())
+            filename = f"image-{len(parts) + 1}.{kind}" if kind else f"file-{len(parts) + 1}"
         parts.append(Part(filename=filename, content_type=part.get_content_type(), data=data,
                           inline=part.get_content_disposition() != "attachment"))
     return text, parts
