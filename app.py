@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from admin_views import init_admin
 from helpdesk import cli, mailer, scheduler
+from helpdesk.intake import accounts as intake_accounts
 from helpdesk.db import db, make_database
 from helpdesk.models import Role, User, UserRoles
 from helpdesk.settings import DEFAULTS, PROJECT_ROOT
@@ -55,6 +56,7 @@ def create_app(config=None):
     sessions.init_app(app)
     two_factor.init_app(app)
     security_forms.init_app(app)
+    intake_accounts.init_app(app)
     audit_signals.init_app(app)
     health.init_app(app)
     admin = init_admin(app)
@@ -88,7 +90,7 @@ def _configure(app, overrides):
     app.config.setdefault("SECURITY_EMAIL_SENDER", app.config["MAIL_DEFAULT_SENDER"])
     app.config.setdefault("SECURITY_TWO_FACTOR_RESCUE_MAIL", app.config["MAIL_DEFAULT_SENDER"])
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
-    for key in ("UPLOAD_FOLDER", "MAIL_FOLDER"):
+    for key in ("UPLOAD_FOLDER", "MAIL_FOLDER", "INTAKE_FOLDER"):
         app.config[key] = str(PROJECT_ROOT / app.config[key])
     app.config["DATABASE_URL"] = _anchor_sqlite(app.config["DATABASE_URL"])
     app.config["MAX_CONTENT_LENGTH"] = (

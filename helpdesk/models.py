@@ -16,6 +16,7 @@ from peewee import (
 )
 
 from .db import db, utcnow
+from .intake_models import InboundMail
 from .outbox_models import JobRun, OutboxAttachment, OutboxMail
 from .summary_models import OpenTally, ReportDay, ReportDuration
 
@@ -387,4 +388,5 @@ ALL_MODELS = (
     ReportDuration,
     OpenTally,
     TicketLink,
+    InboundMail,
 )
