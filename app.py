@@ -86,7 +86,7 @@ def _configure(app, overrides):
     app.config.setdefault("SECURITY_EMAIL_SENDER", app.config["MAIL_DEFAULT_SENDER"])
     app.config.setdefault("SECURITY_TWO_FACTOR_RESCUE_MAIL", app.config["MAIL_DEFAULT_SENDER"])
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
-    for key in ("UPLOAD_FOLDER", "MAIL_FOLDER"):
+    for key in ("UPLOAD_FOLDER", "MAIL_FOLDER", "INTAKE_FOLDER"):
         app.config[key] = str(PROJECT_ROOT / app.config[key])
     app.config["DATABASE_URL"] = _anchor_sqlite(app.config["DATABASE_URL"])
     app.config["MAX_CONTENT_LENGTH"] = (

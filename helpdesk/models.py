@@ -16,6 +16,7 @@ from peewee import (
 )
 
 from .db import db, utcnow
+from .intake_models import InboundMail
 from .outbox_models import JobRun, OutboxAttachment, OutboxMail
 from .summary_models import OpenTally, ReportDay, ReportDuration
 
@@ -383,4 +384,5 @@ ALL_MODELS = (
     ReportDay,
     ReportDuration,
     OpenTally,
+    InboundMail,
 )

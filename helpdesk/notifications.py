@@ -13,7 +13,7 @@ from flask_babel import force_locale, format_date, format_timedelta, gettext as 
 from flask_security.recoverable import generate_reset_link
 from markupsafe import escape
 
-from . import queries
+from . import queries, reply_addresses
 from .display import when
 from .models import OutboxAttachment, OutboxMail, User
 from .spreadsheet import XLSX_MIMETYPE
@@ -27,7 +27,7 @@ def ticket_opened(ticket, entry, with_files=True):
         subject = _("[#%(number)s] We received your ticket: %(subject)s",
                     number=ticket.number, subject=ticket.subject)
         _queue_template("ticket_opened_requester", requester.email, subject,
-                        headers=_thread_headers(ticket, first=True),
+                        headers=_requester_headers(ticket, first=True),
                         ticket=ticket, user=requester, link=ticket_link(ticket))
     _alert_staff(queries.agents_of(ticket.department_id), ticket, "ticket_opened_staff",
                  lambda: _("New ticket for %(department)s", department=ticket.department.name),
@@ -41,7 +41,7 @@ def responded(ticket, entry, new_status=None):
         subject = _("[#%(number)s] Reply to your ticket: %(subject)s",
                     number=ticket.number, subject=ticket.subject)
         _queue_template("ticket_response_requester", requester.email, subject,
-                        headers=_thread_headers(ticket), ticket=ticket, user=requester,
+                        headers=_requester_headers(ticket), ticket=ticket, user=requester,
                         entry=entry, attachments=list(entry.attachments), sender=entry.author,
                         new_status=new_status, link=ticket_link(ticket))
 
@@ -53,7 +53,7 @@ def status_changed(ticket, comment=""):
         subject = _("[#%(number)s] Your ticket is now %(status)s: %(subject)s",
                     number=ticket.number, status=ticket.status_label, subject=ticket.subject)
         _queue_template("ticket_status_requester", requester.email, subject,
-                        headers=_thread_headers(ticket), ticket=ticket, user=requester,
+                        headers=_requester_headers(ticket), ticket=ticket, user=requester,
                         comment=comment, link=ticket_link(ticket))
 
 
@@ -118,6 +118,34 @@ def staff_welcome(user):
         _queue_template("staff_welcome_staff", user.email,
                         _("Your account on the Pusdatin Kesos Helpdesk"), user=user, link=link,
                         within=within)
+
+
+INTAKE_SUBJECTS = {
+    "closed": lambda ticket, subject: _("[#%(number)s] Your ticket is closed: %(subject)s",
+                                        number=ticket.number, subject=ticket.subject),
+    "files": lambda ticket, subject: _("[#%(number)s] Some of your attachments were not "
+                                       "accepted", number=ticket.number),
+    "unknown": lambda ticket, subject: _("Your e-mail to the helpdesk: please register first"),
+    "staff": lambda ticket, subject: _("Your e-mail to the helpdesk was not added to a ticket"),
+}
+
+
+def intake_answer(recipient, *, user, kind, subject, message_id, ticket=None, refused=()):
+    """The automatic answer to a message taken in by mail (``helpdesk.intake``): a closed
+    ticket, files refused, an address with no confirmed account, a staff member. Marked
+    Auto-Submitted, so that a well-behaved autoresponder does not answer it."""
+    headers = {"Auto-Submitted": "auto-replied"}
+    if message_id:
+        headers.update({"In-Reply-To": message_id, "References": message_id})
+    with force_locale(_locale_of(user)):
+        links = {"link": ticket_link(ticket) if ticket else None,
+                 "new_link": absolute_url("portal.new_ticket"),
+                 "register_link": absolute_url("security.register"),
+                 "desk_link": staff_link(ticket) if ticket and user and user.is_staff else None}
+        _queue_template("intake_answer_sender", recipient,
+                        INTAKE_SUBJECTS[kind](ticket, subject), headers=headers,
+                        kind=f"intake_{kind}", addressee=user or recipient, reason=kind,
+                        ticket=ticket, their_subject=subject, refused=list(refused), **links)
 
 
 def _alert_staff(recipients, ticket, kind, headline, message=None, attachments=(),
@@ -231,6 +259,16 @@ def _thread_headers(ticket, first=False):
     if first:
         return {"Message-ID": root}
     return {"In-Reply-To": root, "References": root}
+
+
+def _requester_headers(ticket, first=False):
+    """The thread headers, and the ticket's signed reply address when mail intake is on
+    (``helpdesk.intake``): the requester answers by pressing Reply."""
+    headers = _thread_headers(ticket, first)
+    address = reply_addresses.reply_address(ticket)
+    if address:
+        headers["Reply-To"] = address
+    return headers
 
 
 def _locale_of(user):

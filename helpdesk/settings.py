@@ -45,6 +45,20 @@ DEFAULTS = {
     "MAIL_POLL_SECONDS": 30,
     "MAIL_MAX_ATTEMPTS": 8,
     "MAIL_SMTP_TIMEOUT": 30,
+    # Mail intake (helpdesk/intake, README "Mail intake"): the address citizens write to
+    # (our mails to requesters then carry Reply-To: <local>+<ticket token>@<domain>); ""
+    # turns the reply addresses off
+    "INTAKE_ADDRESS": "",
+    "INTAKE_DEFAULT_TOPIC": "Bantuan Umum",  # the help topic of tickets opened by mail
+    # A sender with no confirmed account: "invite" answers with an invitation to register;
+    # "open" also opens the ticket, on a new account invited to choose a password
+    "INTAKE_UNKNOWN_SENDERS": "invite",
+    "INTAKE_MAX_BYTES": 25 * 1024 * 1024,  # larger messages are quarantined
+    "INTAKE_FOLDER": "instance/intake",  # every message taken in, as received
+    # Only Authentication-Results headers added by this server are believed (its
+    # authserv-id, e.g. "mx.kemensos.go.id"); "" believes every such header
+    "INTAKE_AUTHSERV_ID": "",
+    "INTAKE_ANSWERS_PER_HOUR": 5,  # automatic answers to one sender at most
     # SLA: how often each app process marks tickets past due (0 = only `flask sla-check`)
     "SLA_CHECK_SECONDS": 300,
     # Audit trail (helpdesk/audit.py): entries older than this many days are deleted, every

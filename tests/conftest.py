@@ -107,6 +107,7 @@ def test_config(tmp_path, smtp_port):
         "DATABASE_URL": TEST_DATABASE_URL or f"sqlite:///{tmp_path}/helpdesk.db",
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "MAIL_FOLDER": str(tmp_path / "mail"),
+        "INTAKE_FOLDER": str(tmp_path / "intake"),
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": smtp_port,
         "MAIL_SUPPRESS_SEND": False,
