@@ -4,7 +4,9 @@
 - the upload cleaner, ``uploads.clean_leftovers`` every UPLOAD_CLEAN_SECONDS (safe to run
   twice: it only removes what no attachment names);
 - the audit pruner, ``audit.prune`` every AUDIT_PRUNE_SECONDS (a day): entries older than
-  AUDIT_RETENTION_DAYS go (safe to run twice)."""
+  AUDIT_RETENTION_DAYS go (safe to run twice);
+- the mail intake, ``intake.imap.poll`` every INTAKE_POLL_SECONDS when INTAKE_IMAP_URL is
+  set (safe to run twice and in several processes: a message is known by its Message-ID)."""
 import logging
 
 from flask import request
@@ -37,7 +39,19 @@ def _prune_audit(app):
                  app.config["AUDIT_RETENTION_DAYS"])
 
 
+def _fetch_mail(app):
+    from .intake import imap
+
+    run = imap.poll(app.config)
+    if run.fetched and "mail_dispatcher" in app.extensions:
+        app.extensions["mail_dispatcher"].wake()  # receipts and auto-answers now
+
+
 def init_app(app):
+    if app.config["INTAKE_IMAP_URL"] and app.config["INTAKE_POLL_SECONDS"]:
+        intake = Periodic(app, "mail-intake", "INTAKE_POLL_SECONDS", _fetch_mail)
+        app.extensions["mail_intake"] = intake
+        app.before_request(intake.ensure_started)  # by requests, not CLI commands
     if app.config["AUDIT_PRUNE_SECONDS"]:
         pruner = Periodic(app, "audit-pruner", "AUDIT_PRUNE_SECONDS", _prune_audit)
         app.extensions["audit_pruner"] = pruner

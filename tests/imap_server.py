@@ -105,7 +105,7 @@ class Dovecot:
     """One throwaway Dovecot: ``start()``, ``stop()``, ``url()`` for the poller's setting,
     ``client()`` for a test to append or look at messages."""
 
-    def __init__(self):
+    def __init__(self, extra=""):
         self.root = tempfile.mkdtemp(prefix="helpdesk-dovecot-")
         os.chmod(self.root, 0o755)  # the login processes run as dovenull
         self.port, self.tls_port = _free_port(), _free_port()
@@ -120,8 +120,10 @@ class Dovecot:
             f.write(f"{USER}:{{PLAIN}}{PASSWORD}:{MAIL_UID}:{MAIL_UID}::{home}\n")
         with open(self.config, "w") as f:
             f.write(CONFIG.format(root=self.root, port=self.port, tls_port=self.tls_port,
-                                  uid=MAIL_UID))
+                                  uid=MAIL_UID) + extra + "\n")
         self.process = None
+
+    unused_port = staticmethod(_free_port)  # where no server listens
 
     def start(self, timeout=15):
         self.process = subprocess.Popen([DOVECOT, "-F", "-c", self.config],
@@ -175,13 +177,13 @@ class Dovecot:
             for raw in messages:
                 imap.append(folder, raw)
 
-    def messages(self, folder="INBOX"):
+    def messages(self, folder="INBOX", criteria="ALL"):
         """The raw messages now in ``folder`` ([] when it does not exist)."""
         with self.client() as imap:
             if not imap.folder_exists(folder):
                 return []
             imap.select_folder(folder, readonly=True)
-            fetched = imap.fetch(imap.search("ALL"), ["BODY.PEEK[]"])
+            fetched = imap.fetch(imap.search(criteria), ["BODY.PEEK[]"])
             return [fetched[uid][b"BODY[]"] for uid in sorted(fetched)]
 
     def empty(self):
@@ -208,9 +210,11 @@ def dovecot():
 @pytest.fixture
 def imap_mailbox(dovecot, config):
     """The test mailbox, emptied, with the app (made after this fixture) set to read it
-    over TLS, trusting the server's own certificate."""
+    over TLS, trusting the server's own certificate (and to link its answers to the test
+    client's own address)."""
     if dovecot.process is None:  # a test stopped it
         dovecot.start()
     dovecot.empty()
-    config.update(INTAKE_IMAP_URL=dovecot.url(), INTAKE_IMAP_CA_FILE=dovecot.ca_file)
+    config.update(INTAKE_IMAP_URL=dovecot.url(), INTAKE_IMAP_CA_FILE=dovecot.ca_file,
+                  PUBLIC_URL="http://localhost")
     return dovecot
