@@ -12,6 +12,7 @@ import logging
 from flask import request
 
 from . import audit, jobs, lifecycle, uploads
+from .intake import imap as mail_intake
 from .background import Periodic
 
 log = logging.getLogger(__name__)
@@ -40,18 +41,24 @@ def _prune_audit(app):
 
 
 def _fetch_mail(app):
-    from .intake import imap
-
-    run = imap.poll(app.config)
+    run = mail_intake.poll(app.config)
     if run.fetched and "mail_dispatcher" in app.extensions:
         app.extensions["mail_dispatcher"].wake()  # receipts and auto-answers now
 
 
+def _start_mail_intake(app):
+    intake = Periodic(app, "mail-intake", "INTAKE_POLL_SECONDS", _fetch_mail)
+    app.extensions["mail_intake"] = intake
+    app.before_request(intake.ensure_started)  # by requests, not CLI commands
+
+
 def init_app(app):
     if app.config["INTAKE_IMAP_URL"] and app.config["INTAKE_POLL_SECONDS"]:
-        intake = Periodic(app, "mail-intake", "INTAKE_POLL_SECONDS", _fetch_mail)
-        app.extensions["mail_intake"] = intake
-        app.before_request(intake.ensure_started)  # by requests, not CLI commands
+        if not app.config["PUBLIC_URL"]:  # the answers link to the site
+            log.warning("FLASK_INTAKE_IMAP_URL is set but FLASK_PUBLIC_URL is not: the "
+                        "mailbox is not read (the intake's answers link to the site)")
+        else:
+            _start_mail_intake(app)
     if app.config["AUDIT_PRUNE_SECONDS"]:
         pruner = Periodic(app, "audit-pruner", "AUDIT_PRUNE_SECONDS", _prune_audit)
         app.extensions["audit_pruner"] = pruner

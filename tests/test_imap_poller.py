@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from app import create_app
 from helpdesk import intake
 from helpdesk.intake import imap as poller
 from imap_server import Dovecot
@@ -211,5 +212,14 @@ def test_the_scheduled_work_reads_the_mailbox(polling, received, app):
     assert polling.messages("Processed") == [message(1)]
 
 
-def test_no_scheduled_reading_without_a_mailbox_or_a_period(app):
+def test_no_scheduled_reading_without_a_period(app):
     assert "mail_intake" not in app.extensions  # INTAKE_POLL_SECONDS is 0 in the tests
+
+
+def test_no_scheduled_reading_without_the_site_address_and_the_log_says_why(
+        polling, config, caplog):
+    config["PUBLIC_URL"] = ""
+    with caplog.at_level(logging.WARNING, logger="helpdesk.scheduler"):
+        app = create_app(config)
+    assert "mail_intake" not in app.extensions
+    assert "FLASK_PUBLIC_URL is not: the mailbox is not read" in caplog.text
