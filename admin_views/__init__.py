@@ -10,7 +10,7 @@ from flask_babel import get_locale, lazy_gettext as _l
 from helpdesk.settings import PROJECT_ROOT
 from ops import headers
 
-from . import audit_log, directory, outbox, reports, tickets
+from . import audit_log, directory, inbound, outbox, reports, tickets
 from .base import SecureIndexView
 
 
@@ -36,6 +36,7 @@ def init_admin(app):
     tickets.register(admin)
     directory.register(admin)
     outbox.register(admin)
+    inbound.register(admin)
     reports.register(admin)
     audit_log.register(admin)
     app.after_request(_declare_language)

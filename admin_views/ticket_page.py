@@ -2,13 +2,15 @@
 notes, events, files) and the forms that act on it. Each form posts to its own endpoint,
 which makes one lifecycle call; a refused or invalid form is shown again with what was
 typed and the reason."""
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import JOIN
 
 from helpdesk import lifecycle, queries
+from helpdesk.intake import files as intake_files
+from helpdesk.intake_models import InboundMail
 from helpdesk.models import CannedResponse, Department, HelpTopic, Ticket, TicketStatus, User
 from portal.forms import upload_limits
 
@@ -100,6 +102,18 @@ class TicketPage:
                              form=form, name="assign")
         return self._page(ticket, assign=form)
 
+    @expose("/mail/")
+    def mail_view(self):
+        """A message of the thread that came by e-mail, as received (staff only; a
+        download, never shown as a page)."""
+        ticket = self._ticket()
+        mail = InboundMail.get_or_none(InboundMail.id == request.args.get("mail", type=int),
+                                       InboundMail.ticket == ticket.id)
+        if mail is None or not intake_files.raw_path(mail.stored_name).exists():
+            abort(404)
+        return send_file(intake_files.raw_path(mail.stored_name), mimetype="message/rfc822",
+                         as_attachment=True, download_name=f"original-{mail.id}.eml")
+
     # -- helpers --------------------------------------------------------------------
 
     def _ticket(self):
@@ -162,9 +176,15 @@ class TicketPage:
                 forms.setdefault("assign", AssignForm(_agents_for(ticket), formdata=None))
         return self.render(
             "admin/ticket/details.html", ticket=ticket, entries=entries,
-            files=queries.attachments_by_entry(entries),
+            files=queries.attachments_by_entry(entries), mailed=_mailed(ticket),
             timeline=events.timeline(ticket, entries), actionable=actionable,
             oversees=oversees, forms=forms, limits=upload_limits())
+
+
+def _mailed(ticket):
+    """The thread's entries that came by e-mail: {entry id: InboundMail}."""
+    return {mail.entry_id: mail for mail in InboundMail.select().where(
+        InboundMail.ticket == ticket.id, InboundMail.entry.is_null(False))}
 
 
 # The choices of the forms read only the columns they show.

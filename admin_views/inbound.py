@@ -1,0 +1,103 @@
+"""Mail taken in (``helpdesk.intake``) for administrators: every message and what became
+of it, the quarantined ones first, each downloadable as received.
+
+Read-only: rows are written by the intake only. The list shows who wrote and about what;
+the message itself is downloaded as the .eml it came as (it is never shown as HTML)."""
+from flask import abort, request, send_file
+from flask_admin import expose
+from flask_admin.contrib.peewee import ModelView
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from helpdesk.intake import files
+from helpdesk.intake_models import InboundMail
+
+from .base import AdminOnly
+from .formatters import time_column
+from .ticket_filters import ChoiceFilter
+
+OUTCOMES = {
+    "quarantined": _l("quarantined"), "refused": _l("refused"), "ignored": _l("ignored"),
+    "reply": _l("reply"), "new_ticket": _l("new ticket"),
+}
+
+
+class OutcomeFilter(ChoiceFilter):
+    def choices(self):
+        return list(OUTCOMES.items())
+
+    def apply(self, query, value):
+        return query.where(InboundMail.outcome == value) if value in OUTCOMES else query
+
+
+def outcome_column(view, context, model, name):
+    style = {"quarantined": "danger", "refused": "warning", "ignored": "secondary"}.get(
+        model.outcome, "success")
+    return Markup('<span class="badge badge-{} intake-{}">{}</span>').format(
+        style, model.outcome, OUTCOMES.get(model.outcome, model.outcome))
+
+
+def raw_column(view, context, model, name):
+    if not model.stored_name:
+        return ""
+    return Markup('<a href="{}">{}</a>').format(
+        view.get_url(".raw_view", id=model.id), _l("Download (.eml)"))
+
+
+def authentication_column(view, context, model, name):
+    if model.authentication_failed:
+        return Markup('<span class="badge badge-danger">{}</span> {}').format(
+            _l("failed"), model.authentication)
+    return model.authentication
+
+
+class InboundMailView(AdminOnly, ModelView):
+    can_create = can_edit = can_delete = False
+    can_view_details = True
+    simple_list_pager = True
+    page_size = 50
+    named_filter_urls = True
+
+    column_list = ("received_at", "outcome", "sender", "subject", "reason", "size", "raw")
+    column_details_list = ("received_at", "source", "outcome", "reason", "sender", "subject",
+                           "message_id", "ticket", "authentication", "size", "raw")
+    column_labels = {
+        "received_at": _l("Received"), "outcome": _l("Outcome"), "sender": _l("Sender"),
+        "subject": _l("Subject"), "reason": _l("Reason"), "size": _l("Size (bytes)"),
+        "raw": _l("Message as received"), "source": _l("Received by"),
+        "message_id": _l("Message-ID"), "ticket": _l("Ticket"),
+        "authentication": _l("Sender checks"),
+    }
+    column_descriptions = {"received_at": _l("Western Indonesia Time (WIB)")}
+    column_sortable_list = ("received_at", "sender", "size")
+    column_default_sort = ("id", True)
+    column_searchable_list = (InboundMail.sender, InboundMail.subject)
+    column_filters = (OutcomeFilter("outcome", _l("Outcome"), InboundMail.outcome),)
+    column_formatters = {"received_at": time_column, "outcome": outcome_column,
+                         "raw": raw_column}
+    column_formatters_detail = {**column_formatters,
+                                "authentication": authentication_column,
+                                "ticket": lambda v, c, m, n: m.ticket and m.ticket.display_number}
+
+    def search_placeholder(self):
+        return _l("Sender or subject")
+
+    def get_filter_arg(self, index, flt):
+        return getattr(flt, "key_name", None) or super().get_filter_arg(index, flt)
+
+    @expose("/raw/")
+    def raw_view(self):
+        """The message as received, as a download (never rendered in the browser)."""
+        row = InboundMail.get_or_none(InboundMail.id == request.args.get("id", type=int))
+        if row is None or not row.stored_name:
+            abort(404)
+        path = files.raw_path(row.stored_name)
+        if not path.exists():
+            abort(404)
+        return send_file(path, mimetype="message/rfc822", as_attachment=True,
+                         download_name=f"mail-{row.id}.eml")
+
+
+def register(admin):
+    admin.add_view(InboundMailView(InboundMail, name=_l("Mail received"),
+                                   endpoint="inbound_mail"))

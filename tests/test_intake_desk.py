@@ -1,0 +1,66 @@
+"""What staff see of the mail intake: the original of a message that came by e-mail and
+a failed sender check on the ticket's page, and the administrators' list of mail
+received with its quarantine."""
+import pytest
+
+from conftest import desk_url, login
+from helpdesk.intake_models import InboundMail
+from intake_helpers import intake_config, receive
+from mail_samples import message
+
+
+@pytest.fixture
+def config(config):
+    return intake_config(config)
+
+
+FORGED = {"Authentication-Results": "mx.kemensos.go.id; spf=fail smtp.mailfrom=contoh.id"}
+
+
+def test_the_ticket_page_offers_the_original_and_flags_a_failed_check(
+        app, client, citizen, make_user):
+    raw = message(subject="Lewat email", text="Isi pesan.", headers=FORGED)
+    ticket = receive(app, raw).ticket
+    login(client, make_user("pusdatin@kemensos.go.id", roles=["agent"],
+                            departments=["Helpdesk Pusdatin"]))
+    page = client.get(desk_url(ticket)).text
+    assert "Pengirim belum terverifikasi" in page and "spf=fail" in page
+    mail = InboundMail.get()
+    original = client.get(f"/admin/ticket/mail/?id={ticket.id}&mail={mail.id}")
+    assert original.status_code == 200 and original.data == raw
+    assert original.headers["Content-Disposition"].startswith("attachment")
+
+
+def test_the_citizen_never_sees_the_original(app, client, citizen):
+    ticket = receive(app, message(subject="Lewat email")).ticket
+    login(client, citizen)
+    assert "original" not in client.get(f"/tickets/{ticket.number}").text.lower()
+    mail = InboundMail.get()
+    assert client.get(f"/admin/ticket/mail/?id={ticket.id}&mail={mail.id}").status_code == 403
+
+
+def test_an_agent_of_another_department_cannot_fetch_the_original(app, client, citizen,
+                                                                  make_user):
+    ticket = receive(app, message(subject="Lewat email")).ticket  # Helpdesk Pusdatin's
+    stranger = make_user("lain@kemensos.go.id", roles=["agent"], departments=["Tim Jaringan"])
+    login(client, stranger)
+    mail = InboundMail.get()
+    assert client.get(f"/admin/ticket/mail/?id={ticket.id}&mail={mail.id}").status_code == 404
+
+
+def test_administrators_list_the_quarantine_and_download_a_message(app, client, make_user):
+    receive(app, b"garbage that is no e-mail")
+    admin = make_user("admin@kemensos.go.id", roles=["admin"])
+    login(client, admin)
+    page = client.get("/admin/inbound_mail/?flt0_outcome=quarantined").text
+    assert "malformed" in page
+    mail = InboundMail.get()
+    raw = client.get(f"/admin/inbound_mail/raw/?id={mail.id}")
+    assert raw.status_code == 200 and raw.data == b"garbage that is no e-mail"
+
+
+def test_agents_cannot_open_the_mail_received(app, client, agent):
+    receive(app, b"garbage")
+    login(client, agent)
+    assert client.get("/admin/inbound_mail/").status_code == 403
+    assert client.get(f"/admin/inbound_mail/raw/?id={InboundMail.get().id}").status_code == 403
