@@ -11,6 +11,7 @@ import datetime
 import ipaddress
 import os
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -127,7 +128,8 @@ class Dovecot:
 
     def start(self, timeout=15):
         self.process = subprocess.Popen([DOVECOT, "-F", "-c", self.config],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        start_new_session=True)  # its own process group
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:
@@ -142,11 +144,28 @@ class Dovecot:
                     raise RuntimeError(f"Dovecot does not answer\n{self._log_tail()}")
                 time.sleep(0.05)
 
-    def stop(self):
-        """End the server and its IMAP sessions (Dovecot's shutdown_clients default)."""
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
+    def stop(self, timeout=10):
+        """End the server with every process it started, so that open IMAP sessions end
+        too: the master alone leaves running sessions (and the login processes holding the
+        listening ports) until their clients leave."""
+        if self.process is None:
+            return
+        group = self.process.pid  # the group's leader (start_new_session)
+        try:
+            os.killpg(group, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        self.process.wait(timeout)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                os.killpg(group, 0)
+            except ProcessLookupError:
+                break
+            if time.monotonic() > deadline:
+                os.killpg(group, signal.SIGKILL)
+            time.sleep(0.02)
+        self.process.stderr.close()
         self.process = None
 
     def remove(self):
