@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from admin_views import init_admin
 from helpdesk import cli, mailer, scheduler
+from helpdesk.intake import accounts as intake_accounts
 from helpdesk.db import db, make_database
 from helpdesk.models import Role, User, UserRoles
 from helpdesk.settings import DEFAULTS, PROJECT_ROOT
@@ -53,6 +54,7 @@ def create_app(config=None):
     sessions.init_app(app)
     two_factor.init_app(app)
     security_forms.init_app(app)
+    intake_accounts.init_app(app)
     audit_signals.init_app(app)
     health.init_app(app)
     admin = init_admin(app)

@@ -3,12 +3,14 @@ of it, the quarantined ones first, each downloadable as received.
 
 Read-only: rows are written by the intake only. The list shows who wrote and about what;
 the message itself is downloaded as the .eml it came as (it is never shown as HTML)."""
-from flask import abort, request, send_file
+from flask import abort, flash, request, send_file
 from flask_admin import expose
+from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, ngettext
 from markupsafe import Markup
 
+from helpdesk import intake
 from helpdesk.intake import files
 from helpdesk.intake_models import InboundMail
 
@@ -96,6 +98,24 @@ class InboundMailView(AdminOnly, ModelView):
             abort(404)
         return send_file(path, mimetype="message/rfc822", as_attachment=True,
                          download_name=f"mail-{row.id}.eml")
+
+    @action("reprocess", _l("Process again"),
+            _l("Take the selected quarantined messages in again?"))
+    def action_reprocess(self, ids):
+        """Quarantined messages only; each is processed as if it had just arrived."""
+        rows = InboundMail.select().where(InboundMail.id.in_([int(i) for i in ids
+                                                              if str(i).isdigit()]),
+                                          InboundMail.outcome == "quarantined")
+        kept = 0
+        for row in rows:
+            try:
+                kept += intake.reprocess(row).kind == "quarantined"
+            except intake.TemporaryFailure:
+                kept += 1
+        done = len(rows) - kept
+        flash(ngettext("%(num)d message processed, %(kept)d still in quarantine.",
+                       "%(num)d messages processed, %(kept)d still in quarantine.",
+                       done, kept=kept), "success" if done else "warning")
 
 
 def register(admin):

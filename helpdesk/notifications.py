@@ -148,6 +148,19 @@ def intake_answer(recipient, *, user, kind, subject, message_id, ticket=None, re
                         ticket=ticket, their_subject=subject, refused=list(refused), **links)
 
 
+def intake_welcome(user, ticket):
+    """A ticket opened by mail on a new account: the link to choose a password and follow
+    the ticket online."""
+    link, _token = generate_reset_link(user)
+    with force_locale(_locale_of(user)):
+        within = format_timedelta(current_app.config["SECURITY_RESET_PASSWORD_WITHIN"])
+        _queue_template("intake_welcome_requester", user.email,
+                        _("[#%(number)s] Your account on the Pusdatin Kesos Helpdesk",
+                          number=ticket.number),
+                        headers={"Auto-Submitted": "auto-replied"}, user=user, ticket=ticket,
+                        link=link, within=within)
+
+
 def _alert_staff(recipients, ticket, kind, headline, message=None, attachments=(),
                  exclude=None):
     """One alert per staff member, each in their own language. The alert differs between

@@ -3,8 +3,9 @@ a failed sender check on the ticket's page, and the administrators' list of mail
 received with its quarantine."""
 import pytest
 
-from conftest import desk_url, login
+from conftest import csrf_from, desk_url, login
 from helpdesk.intake_models import InboundMail
+from helpdesk.models import Ticket
 from intake_helpers import intake_config, receive
 from mail_samples import message
 
@@ -64,3 +65,20 @@ def test_agents_cannot_open_the_mail_received(app, client, agent):
     login(client, agent)
     assert client.get("/admin/inbound_mail/").status_code == 403
     assert client.get(f"/admin/inbound_mail/raw/?id={InboundMail.get().id}").status_code == 403
+
+
+def test_an_administrator_processes_a_quarantined_message_again(app, client, citizen,
+                                                                make_user):
+    """Too large for the limit of the day; the limit raised, it becomes a ticket."""
+    app.config["INTAKE_MAX_BYTES"] = 1000
+    raw = message(subject="Panjang sekali", text="Isi yang panjang. " * 100)
+    assert receive(app, raw).kind == "quarantined"
+    app.config["INTAKE_MAX_BYTES"] = 100_000
+    login(client, make_user("admin@kemensos.go.id", roles=["admin"]))
+    page = client.get("/admin/inbound_mail/")
+    answer = client.post("/admin/inbound_mail/action/", data={
+        "action": "reprocess", "rowid": [str(InboundMail.get().id)],
+        "csrf_token": csrf_from(page.text)}, follow_redirects=True)
+    assert "1 pesan diproses" in answer.text
+    assert Ticket.get().subject == "Panjang sekali"
+    assert [m.outcome for m in InboundMail.select()] == ["new_ticket"]

@@ -2,8 +2,9 @@
 to register for an unknown address, nothing for machines, refusals for staff."""
 import pytest
 
+from conftest import csrf_from, links_in, login
 from helpdesk.intake_models import InboundMail
-from helpdesk.models import Attachment, HelpTopic, OutboxMail, Ticket
+from helpdesk.models import Attachment, HelpTopic, OutboxMail, Ticket, User
 from intake_helpers import HELPDESK, intake_config, receive, text_of
 from mail_samples import message
 from samples import PNG
@@ -101,3 +102,32 @@ def test_a_message_to_the_helpdesk_in_english_is_answered_in_the_default_languag
         app, mailbox):
     receive(app, message(sender="visitor@contoh.id", subject="Question"))
     assert "Yth." in text_of(mailbox.to("visitor@contoh.id")[0])
+
+
+def test_unknown_senders_can_get_a_ticket_and_an_account_instead(app, client, mailbox):
+    """INTAKE_UNKNOWN_SENDERS = "open": the ticket is opened on a new account, whose owner
+    is mailed a link to choose a password; choosing it confirms the address."""
+    app.config["INTAKE_UNKNOWN_SENDERS"] = "open"
+    outcome = receive(app, message(sender="Orang Baru <baru@contoh.id>", subject="Tanya"))
+    assert outcome.kind == "new_ticket"
+    user = User.get(User.email == "baru@contoh.id")
+    assert user.password is None and user.confirmed_at is None
+    assert outcome.ticket.requester_id == user.id
+    mails = mailbox.to("baru@contoh.id", count=2)
+    welcome = [m for m in mails if "akun" in m["Subject"].lower()][0]
+    link = [u for u in links_in(welcome) if "/reset/" in u][0]
+    page = client.get(link)
+    form = {"password": "kata-sandi-baru-9", "password_confirm": "kata-sandi-baru-9",
+            "csrf_token": csrf_from(page.text)}
+    assert client.post(link, data=form).status_code == 302
+    assert User.get_by_id(user.id).confirmed_at is not None
+    assert login(client, "baru@contoh.id", "kata-sandi-baru-9").status_code == 302
+    assert "Tanya" in client.get(f"/tickets/{outcome.ticket.number}").text
+
+
+def test_no_answer_goes_to_an_address_that_failed_the_sender_checks(app):
+    """A forged From would make us write to a stranger (backscatter)."""
+    raw = message(sender="korban@contoh.id", headers={
+        "Authentication-Results": "mx.kemensos.go.id; spf=fail smtp.mailfrom=contoh.id"})
+    assert receive(app, raw).kind == "refused"
+    assert OutboxMail.select().count() == 0

@@ -1,9 +1,12 @@
 """Replies by e-mail join their ticket: the quote cut, the files checked, the sender
 checked, the matching by reply address, thread headers and subject."""
+import threading
+
 import pytest
 
 from conftest import login
-from helpdesk import lifecycle
+from helpdesk import intake, lifecycle
+from helpdesk.db import db
 from helpdesk.intake_models import InboundMail
 from helpdesk.models import Attachment, EntryKind, TicketStatus, ThreadEntry
 from intake_helpers import HELPDESK, deliver, intake_config, receive, text_of
@@ -144,3 +147,35 @@ def test_a_failed_authentication_check_is_recorded(app, answered):
     assert outcome.kind == "reply"
     row = InboundMail.get()
     assert row.authentication_failed and "dkim=fail" in row.authentication
+
+
+def test_a_strangers_message_reusing_a_message_id_is_not_taken_for_a_copy(app, answered):
+    """Someone who learnt the Message-ID of a citizen's reply cannot, by sending first,
+    have the citizen's own message skipped as a duplicate."""
+    ticket, answer = answered
+    raw = reply_to(answer, message_id="<balasan-1@contoh.id>")
+    forged = reply_to(answer, sender="iseng@contoh.id", message_id="<balasan-1@contoh.id>")
+    assert receive(app, forged).kind == "refused"
+    assert receive(app, raw).kind == "reply"
+
+
+def test_the_same_message_from_two_processes_at_once_is_taken_in_once(app, answered):
+    """The poller and the pipe (or two pollers) may get the same message at the same
+    moment: the database's unique key lets exactly one of them through."""
+    ticket, answer = answered
+    raw = reply_to(answer)
+    start = threading.Barrier(2)
+    kinds = []
+
+    def take():
+        with app.app_context(), db.database.connection_context():
+            start.wait()
+            kinds.append(intake.receive(raw, source="imap").kind)
+    threads = [threading.Thread(target=take) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(kinds) == ["duplicate", "reply"]
+    assert len(entries_of(ticket)) == 2
+    assert InboundMail.select().count() == 1

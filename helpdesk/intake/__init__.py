@@ -8,6 +8,6 @@ not be saved (the database or the disk is unavailable): the caller must keep the
 and try again later (the pipe exits 75, the poller leaves it in the mailbox).
 """
 from .outcome import KINDS, Outcome, TemporaryFailure
-from .pipeline import receive
+from .pipeline import receive, reprocess
 
-__all__ = ["KINDS", "Outcome", "TemporaryFailure", "receive"]
+__all__ = ["KINDS", "Outcome", "TemporaryFailure", "receive", "reprocess"]

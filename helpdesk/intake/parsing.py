@@ -55,9 +55,13 @@ class Incoming:
         return " ".join(f"{k}={v}" for k, v in sorted(self.authentication.items()))
 
 
-def key_of(raw, message_id):
-    """The dedup key: the Message-ID's digest, or the whole message's without one."""
-    return hashlib.sha256(message_id.encode() if message_id else raw).hexdigest()
+def key_of(raw, message_id, sender):
+    """The dedup key: the digest of the sender and the Message-ID (so that a stranger
+    reusing someone's Message-ID cannot have their message skipped), or of the whole
+    message without one."""
+    if not message_id:
+        return hashlib.sha256(raw).hexdigest()
+    return hashlib.sha256(f"{sender}\n{message_id}".encode()).hexdigest()
 
 
 def headers_of(raw):

@@ -39,7 +39,7 @@ def _receive(raw, source, now):
         message_id, sender, subject = parsing.headers_of(raw)
         return _quarantine(raw, source, now, message_id, sender, subject,
                            f"malformed: {exc}")
-    key = parsing.key_of(raw, incoming.message_id)
+    key = parsing.key_of(raw, incoming.message_id, incoming.sender)
     earlier = _earlier(key)
     if earlier:
         return earlier
@@ -68,6 +68,19 @@ def _receive(raw, source, now):
                            incoming.subject, f"could not be processed: {type(exc).__name__}: {exc}")
 
 
+def reprocess(row, now=None):
+    """Take a quarantined message in again (after its cause was fixed: a higher
+    INTAKE_MAX_BYTES, a fault corrected); returns the new Outcome. Its quarantine row
+    goes only if the new attempt was saved."""
+    raw = files.read_raw(row.stored_name)
+    with atomic():
+        InboundMail.delete().where(InboundMail.id == row.id,
+                                   InboundMail.outcome == "quarantined").execute()
+        outcome = receive(raw, source=row.source, now=now)
+    files.remove_raw(row.stored_name)
+    return outcome
+
+
 def _earlier(key):
     """The Outcome of a message already taken in under ``key``, if any."""
     row = InboundMail.get_or_none(InboundMail.key == key)
@@ -78,7 +91,7 @@ def _earlier(key):
 
 def _quarantine(raw, source, now, message_id, sender, subject, reason):
     """Keep a message that cannot be processed, with its reason, for an administrator."""
-    key = parsing.key_of(raw, message_id)
+    key = parsing.key_of(raw, message_id, sender)
     earlier = _earlier(key)
     if earlier:
         return earlier

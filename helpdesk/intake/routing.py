@@ -9,7 +9,7 @@ from flask_babel import force_locale, gettext as _
 from .. import lifecycle, notifications, reply_addresses
 from ..models import HelpTopic, TicketStatus, User
 from ..intake_models import InboundMail
-from . import files, quotes
+from . import accounts, files, quotes
 from .outcome import Outcome
 
 
@@ -26,6 +26,11 @@ def route(incoming, row, now):
         return _refuse(incoming, row, user, "staff", why + "staff answer in the desk")
     if user is not None and user.active and user.confirmed_at:
         return _new_ticket(incoming, row, user, now, why)
+    if user is None and current_app.config["INTAKE_UNKNOWN_SENDERS"] == "open":
+        user = accounts.account_for(incoming.sender, incoming.sender_name)
+        outcome = _new_ticket(incoming, row, user, now, why + "new account; ")
+        notifications.intake_welcome(user, outcome.ticket)
+        return outcome
     return _refuse(incoming, row, user, "unknown", why + "no confirmed account")
 
 
@@ -90,7 +95,11 @@ def _answer_refused_files(incoming, row, user, ticket, refused):
 
 
 def _answer(incoming, row, user, kind, **context):
-    """An automatic answer to the sender, unless they had their fill this hour."""
+    """An automatic answer to the sender, unless they had their fill this hour or the
+    sender checks failed (the From address is then likely someone else's, who must not
+    receive our answers: backscatter)."""
+    if row.authentication_failed:
+        return
     since = row.received_at - timedelta(hours=1)
     answered = (InboundMail.select()
                 .where(InboundMail.sender == incoming.sender, InboundMail.answered,
