@@ -89,6 +89,27 @@ def test_a_message_our_code_fails_on_stays_and_does_not_hold_up_the_others(
     assert "could not be taken in" in caplog.text and "a fault of ours" in caplog.text
 
 
+def test_a_message_another_process_took_meanwhile_is_skipped(imap_mailbox, received,
+                                                             runner, monkeypatch):
+    """Two app servers reading one mailbox: while this one takes in the first message, the
+    other takes the second and moves it away."""
+    imap_mailbox.append(message(1), message(2))
+    record = intake.receive
+
+    def receive_while_another_takes_the_next(raw, *, source):
+        with imap_mailbox.client() as other:
+            other.select_folder("INBOX")
+            other.move(other.search(["HEADER", "Subject", "Pesan 2"]), "Processed")
+        return record(raw, source=source)
+    monkeypatch.setattr(intake, "receive", receive_while_another_takes_the_next)
+    result = runner.invoke(args=["fetch-mail"])
+    assert result.exit_code == 0, result.output
+    assert received == [message(1)]
+    assert "1 pesan dibaca" in result.output
+    assert imap_mailbox.messages() == []
+    assert imap_mailbox.messages("Processed") == [message(2), message(1)]
+
+
 @pytest.mark.parametrize("capabilities", ["UIDPLUS", ""])
 def test_a_server_without_move_gets_copy_then_delete_of_that_message_only(
         app, received, runner, capabilities):

@@ -100,11 +100,11 @@ def _take(imap, uid, done_folder, run):
     """One message: fetched one at a time, so that a large one is the only one in memory."""
     from . import TemporaryFailure, receive
 
-    fetched = imap.fetch([uid], ["BODY.PEEK[]"]).get(uid)
-    if fetched is None:  # taken meanwhile by another process polling the same mailbox
+    raw = (imap.fetch([uid], ["BODY.PEEK[]"]).get(uid) or {}).get(b"BODY[]")
+    if raw is None:  # moved meanwhile by another process reading the same mailbox
         return
     try:
-        outcome = receive(fetched[b"BODY[]"], source="imap")
+        outcome = receive(raw, source="imap")
     except TemporaryFailure as exc:
         log.warning("mail intake: message %s left in the mailbox for the next run: %s",
                     uid, exc)
