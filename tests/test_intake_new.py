@@ -131,3 +131,21 @@ def test_no_answer_goes_to_an_address_that_failed_the_sender_checks(app):
         "Authentication-Results": "mx.kemensos.go.id; spf=fail smtp.mailfrom=contoh.id"})
     assert receive(app, raw).kind == "refused"
     assert OutboxMail.select().count() == 0
+
+
+def test_an_address_is_matched_exactly_whatever_its_case(app, make_user):
+    """``_`` is not a wildcard: siti_w@ is not sitixw@'s account."""
+    owner = make_user("sitixw@contoh.id")
+    assert receive(app, message(sender="siti_w@contoh.id")).kind == "refused"
+    outcome = receive(app, message(sender="SitiXW@Contoh.ID", subject="Kapital"))
+    assert outcome.kind == "new_ticket" and outcome.ticket.requester_id == owner.id
+
+
+def test_a_deactivated_account_is_neither_served_nor_answered(app, citizen, make_ticket):
+    ticket = make_ticket(citizen)
+    citizen.active = False
+    citizen.save()
+    outcome = receive(app, message(subject=f"Re: [#{ticket.number}] x", text="Halo"))
+    assert outcome.kind == "refused"
+    assert OutboxMail.select().where(OutboxMail.kind.startswith("intake")).count() == 0
+    assert ticket.entries.count() == 1

@@ -7,7 +7,7 @@ and Indonesian sign-offs are cut here first, and the library does the rest.
 """
 import re
 
-from mailparser_reply import EmailReplyParser
+from mailparser_reply.parser import EmailMessage
 
 INDONESIAN_HEADERS = re.compile(
     r"^(?:>\s*)*(?:"
@@ -20,7 +20,7 @@ INDONESIAN_SIGNATURES = re.compile(
     r"^(?:Dikirim dari|Terkirim dari)\s.{1,60}$",  # "Dikirim dari iPhone saya"
     re.I | re.M)
 
-_parser = EmailReplyParser(languages=["en", "de", "fr", "nl", "es"])
+LANGUAGES = ("en", "de", "fr", "nl", "es")  # of the library's, besides ours
 
 
 def new_text(text):
@@ -32,6 +32,7 @@ def new_text(text):
     found = INDONESIAN_SIGNATURES.search(text)
     if found:
         text = text[:found.start()]
-    message = _parser.read(text)
+    # keep_hyphen_lists: "- login ulang" lines are the citizen's list, not a signature
+    message = EmailMessage(text=text, languages=list(LANGUAGES), keep_hyphen_lists=True).read()
     latest = message.replies[0].body if message.replies else text
     return latest.strip()

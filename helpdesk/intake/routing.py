@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import force_locale, gettext as _
+from peewee import fn
 
 from .. import lifecycle, notifications, reply_addresses
 from ..models import HelpTopic, TicketStatus, User
@@ -17,14 +18,16 @@ def route(incoming, row, now):
     """Decide and act; sets the row's outcome (the caller saves it)."""
     if incoming.automatic or reply_addresses.is_own_address(incoming.sender):
         return _done(row, "ignored", None, incoming.automatic or "our own address")
-    user = User.select().where(User.email ** incoming.sender).first()  # case-insensitive
+    user = User.select().where(fn.LOWER(User.email) == incoming.sender).first()
+    if user is not None and not user.active:  # as at sign-in: nothing, no answer
+        return _done(row, "refused", None, "account deactivated")
     ticket = _ticket_answered(incoming)
     if ticket is not None and user is not None and user.id == ticket.requester_id:
         return _reply(incoming, row, user, ticket, now)
     why = f"not the requester of #{ticket.number}; " if ticket is not None else ""
     if user is not None and user.is_staff:
         return _refuse(incoming, row, user, "staff", why + "staff answer in the desk")
-    if user is not None and user.active and user.confirmed_at:
+    if user is not None and user.confirmed_at:
         return _new_ticket(incoming, row, user, now, why)
     if user is None and current_app.config["INTAKE_UNKNOWN_SENDERS"] == "open":
         user = accounts.account_for(incoming.sender, incoming.sender_name)
