@@ -23,8 +23,10 @@ def fetch_mail():
                                  "link to it."))
     try:
         imap.parse_url(url)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+    except ValueError:
+        raise click.UsageError(_("FLASK_INTAKE_IMAP_URL must look like "
+                                 "imaps://user:password@host/INBOX (or imap:// for an "
+                                 "unencrypted connection).")) from None
     with db.database.connection_context():
         run = imap.poll(current_app.config)
         _drain_outbox()

@@ -47,6 +47,15 @@ def _fetch_mail(app):
 
 
 def _start_mail_intake(app):
+    try:
+        mail_intake.parse_url(app.config["INTAKE_IMAP_URL"])
+    except ValueError as exc:
+        log.error("FLASK_INTAKE_IMAP_URL is %s: the mailbox is not read", exc)
+        return
+    if not app.config["PUBLIC_URL"]:  # the answers link to the site
+        log.warning("FLASK_INTAKE_IMAP_URL is set but FLASK_PUBLIC_URL is not: the "
+                    "mailbox is not read (the intake's answers link to the site)")
+        return
     intake = Periodic(app, "mail-intake", "INTAKE_POLL_SECONDS", _fetch_mail)
     app.extensions["mail_intake"] = intake
     app.before_request(intake.ensure_started)  # by requests, not CLI commands
@@ -54,11 +63,7 @@ def _start_mail_intake(app):
 
 def init_app(app):
     if app.config["INTAKE_IMAP_URL"] and app.config["INTAKE_POLL_SECONDS"]:
-        if not app.config["PUBLIC_URL"]:  # the answers link to the site
-            log.warning("FLASK_INTAKE_IMAP_URL is set but FLASK_PUBLIC_URL is not: the "
-                        "mailbox is not read (the intake's answers link to the site)")
-        else:
-            _start_mail_intake(app)
+        _start_mail_intake(app)
     if app.config["AUDIT_PRUNE_SECONDS"]:
         pruner = Periodic(app, "audit-pruner", "AUDIT_PRUNE_SECONDS", _prune_audit)
         app.extensions["audit_pruner"] = pruner

@@ -237,10 +237,15 @@ def test_no_scheduled_reading_without_a_period(app):
     assert "mail_intake" not in app.extensions  # INTAKE_POLL_SECONDS is 0 in the tests
 
 
-def test_no_scheduled_reading_without_the_site_address_and_the_log_says_why(
-        polling, config, caplog):
-    config["PUBLIC_URL"] = ""
+@pytest.mark.parametrize("setting, value, said", [
+    ("PUBLIC_URL", "", "FLASK_PUBLIC_URL is not: the mailbox is not read"),
+    ("INTAKE_IMAP_URL", "pop3://helpdesk:kotak-surat-uji@127.0.0.1/INBOX",
+     "FLASK_INTAKE_IMAP_URL is not an imaps:// or imap:// address"),
+])
+def test_no_scheduled_reading_with_a_setting_missing_or_wrong_and_the_log_says_why(
+        polling, config, caplog, setting, value, said):
+    config[setting] = value
     with caplog.at_level(logging.WARNING, logger="helpdesk.scheduler"):
         app = create_app(config)
     assert "mail_intake" not in app.extensions
-    assert "FLASK_PUBLIC_URL is not: the mailbox is not read" in caplog.text
+    assert said in caplog.text and "kotak-surat-uji" not in caplog.text

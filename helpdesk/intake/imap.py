@@ -4,8 +4,8 @@
 Each message waiting in the folder is fetched without marking it read, handed to
 ``intake.receive`` and only then moved to INTAKE_IMAP_DONE_FOLDER (created when missing;
 MOVE when the server has it, else COPY and flag deleted, and expunge that one message if
-the server can). A
-message whose ``receive`` raised ``TemporaryFailure`` stays where it is for the next run.
+the server can). A message whose ``receive`` raised ``TemporaryFailure`` stays where it
+is for the next run.
 If the connection fails halfway, the run stops with a logged error: a message saved but
 not yet moved is fetched again next time, and ``receive`` knows it by its Message-ID.
 
@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from imapclient import IMAPClient
+
+from .. import intake  # intake.receive looked up at each call (tests replace it)
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +45,11 @@ class Mailbox:
 
 def parse_url(url):
     """``imaps://user:password@host[:port]/FOLDER`` (percent-encode special characters in
-    the user and password); ``imap://`` for an unencrypted connection."""
+    the user and password); ``imap://`` for an unencrypted connection. ValueError for
+    anything else."""
     parts = urlsplit(url)
     if parts.scheme not in SCHEMES or not parts.hostname or not parts.username:
-        raise ValueError("INTAKE_IMAP_URL must look like imaps://user:password@host/INBOX")
+        raise ValueError("not an imaps:// or imap:// address with a user name")
     tls, default_port = SCHEMES[parts.scheme]
     return Mailbox(host=parts.hostname, port=parts.port or default_port, tls=tls,
                    user=unquote(parts.username), password=unquote(parts.password or ""),
@@ -98,14 +101,12 @@ def _connect(mailbox, config):
 
 def _take(imap, uid, done_folder, run):
     """One message: fetched one at a time, so that a large one is the only one in memory."""
-    from . import TemporaryFailure, receive
-
     raw = (imap.fetch([uid], ["BODY.PEEK[]"]).get(uid) or {}).get(b"BODY[]")
     if raw is None:  # moved meanwhile by another process reading the same mailbox
         return
     try:
-        outcome = receive(raw, source="imap")
-    except TemporaryFailure as exc:
+        outcome = intake.receive(raw, source="imap")
+    except intake.TemporaryFailure as exc:
         log.warning("mail intake: message %s left in the mailbox for the next run: %s",
                     uid, exc)
         run.left += 1
