@@ -162,7 +162,7 @@ def _body_and_parts(message):
     body = message.get_body(preferencelist=("plain", "html"))
     text = ""
     if body is not None:
-        content = body.get_content()
+        content = _text_of(body)
         text = html_to_text(content) if body.get_content_type() == "text/html" else content
     parts = []
     for part in message.walk():
@@ -174,10 +174,20 @@ def _body_and_parts(message):
             continue  # an alternative of the body
         data = part.get_payload(decode=True) or b""
         if not filename:
-            filename = f"image-{len(parts) + 1}.{IMAGE_EXTENSIONS.get(part.get_content_type(), 'bin')}"
+            kind = IMAGE_EXTENSIONS.get(part.get_content_type())
+            filename = f"image-{len(parts) + 1}.{kind}" if kind else f"file-{len(parts) + 1}"
         parts.append(Part(filename=filename, content_type=part.get_content_type(), data=data,
                           inline=part.get_content_disposition() != "attachment"))
     return text, parts
+
+
+def _text_of(part):
+    """A text part's content; one with an unknown or lying charset is read as UTF-8 with
+    the undecodable bytes replaced, rather than losing the message."""
+    try:
+        return part.get_content()
+    except (LookupError, UnicodeError, ValueError):
+        return (part.get_payload(decode=True) or b"").decode("utf-8", errors="replace")
 
 
 BLOCKS = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h[1-6]|/blockquote)\s*/?\s*>", re.I)
