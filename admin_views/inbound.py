@@ -87,6 +87,11 @@ class InboundMailView(AdminOnly, ModelView):
     def get_filter_arg(self, index, flt):
         return getattr(flt, "key_name", None) or super().get_filter_arg(index, flt)
 
+    @expose("/")
+    def index_view(self):
+        self._refresh_filters_cache()  # the outcomes' labels, in the page's language
+        return super().index_view()
+
     @expose("/raw/")
     def raw_view(self):
         """The message as received, as a download (never rendered in the browser)."""

@@ -278,6 +278,10 @@ def _requester_headers(ticket, first=False):
     """The thread headers, and the ticket's signed reply address when mail intake is on
     (``helpdesk.intake``): the requester answers by pressing Reply."""
     headers = _thread_headers(ticket, first)
+    # the message's own id names the ticket too: a reply that has only In-Reply-To
+    # (no References) still finds it
+    headers.setdefault("Message-ID", make_msgid(idstring=f"ticket-{ticket.number}",
+                                                domain=mail_domain()))
     address = reply_addresses.reply_address(ticket)
     if address:
         headers["Reply-To"] = address

@@ -55,8 +55,10 @@ def ticket_of_token(recipients):
 
 
 def ticket_of_thread(references, domain):
-    """The ticket whose thread (``<ticket-N@domain>``, see notifications) is referenced."""
-    pattern = re.compile(rf"^<ticket-(\d+)@{re.escape(domain)}>$", re.I)
+    """The ticket of a message of ours that is referenced: its thread's root
+    ``<ticket-N@domain>`` or a mail to the requester ``<….ticket-N@domain>`` (see
+    notifications)."""
+    pattern = re.compile(rf"^<(?:[^<>@]*\.)?ticket-(\d+)@{re.escape(domain)}>$", re.I)
     for reference in references:
         found = pattern.match(reference)
         if found:

@@ -115,13 +115,16 @@ def test_a_forged_reply_address_names_no_ticket(app, answered, citizen):
     assert outcome.kind == "new_ticket" and outcome.ticket.id != ticket.id
 
 
-@pytest.mark.parametrize("how", ["thread", "subject"])
+@pytest.mark.parametrize("how", ["thread", "in_reply_to", "subject"])
 def test_without_the_reply_address_the_thread_or_the_subject_finds_the_ticket(
         app, answered, how):
     ticket, answer = answered
     if how == "thread":
         raw = message(to=HELPDESK, subject="Re: jawaban", text="Sudah.",
                       headers={"References": answer["References"]})
+    elif how == "in_reply_to":  # a client that leaves References out
+        raw = message(to=HELPDESK, subject="Re: jawaban", text="Sudah.",
+                      headers={"In-Reply-To": answer["Message-ID"]})
     else:
         raw = message(to=HELPDESK, subject=f"Re: [#{ticket.number}] jawaban", text="Sudah.")
     outcome = receive(app, raw)
