@@ -7,6 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 CHROMIUM ?= /usr/bin/chromium
+DOVECOT := /usr/sbin/dovecot
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get -y -q
 
@@ -32,6 +33,12 @@ $(CHROMIUM):
 	@echo "Installing Debian's chromium for the browser tests"
 	$(APT_GET) install chromium || { $(APT_GET) update && $(APT_GET) install chromium; }
 
+# The mail intake tests start Debian's Dovecot with a throwaway configuration (tests/imap_server.py).
+# A system Dovecot (the package may start one) is left alone: the fixture uses its own ports and folders.
+$(DOVECOT):
+	@echo "Installing Debian's dovecot-imapd for the mail intake tests"
+	$(APT_GET) install dovecot-imapd || { $(APT_GET) update && $(APT_GET) install dovecot-imapd; }
+
 ## Set up everything and run the app on SQLite with demo data (mail goes to instance/mail/)
 run: install
 	$(FLASK) init-db
@@ -44,17 +51,17 @@ run: install
 ## PostgreSQL with the browser tests (they drive a real server: once, on the production
 ## database, keeps CI fast). Each suite's output is shown whole when it ends; either failing
 ## fails the run.
-test: install-test $(CHROMIUM)
+test: install-test $(CHROMIUM) $(DOVECOT)
 	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
-test-sqlite: install-test
+test-sqlite: install-test $(DOVECOT)
 	HELPDESK_FORBID_SKIPS=1 $(BIN)/python -m pytest -q --ignore=tests/browser \
 	  --basetemp="$${TMPDIR:-/tmp}/helpdesk-tests-sqlite"
 
-test-browser: install-test $(CHROMIUM)
+test-browser: install-test $(CHROMIUM) $(DOVECOT)
 	HELPDESK_FORBID_SKIPS=1 $(BIN)/python -m pytest -q tests/browser
 
-test-postgres: install-test $(CHROMIUM)
+test-postgres: install-test $(CHROMIUM) $(DOVECOT)
 	@$(BIN)/python -c "import psycopg2, sys; psycopg2.connect('$(TEST_DATABASE_URL)').close()" \
 	  || { echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL)"; exit 1; }
 	HELPDESK_FORBID_SKIPS=1 TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -q \

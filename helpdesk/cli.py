@@ -204,9 +204,10 @@ def clean_uploads(minutes):
 
 
 def init_app(app):
-    from . import cli_audit, cli_intake, cli_report, demo
+    from . import cli_audit, cli_fetch, cli_intake, cli_report, demo
 
     for command in (init_db, staff, send_mail, sla_check, auto_close, revoke_link,
                     clean_uploads, demo.demo_data, cli_report.report,
-                    cli_report.report_summary_command, cli_audit.audit_group, cli_intake.receive_mail):
+                    cli_report.report_summary_command, cli_audit.audit_group,
+                    cli_intake.receive_mail, cli_fetch.fetch_mail):
         app.cli.add_command(command)

@@ -6,12 +6,15 @@
 - the auto-closer, ``lifecycle.auto_close`` every AUTO_CLOSE_CHECK_SECONDS: resolutions
   left unanswered AUTO_CLOSE_DAYS close (conditional updates: safe from several processes);
 - the audit pruner, ``audit.prune`` every AUDIT_PRUNE_SECONDS (a day): entries older than
-  AUDIT_RETENTION_DAYS go (safe to run twice)."""
+  AUDIT_RETENTION_DAYS go (safe to run twice);
+- the mail intake, ``intake.imap.poll`` every INTAKE_POLL_SECONDS when INTAKE_IMAP_URL is
+  set (safe to run twice and in several processes: a message is known by its Message-ID)."""
 import logging
 
 from flask import request
 
 from . import audit, jobs, lifecycle, uploads
+from .intake import imap as mail_intake
 from .background import Periodic
 
 log = logging.getLogger(__name__)
@@ -45,7 +48,30 @@ def _prune_audit(app):
                  app.config["AUDIT_RETENTION_DAYS"])
 
 
+def _fetch_mail(app):
+    run = mail_intake.poll(app.config)
+    if run.fetched and "mail_dispatcher" in app.extensions:
+        app.extensions["mail_dispatcher"].wake()  # receipts and auto-answers now
+
+
+def _start_mail_intake(app):
+    try:
+        mail_intake.parse_url(app.config["INTAKE_IMAP_URL"])
+    except ValueError as exc:
+        log.error("FLASK_INTAKE_IMAP_URL is %s: the mailbox is not read", exc)
+        return
+    if not app.config["PUBLIC_URL"]:  # the answers link to the site
+        log.warning("FLASK_INTAKE_IMAP_URL is set but FLASK_PUBLIC_URL is not: the "
+                    "mailbox is not read (the intake's answers link to the site)")
+        return
+    intake = Periodic(app, "mail-intake", "INTAKE_POLL_SECONDS", _fetch_mail)
+    app.extensions["mail_intake"] = intake
+    app.before_request(intake.ensure_started)  # by requests, not CLI commands
+
+
 def init_app(app):
+    if app.config["INTAKE_IMAP_URL"] and app.config["INTAKE_POLL_SECONDS"]:
+        _start_mail_intake(app)
     if app.config["AUDIT_PRUNE_SECONDS"]:
         pruner = Periodic(app, "audit-pruner", "AUDIT_PRUNE_SECONDS", _prune_audit)
         app.extensions["audit_pruner"] = pruner

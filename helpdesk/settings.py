@@ -59,6 +59,17 @@ DEFAULTS = {
     # authserv-id, e.g. "mx.kemensos.go.id"); "" believes every such header
     "INTAKE_AUTHSERV_ID": "",
     "INTAKE_ANSWERS_PER_HOUR": 5,  # automatic answers to one sender at most
+    # Mail intake over IMAP (helpdesk/intake/imap.py, README "Mail intake"): the mailbox,
+    # imaps://user:password@host[:port]/INBOX (imap:// only for an unencrypted connection);
+    # empty = no polling. Every INTAKE_POLL_SECONDS each app process reads it (0 = only
+    # `flask fetch-mail`); processed messages go to INTAKE_IMAP_DONE_FOLDER (created when
+    # missing; empty = flag them read instead). INTAKE_IMAP_CA_FILE: a CA certificate file
+    # to trust instead of the system's (a server with its own certificate).
+    "INTAKE_IMAP_URL": "",
+    "INTAKE_POLL_SECONDS": 120,
+    "INTAKE_IMAP_DONE_FOLDER": "Processed",
+    "INTAKE_IMAP_CA_FILE": "",
+    "INTAKE_IMAP_TIMEOUT": 60,
     # SLA: how often each app process marks tickets past due (0 = only `flask sla-check`)
     "SLA_CHECK_SECONDS": 300,
     # Closing the loop (helpdesk/lifecycle/closing.py): a resolved ticket its requester

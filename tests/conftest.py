@@ -22,6 +22,7 @@ from helpdesk.db import db
 from helpdesk.models import (ALL_MODELS, AgentDepartment, Department, HelpTopic, SchemaVersion,
                              utcnow)
 
+from imap_server import dovecot, imap_mailbox  # noqa: E402,F401 (a real IMAP server)
 from report_history import history  # noqa: E402,F401 (the reports' fixture, for every test file)
 
 PASSWORD = "rahasia-123"
@@ -116,6 +117,7 @@ def test_config(tmp_path, smtp_port):
         "AUTO_CLOSE_CHECK_SECONDS": 0,  # and the auto-closer
         "UPLOAD_CLEAN_SECONDS": 0,  # and the upload cleaner
         "AUDIT_PRUNE_SECONDS": 0,  # and the audit pruner
+        "INTAKE_POLL_SECONDS": 0,  # and the mail intake (fetch-mail)
         # Fast but real hashing (see STACK-NOTES)
         "SECURITY_HASHING_SCHEMES": ["hex_md5"],
         "SECURITY_DEPRECATED_HASHING_SCHEMES": [],
@@ -244,7 +246,7 @@ def app(config, request):
         _postgres_schema_intact = False
     yield app
     for name in ("sla_watch", "auto_closer", "mail_dispatcher", "upload_cleaner",
-                 "audit_pruner"):
+                 "audit_pruner", "mail_intake"):
         if name in app.extensions:
             app.extensions[name].stop()
     if not db.database.is_closed():

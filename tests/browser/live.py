@@ -55,6 +55,8 @@ class LiveServer:
             "MAIL_PORT": smtp_port or 25,
             "MAIL_POLL_SECONDS": 1,
             "PUBLIC_URL": self.url,
+            # our mails to requesters carry a reply address (tests/browser/test_mail_reply.py)
+            "INTAKE_ADDRESS": "helpdesk@kemensos.go.id",
             "SLA_CHECK_SECONDS": 0,
             "AUTO_CLOSE_CHECK_SECONDS": 0,
             # Argon2 still, with less memory and time: sign-ins are many here
@@ -73,6 +75,15 @@ class LiveServer:
         env.update({f"FLASK_{key}": value if isinstance(value, str) else json.dumps(value)
                     for key, value in self.settings.items()})
         return env
+
+    def flask(self, *args, **settings):
+        """Run a ``flask --app app`` command against this server's data, with extra
+        settings; returns the finished process (its output as text)."""
+        env = self.env
+        env.update({f"FLASK_{key}": value for key, value in settings.items()})
+        flask = Path(sys.executable).with_name("flask")
+        return subprocess.run([str(flask), "--app", "app", *args], cwd=PROJECT_ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
 
     def run(self, *args):
         """Run a Python script or ``-m`` module of the project against this server's data."""
