@@ -31,10 +31,11 @@ TOPICS = [
 ]
 
 
+# (comments, not docstrings, here: every string of this module is checked as seeded text)
 def seed():
-    """The roles, departments and help topics a new helpdesk starts with; those already
-    there (by name) are left as they are. Three statements and a read, in one transaction:
-    it also runs before every test."""
+    # The roles, departments and help topics a new helpdesk starts with; those already
+    # there (by name) are left as they are. Three statements and a read, in one
+    # transaction: it also runs before every test.
     with db.database.atomic():
         Role.insert_many([{"name": name, "description": description}
                           for name, description in ROLES.items()]).on_conflict_ignore().execute()
