@@ -7,18 +7,18 @@ tickets, most urgent first, served by the (status, due_at) index.
 """
 import re
 
-from flask import flash, g, redirect, request, url_for
+from flask import flash, g, has_request_context, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView
-from flask_babel import LazyString, gettext, lazy_gettext as _l, ngettext
+from flask_babel import LazyString, get_locale, gettext, lazy_gettext as _l, ngettext
 from flask_login import current_user
 from peewee import JOIN
 
 from helpdesk import audit, lifecycle, queries, search_query
 from helpdesk.models import Department, HelpTopic, Ticket, User
 
-from . import export, formatters, queue_rows, search_column
+from . import export, formatters, queue_rows, search_column, ticket_filters
 from .base import StaffOnly
 from .export import Assignee, Requester
 from .ticket_filters import queue_filters
@@ -146,6 +146,21 @@ class TicketView(StaffOnly, TicketPage, ModelView):
             return redirect(url_for(".index_view", flt0_status="open"))
         self._refresh_filters_cache()  # departments and agents added since start-up
         return super().index_view()
+
+    def _refresh_filters_cache(self):
+        """The filters and their options in the page's language, rebuilt when a help
+        topic, department or staff member changed (or the language did)."""
+        if not has_request_context():
+            return super()._refresh_filters_cache()
+        key = (str(get_locale()), ticket_filters.directory_options())
+        if key != getattr(self, "_filters_key", None):
+            super()._refresh_filters_cache()
+            self._filter_groups_shown = super()._get_filter_groups()
+            self._filters_key = key
+
+    def _get_filter_groups(self):
+        return self._filter_groups_shown if has_request_context() \
+            else super()._get_filter_groups()
 
     @expose("/export/<export_type>/")
     def export(self, export_type):
