@@ -84,24 +84,37 @@ class ClaimButton(PythonRowAction):
             f'aria-label="{escape(label)}">{escape(page_text(CLAIM))}</button>\n</form>')
 
 
+def _cell_openings(view):
+    """Each list column with its cell's opening tag, made once per view."""
+    if getattr(view, "_cell_openings", None) is None:
+        view._cell_openings = [(column, f'<td class="col-{escape(column)}">')
+                               for column, _label in view._list_columns]
+    return view._cell_openings
+
+
+def _html(value):
+    """``value`` as HTML text: Markup as it is, anything else escaped."""
+    return str(value) if type(value) is Markup else str(escape(value))
+
+
 @pass_context
 def row_cells(view, context, row):
     """``admin_view.row_cells(row)`` in the template: the cells of one row, i.e. the
     checkbox (when there are bulk actions), the row actions, then every list column
     through the view's formatters."""
     pk = view.get_pk_value(row)
-    select = page_text(SELECT_RECORD)
     parts = []
     if context.resolve("actions"):
-        parts.append(Markup(f'<td>\n<input type="checkbox" name="rowid" class="action-checkbox"'
-                            f' value="{escape(pk)}" title="{escape(select)}" />\n</td>'))
+        parts.append(f'<td>\n<input type="checkbox" name="rowid" class="action-checkbox"'
+                     f' value="{escape(pk)}" title="{escape(page_text(SELECT_RECORD))}" />'
+                     '\n</td>')
     if view.column_display_actions:
-        parts.append(Markup('<td class="list-buttons-column">'))
-        parts.extend(action.render_ctx(context, pk, row)
+        parts.append('<td class="list-buttons-column">')
+        parts.extend(_html(action.render_ctx(context, pk, row))
                      for action in context.resolve("list_row_actions"))
-        parts.append(Markup("</td>"))
+        parts.append("</td>")
     formatters, types = view.column_formatters, view.column_type_formatters
-    for column, _label in view._list_columns:
+    for column, opening in _cell_openings(view):
         value = view._get_list_value(context, row, column, formatters, types)
-        parts.append(Markup(f'<td class="col-{escape(column)}">{escape(value)}</td>'))
-    return Markup("\n").join(parts)
+        parts.append(f"{opening}{_html(value)}</td>")
+    return Markup("\n".join(parts))
