@@ -21,6 +21,7 @@ from helpdesk.models import Department, HelpTopic, Ticket, User
 from . import export, formatters, queue_rows, search_column, ticket_filters
 from .base import StaffOnly
 from .export import Assignee, Requester
+from .page_urls import CheapUrls
 from .ticket_filters import queue_filters
 from .ticket_page import TicketPage
 
@@ -34,7 +35,7 @@ SHOWN = (Ticket.id, Ticket.number, Ticket.subject, Ticket.status, Ticket.topic,
          Department.id, Department.name, Assignee.id, Assignee.full_name, Assignee.email)
 
 
-class TicketView(StaffOnly, TicketPage, ModelView):
+class TicketView(StaffOnly, CheapUrls, TicketPage, ModelView):
     list_template = "admin/ticket/list.html"
     can_create = can_edit = can_delete = False
     can_view_details = True
