@@ -1,4 +1,4 @@
-"""The queue's table rows, built in Python: one call per row where Flask-Admin's list.html
+"""The queue's table rows, built in Python: one call per page where Flask-Admin's list.html
 makes a Jinja macro call per cell and per row action (most of the queue page's time).
 
 The markup is Flask-Admin 2.2.1's (``admin/model/list.html``, ``row_actions.view_row``),
@@ -97,11 +97,9 @@ def _html(value):
     return str(value) if type(value) is Markup else str(escape(value))
 
 
-@pass_context
 def row_cells(view, context, row):
-    """``admin_view.row_cells(row)`` in the template: the cells of one row, i.e. the
-    checkbox (when there are bulk actions), the row actions, then every list column
-    through the view's formatters."""
+    """The cells of one row: the checkbox (when there are bulk actions), the row actions,
+    then every list column through the view's formatters."""
     pk = view.get_pk_value(row)
     parts = []
     if context.resolve("actions"):
@@ -118,3 +116,13 @@ def row_cells(view, context, row):
         value = view._get_list_value(context, row, column, formatters, types)
         parts.append(f"{opening}{_html(value)}</td>")
     return Markup("\n".join(parts))
+
+
+@pass_context
+def table_rows(view, context, rows):
+    """``admin_view.table_rows(data)`` in the template: every row of the page, or the
+    view's message when there is none."""
+    if not rows:
+        return Markup('<tr>\n<td colspan="999">\n<div class="text-center">\n'
+                      f'{escape(view.get_empty_list_message())}\n</div>\n</td>\n</tr>')
+    return Markup("\n".join(f"<tr>\n{row_cells(view, context, row)}\n</tr>" for row in rows))

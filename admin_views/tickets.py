@@ -7,12 +7,13 @@ tickets, most urgent first, served by the (status, due_at) index.
 """
 import re
 
-from flask import flash, g, has_request_context, redirect, request, url_for
+from flask import current_app, flash, g, has_request_context, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView
 from flask_babel import LazyString, get_locale, gettext, lazy_gettext as _l, ngettext
 from flask_login import current_user
+from jinja2.utils import htmlsafe_json_dumps
 from peewee import JOIN
 
 from helpdesk import audit, lifecycle, queries, search_query
@@ -64,7 +65,7 @@ class TicketView(StaffOnly, CheapUrls, TicketPage, ModelView):
     column_default_sort = [("due_at", False), ("id", False)]
     column_filters = queue_filters()
     column_formatters = search_column.with_snippets(formatters.LIST)
-    row_cells = queue_rows.row_cells
+    table_rows = queue_rows.table_rows
 
     export_types = ["csv", "xlsx"]
     column_export_list = ("number", "subject", "requester", "requester_name", "topic",
@@ -164,6 +165,14 @@ class TicketView(StaffOnly, CheapUrls, TicketPage, ModelView):
     def _get_filter_groups(self):
         return self._filter_groups_shown if has_request_context() \
             else super()._get_filter_groups()
+
+    def filter_groups_json(self):
+        """The filters for Flask-Admin's script, as JSON made once per change."""
+        if getattr(self, "_filters_json_key", None) != self._filters_key:
+            self._filters_json = htmlsafe_json_dumps(self._filter_groups_shown,
+                                                    dumps=current_app.json.dumps)
+            self._filters_json_key = self._filters_key
+        return self._filters_json
 
     @expose("/export/<export_type>/")
     def export(self, export_type):
