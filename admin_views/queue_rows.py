@@ -85,11 +85,27 @@ class ClaimButton(PythonRowAction):
 
 
 def _cell_openings(view):
-    """Each list column with its cell's opening tag, made once per view."""
+    """Each list column with its cell's opening tag and whether its formatter's HTML is
+    final (Flask-Admin passes a formatter's result through a choices map and the type
+    formatters, none of which applies to text), made once per view."""
     if getattr(view, "_cell_openings", None) is None:
-        view._cell_openings = [(column, f'<td class="col-{escape(column)}">')
-                               for column, _label in view._list_columns]
+        text_formatted = any(issubclass(Markup, kind) for kind in view.column_type_formatters)
+        view._cell_openings = [
+            (column, f'<td class="col-{escape(column)}">',
+             not text_formatted and column in view.column_formatters
+             and column not in view._column_choices_map)
+            for column, _label in view._list_columns]
     return view._cell_openings
+
+
+def _value(view, context, row, column, final):
+    """What Flask-Admin's list shows in the cell (``_get_list_value``)."""
+    if final:
+        value = view.column_formatters[column](view, context, row, column)
+        if type(value) is Markup:
+            return value
+    return view._get_list_value(context, row, column, view.column_formatters,
+                                view.column_type_formatters)
 
 
 def _html(value):
@@ -111,10 +127,8 @@ def row_cells(view, context, row):
         parts.extend(_html(action.render_ctx(context, pk, row))
                      for action in context.resolve("list_row_actions"))
         parts.append("</td>")
-    formatters, types = view.column_formatters, view.column_type_formatters
-    for column, opening in _cell_openings(view):
-        value = view._get_list_value(context, row, column, formatters, types)
-        parts.append(f"{opening}{_html(value)}</td>")
+    for column, opening, final in _cell_openings(view):
+        parts.append(f"{opening}{_html(_value(view, context, row, column, final))}</td>")
     return Markup("\n".join(parts))
 
 
