@@ -14,6 +14,10 @@ from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
+from helpdesk.models import Department, HelpTopic, User
+
+from .ticket_filters import DEPARTMENTS, STAFF, TOPICS, directory_options
+
 ROW = "__row__"  # stands for the row's id in a URL built once per page
 CLAIM, CLAIM_TICKET = _l("Claim"), _l("Claim ticket #%(number)s")
 SELECT_RECORD = admin_lazy("Select record")  # Flask-Admin's words, from its catalog
@@ -26,6 +30,33 @@ def page_text(message):
     if id(message) not in texts:
         texts[id(message)] = str(message)
     return texts[id(message)]
+
+
+def with_directory(rows):
+    """The page's ``rows`` (tickets with their requester) given their topic, department
+    and assignee from the directory the queue's filters read (``directory_options``);
+    an assignee who is no longer active staff is read with the others of the page, in
+    one statement."""
+    names = {(kind, id): (name, email) for kind, id, name, email in directory_options()}
+    missing = {row.assignee_id for row in rows} - {None} - {
+        id for kind, id in names if kind == STAFF}
+    if missing:
+        names.update(((STAFF, id), (name, email)) for id, name, email in User.select(
+            User.id, User.full_name, User.email).where(User.id.in_(missing)).tuples())
+    made = {}
+
+    def named(kind, id):
+        if (kind, id) not in made:
+            name, email = names[kind, id]
+            made[kind, id] = User(id=id, full_name=name, email=email) if kind == STAFF \
+                else (HelpTopic if kind == TOPICS else Department)(id=id, name=name)
+        return made[kind, id]
+
+    for row in rows:
+        row.topic = named(TOPICS, row.topic_id)
+        row.department = named(DEPARTMENTS, row.department_id)
+        row.assignee = named(STAFF, row.assignee_id) if row.assignee_id else None
+    return rows
 
 
 def url_with_id(endpoint, **kwargs):

@@ -91,3 +91,21 @@ def test_more_departments_topics_and_staff_add_no_statement(client_of, superviso
         HelpTopic.create(name=f"Topik {n}", department=Department.get(name=f"Tim {n}"))
         make_user(f"petugas{n}@kemensos.go.id", roles=["agent"], departments=[f"Tim {n}"])
     assert statements() == before
+
+
+def test_a_ticket_keeps_its_assignee_after_they_leave_the_staff(app, client_of, supervisor,
+                                                                make_user, citizen,
+                                                                make_ticket):
+    from helpdesk import lifecycle
+    from helpdesk.models import User
+    leaving = make_user("pensiun@kemensos.go.id", roles=["agent"], departments=["Tim SIKS-NG"],
+                        full_name="Budi Pensiun")
+    ticket = make_ticket(citizen, subject="Tidak bisa unggah berkas")
+    with app.test_request_context():
+        lifecycle.claim(ticket, by=leaving)
+    User.update(active=False).where(User.id == leaving.id).execute()
+    page = client_of(supervisor).get(QUEUE).text
+    row = page[page.index(f"#{ticket.number}<"):]
+    row = row[:row.index("</tr>")]
+    assert "Budi Pensiun" in row and "Tidak bisa unggah berkas" in row
+    assert str(leaving.id) not in filter_options(page, "assignee")
