@@ -17,8 +17,9 @@ class StaffOnly:
     roles = STAFF_ROLES
 
     def is_accessible(self):
-        return (current_user.is_active and current_user.is_authenticated
-                and any(current_user.has_role(r) for r in self.roles))
+        user = current_user._get_current_object()  # asked for each menu item of a page
+        return (user.is_active and user.is_authenticated
+                and any(user.has_role(r) for r in self.roles))
 
     def inaccessible_callback(self, name, **kwargs):
         if not current_user.is_authenticated:
