@@ -6,6 +6,8 @@ and the contract stays: every column goes through the view's ``column_formatters
 type formatters), every row action through its ``render_ctx``. Row actions that know how to
 build their markup without the template (``PythonRowAction``) skip Jinja altogether.
 """
+from collections import namedtuple
+
 from flask import g, request, url_for
 from flask_admin.babel import gettext as admin_gettext, lazy_gettext as admin_lazy
 from flask_admin.model.template import BaseListRowAction
@@ -32,13 +34,22 @@ def page_text(message):
     return texts[id(message)]
 
 
-def with_directory(rows):
-    """The page's ``rows`` (tickets with their requester) given their topic, department
-    and assignee from the directory the queue's filters read (``directory_options``);
-    an assignee who is no longer active staff is read with the others of the page, in
-    one statement."""
+class QueueRow(namedtuple("QueueRow", "ticket topic department assignee")):
+    """A ticket of the page, read-only, with its topic, department and assignee; any
+    other attribute is the ticket's."""
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        return getattr(self.ticket, name)
+
+
+def with_directory(tickets):
+    """The page's ``tickets`` (with their requester) as ``QueueRow``s, their topic,
+    department and assignee from the directory the queue's filters read
+    (``directory_options``); an assignee who is no longer active staff is read with the
+    others of the page, in one statement."""
     names = {(kind, id): (name, email) for kind, id, name, email in directory_options()}
-    missing = {row.assignee_id for row in rows} - {None} - {
+    missing = {ticket.assignee_id for ticket in tickets} - {None} - {
         id for kind, id in names if kind == STAFF}
     if missing:
         names.update(((STAFF, id), (name, email)) for id, name, email in User.select(
@@ -46,17 +57,17 @@ def with_directory(rows):
     made = {}
 
     def named(kind, id):
+        if id is None:
+            return None
         if (kind, id) not in made:
             name, email = names[kind, id]
             made[kind, id] = User(id=id, full_name=name, email=email) if kind == STAFF \
                 else (HelpTopic if kind == TOPICS else Department)(id=id, name=name)
         return made[kind, id]
 
-    for row in rows:
-        row.topic = named(TOPICS, row.topic_id)
-        row.department = named(DEPARTMENTS, row.department_id)
-        row.assignee = named(STAFF, row.assignee_id) if row.assignee_id else None
-    return rows
+    return [QueueRow(ticket, named(TOPICS, ticket.topic_id),
+                     named(DEPARTMENTS, ticket.department_id), named(STAFF, ticket.assignee_id))
+            for ticket in tickets]
 
 
 def url_with_id(endpoint, **kwargs):
