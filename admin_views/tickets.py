@@ -11,12 +11,13 @@ from flask import current_app, flash, g, has_request_context, redirect, request,
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView
-from flask_babel import LazyString, get_locale, gettext, lazy_gettext as _l, ngettext
+from flask_babel import (LazyString, format_number, get_locale, gettext, lazy_gettext as _l,
+                         ngettext)
 from flask_login import current_user
 from jinja2.utils import htmlsafe_json_dumps
 from peewee import JOIN
 
-from helpdesk import audit, lifecycle, queries, search_query
+from helpdesk import audit, lifecycle, open_counts, queries, search_query
 from helpdesk.models import Department, HelpTopic, Ticket, User
 
 from . import export, formatters, queue_rows, search_column, ticket_filters
@@ -147,6 +148,9 @@ class TicketView(StaffOnly, CheapUrls, TicketPage, ModelView):
                 k.startswith("flt") for k in request.args):
             return redirect(url_for(".index_view", flt0_status="open"))
         self._refresh_filters_cache()  # departments and agents added since start-up
+        self._template_args["shortcut_counts"] = {
+            key: format_number(count)
+            for key, count in open_counts.desk_counts(current_user).items()}
         return super().index_view()
 
     def _refresh_filters_cache(self):

@@ -99,17 +99,18 @@ def backlog(filters, now, ages):
 
 
 def desk_counts(user):
-    """An agent's desk home: open tickets assigned to them, unassigned in their
-    departments, and flagged overdue among those they can act on
-    (``queries.tickets_actionable_by``)."""
+    """An agent's desk home and the queue's shortcuts: among the open tickets they can
+    act on (``queries.tickets_actionable_by``), all, those assigned to them, the
+    unassigned and those flagged overdue."""
     oversees = queries.oversees(user)
     if not oversees and not user.has_role("agent"):
-        return {"mine": 0, "none": 0, "overdue": 0}
+        return {"open": 0, "mine": 0, "none": 0, "overdue": 0}
 
     def named(me):
         theirs = (Value(1) == 1) if oversees \
             else OpenTally.department.in_(queries.department_ids_of(me))
-        return {"mine": _tallied(OpenTally.assignee == me),
+        return {"open": _tallied(theirs | (OpenTally.assignee == me)),
+                "mine": _tallied(OpenTally.assignee == me),
                 "none": _tallied((OpenTally.assignee == 0) & theirs),
                 "overdue": _tallied((OpenTally.overdue == 1)
                                     & (theirs | (OpenTally.assignee == me)))}

@@ -5,10 +5,14 @@ test_query_counts.py)."""
 import html
 import json
 import re
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
+from helpdesk import lifecycle
 from helpdesk.db import statements_run
-from helpdesk.models import Department, HelpTopic
+from helpdesk.models import Department, HelpTopic, User, utcnow
+
+from conftest import desk_post
 
 QUEUE = "/admin/ticket/?flt0_status=open"
 
@@ -96,8 +100,6 @@ def test_more_departments_topics_and_staff_add_no_statement(client_of, superviso
 def test_a_ticket_keeps_its_assignee_after_they_leave_the_staff(app, client_of, supervisor,
                                                                 make_user, citizen,
                                                                 make_ticket):
-    from helpdesk import lifecycle
-    from helpdesk.models import User
     leaving = make_user("pensiun@kemensos.go.id", roles=["agent"], departments=["Tim SIKS-NG"],
                         full_name="Budi Pensiun")
     ticket = make_ticket(citizen, subject="Tidak bisa unggah berkas")
@@ -109,3 +111,23 @@ def test_a_ticket_keeps_its_assignee_after_they_leave_the_staff(app, client_of, 
     row = row[:row.index("</tr>")]
     assert "Budi Pensiun" in row and "Tidak bisa unggah berkas" in row
     assert str(leaving.id) not in filter_options(page, "assignee")
+
+
+def test_the_shortcuts_count_what_they_list(app, client_of, agent, colleague, citizen,
+                                            make_ticket):
+    tickets = [make_ticket(citizen, subject=f"Aplikasi macet {n}") for n in range(5)]
+    make_ticket(citizen, subject="Kotak surat penuh",
+                chosen_topic=HelpTopic.get(name="Email Kemsos"))  # another department's
+    desk, other = client_of(agent), client_of(colleague)
+    desk_post(desk, tickets[0], "claim")
+    desk_post(other, tickets[1], "claim")
+    desk_post(desk, tickets[2], "status", status="resolved")
+    with app.test_request_context():
+        lifecycle.mark_overdue(now=utcnow() + timedelta(days=30))  # every open ticket
+    page = desk.get(QUEUE).text
+    shown = dict(re.findall(r'<a class="btn btn-sm btn-outline-primary" href="([^"]*)">'
+                            r'[^<]*<span class="shortcut-count count-\w+">\(([\d.]+)\)', page))
+    assert sorted(int(n) for n in shown.values()) == [1, 2, 4, 4]  # mine, none, open, overdue
+    for link, count in shown.items():
+        listed = re.findall(r'class="ticket-link">#(\d+)<', desk.get(html.unescape(link)).text)
+        assert len(listed) == int(count), link
