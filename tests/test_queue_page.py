@@ -126,7 +126,7 @@ def test_the_shortcuts_count_what_they_list(app, client_of, agent, colleague, ci
         lifecycle.mark_overdue(now=utcnow() + timedelta(days=30))  # every open ticket
     page = desk.get(QUEUE).text
     shown = dict(re.findall(r'<a class="btn btn-sm btn-outline-primary" href="([^"]*)">'
-                            r'[^<]*<span class="shortcut-count count-\w+">\(([\d.]+)\)', page))
+                            r'<span>[^<]*</span> <span class="shortcut-count count-\w+">\(([\d.]+)\)', page))
     assert sorted(int(n) for n in shown.values()) == [1, 2, 4, 4]  # mine, none, open, overdue
     for link, count in shown.items():
         listed = re.findall(r'class="ticket-link">#(\d+)<', desk.get(html.unescape(link)).text)
