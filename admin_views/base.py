@@ -7,6 +7,7 @@ from helpdesk import mailer, open_counts, queries
 from helpdesk.models import STAFF_ROLES
 
 from . import headline
+from .page_urls import CheapUrls
 
 
 class StaffOnly:
@@ -33,7 +34,7 @@ class SupervisorOrAdmin(StaffOnly):
     roles = ("supervisor", "admin")
 
 
-class SecureIndexView(StaffOnly, AdminIndexView):
+class SecureIndexView(StaffOnly, CheapUrls, AdminIndexView):
     """The desk's home: for supervisors and admins, this month's headline of the dashboard;
     for agents, what waits for them. Each figure links to the matching queue."""
 

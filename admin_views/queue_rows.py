@@ -1,4 +1,4 @@
-"""The queue's table rows, built in Python: one call per row where Flask-Admin's list.html
+"""The queue's table rows, built in Python: one call per page where Flask-Admin's list.html
 makes a Jinja macro call per cell and per row action (most of the queue page's time).
 
 The markup is Flask-Admin 2.2.1's (``admin/model/list.html``, ``row_actions.view_row``),
@@ -6,6 +6,8 @@ and the contract stays: every column goes through the view's ``column_formatters
 type formatters), every row action through its ``render_ctx``. Row actions that know how to
 build their markup without the template (``PythonRowAction``) skip Jinja altogether.
 """
+from collections import namedtuple
+
 from flask import g, request, url_for
 from flask_admin.babel import gettext as admin_gettext, lazy_gettext as admin_lazy
 from flask_admin.model.template import BaseListRowAction
@@ -13,6 +15,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from markupsafe import Markup, escape
+
+from helpdesk.models import Department, HelpTopic, User
+
+from .ticket_filters import DEPARTMENTS, STAFF, TOPICS, directory_options
 
 ROW = "__row__"  # stands for the row's id in a URL built once per page
 CLAIM, CLAIM_TICKET = _l("Claim"), _l("Claim ticket #%(number)s")
@@ -26,6 +32,42 @@ def page_text(message):
     if id(message) not in texts:
         texts[id(message)] = str(message)
     return texts[id(message)]
+
+
+class QueueRow(namedtuple("QueueRow", "ticket topic department assignee")):
+    """A ticket of the page, read-only, with its topic, department and assignee; any
+    other attribute is the ticket's."""
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        return getattr(self.ticket, name)
+
+
+def with_directory(tickets):
+    """The page's ``tickets`` (with their requester) as ``QueueRow``s, their topic,
+    department and assignee from the directory the queue's filters read
+    (``directory_options``); an assignee who is no longer active staff is read with the
+    others of the page, in one statement."""
+    names = {(kind, id): (name, email) for kind, id, name, email in directory_options()}
+    missing = {ticket.assignee_id for ticket in tickets} - {None} - {
+        id for kind, id in names if kind == STAFF}
+    if missing:
+        names.update(((STAFF, id), (name, email)) for id, name, email in User.select(
+            User.id, User.full_name, User.email).where(User.id.in_(missing)).tuples())
+    made = {}
+
+    def named(kind, id):
+        if id is None:
+            return None
+        if (kind, id) not in made:
+            name, email = names[kind, id]
+            made[kind, id] = User(id=id, full_name=name, email=email) if kind == STAFF \
+                else (HelpTopic if kind == TOPICS else Department)(id=id, name=name)
+        return made[kind, id]
+
+    return [QueueRow(ticket, named(TOPICS, ticket.topic_id),
+                     named(DEPARTMENTS, ticket.department_id), named(STAFF, ticket.assignee_id))
+            for ticket in tickets]
 
 
 def url_with_id(endpoint, **kwargs):
@@ -84,24 +126,59 @@ class ClaimButton(PythonRowAction):
             f'aria-label="{escape(label)}">{escape(page_text(CLAIM))}</button>\n</form>')
 
 
-@pass_context
+def _cell_openings(view):
+    """Each list column with its cell's opening tag and whether its formatter's HTML is
+    final (Flask-Admin passes a formatter's result through a choices map and the type
+    formatters, none of which applies to text), made once per view."""
+    if getattr(view, "_cell_openings", None) is None:
+        text_formatted = any(issubclass(Markup, kind) for kind in view.column_type_formatters)
+        view._cell_openings = [
+            (column, f'<td class="col-{escape(column)}">',
+             not text_formatted and column in view.column_formatters
+             and column not in view._column_choices_map)
+            for column, _label in view._list_columns]
+    return view._cell_openings
+
+
+def _value(view, context, row, column, final):
+    """What Flask-Admin's list shows in the cell (``_get_list_value``)."""
+    if final:
+        value = view.column_formatters[column](view, context, row, column)
+        if type(value) is Markup:
+            return value
+    return view._get_list_value(context, row, column, view.column_formatters,
+                                view.column_type_formatters)
+
+
+def _html(value):
+    """``value`` as HTML text: Markup as it is, anything else escaped."""
+    return str(value) if type(value) is Markup else str(escape(value))
+
+
 def row_cells(view, context, row):
-    """``admin_view.row_cells(row)`` in the template: the cells of one row, i.e. the
-    checkbox (when there are bulk actions), the row actions, then every list column
-    through the view's formatters."""
+    """The cells of one row: the checkbox (when there are bulk actions), the row actions,
+    then every list column through the view's formatters."""
     pk = view.get_pk_value(row)
-    select = page_text(SELECT_RECORD)
     parts = []
     if context.resolve("actions"):
-        parts.append(Markup(f'<td>\n<input type="checkbox" name="rowid" class="action-checkbox"'
-                            f' value="{escape(pk)}" title="{escape(select)}" />\n</td>'))
+        parts.append(f'<td>\n<input type="checkbox" name="rowid" class="action-checkbox"'
+                     f' value="{escape(pk)}" title="{escape(page_text(SELECT_RECORD))}" />'
+                     '\n</td>')
     if view.column_display_actions:
-        parts.append(Markup('<td class="list-buttons-column">'))
-        parts.extend(action.render_ctx(context, pk, row)
+        parts.append('<td class="list-buttons-column">')
+        parts.extend(_html(action.render_ctx(context, pk, row))
                      for action in context.resolve("list_row_actions"))
-        parts.append(Markup("</td>"))
-    formatters, types = view.column_formatters, view.column_type_formatters
-    for column, _label in view._list_columns:
-        value = view._get_list_value(context, row, column, formatters, types)
-        parts.append(Markup(f'<td class="col-{escape(column)}">{escape(value)}</td>'))
-    return Markup("\n").join(parts)
+        parts.append("</td>")
+    for column, opening, final in _cell_openings(view):
+        parts.append(f"{opening}{_html(_value(view, context, row, column, final))}</td>")
+    return Markup("\n".join(parts))
+
+
+@pass_context
+def table_rows(view, context, rows):
+    """``admin_view.table_rows(data)`` in the template: every row of the page, or the
+    view's message when there is none."""
+    if not rows:
+        return Markup('<tr>\n<td colspan="999">\n<div class="text-center">\n'
+                      f'{escape(view.get_empty_list_message())}\n</div>\n</td>\n</tr>')
+    return Markup("\n".join(f"<tr>\n{row_cells(view, context, row)}\n</tr>" for row in rows))

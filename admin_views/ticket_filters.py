@@ -1,16 +1,46 @@
 """Filters of the ticket queue. Each works on a column of Ticket itself (no join for
 Flask-Admin to add), has a fixed URL key (``?flt0_status=open``, stable across languages)
-and lists its options from the database on each request."""
+and lists its options from the database on each request: help topics, departments and
+staff members read in one statement (``directory_options``)."""
 from datetime import timedelta
 
-from flask import has_request_context
+from flask import g, has_request_context
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter, DateBetweenFilter
 from flask_babel import get_timezone, lazy_gettext as _l
 from flask_login import current_user
+from peewee import SQL, Value
 
 from helpdesk import queries
 from helpdesk.localtime import midnight_utc
-from helpdesk.models import Department, HelpTopic, Ticket, TicketStatus, User
+from helpdesk.models import (STAFF_ROLES, Department, HelpTopic, Role, Ticket, TicketStatus,
+                             User, UserRoles)
+from helpdesk.reused_sql import reused
+
+TOPICS, DEPARTMENTS, STAFF = 1, 2, 3
+
+
+def _options_statement():
+    """(kind, id, name, e-mail address) of every help topic, department and active staff
+    member, each kind by name (``queries.staff_members``' order for the staff)."""
+    staff = UserRoles.select(UserRoles.user).join(Role).where(Role.name.in_(STAFF_ROLES))
+    return (HelpTopic.select(Value(TOPICS), HelpTopic.id, HelpTopic.name, SQL("NULL"))
+            + Department.select(Value(DEPARTMENTS), Department.id, Department.name,
+                                SQL("NULL"))
+            + User.select(Value(STAFF), User.id, User.full_name, User.email)
+            .where(User.active, User.id.in_(staff))).order_by(SQL("1, 3, 4"))
+
+
+def directory_options():
+    """The rows of ``_options_statement``, read once per request (a tuple: the view
+    rebuilds its filters only when it changes)."""
+    if "queue_options" not in g:
+        g.queue_options = tuple(tuple(row) for row in reused(
+            "queue filter options", _options_statement).fetchall())
+    return g.queue_options
+
+
+def _options(kind):
+    return [(str(id), name) for k, id, name, _ in directory_options() if k == kind]
 
 
 class ChoiceFilter(BasePeeweeFilter):
@@ -43,8 +73,7 @@ class StatusFilter(ChoiceFilter):
 
 class TopicFilter(ChoiceFilter):
     def choices(self):
-        return [(str(id), name) for id, name in HelpTopic.select(HelpTopic.id, HelpTopic.name)
-                .order_by(HelpTopic.name).tuples()]
+        return _options(TOPICS)
 
     def apply(self, query, value):
         return query.where(Ticket.topic == int(value))
@@ -52,8 +81,7 @@ class TopicFilter(ChoiceFilter):
 
 class DepartmentFilter(ChoiceFilter):
     def choices(self):
-        return [(str(id), name) for id, name in Department.select(
-            Department.id, Department.name).order_by(Department.name).tuples()]
+        return _options(DEPARTMENTS)
 
     def apply(self, query, value):
         return query.where(Ticket.department == int(value))
@@ -64,8 +92,8 @@ class AssigneeFilter(ChoiceFilter):
 
     def choices(self):
         return [(self.MINE, _l("me")), (self.NOBODY, _l("nobody (unassigned)"))] + [
-            (str(u.id), str(u)) for u in queries.staff_members().select(
-                User.id, User.full_name, User.email)]
+            (str(id), name or email) for kind, id, name, email in directory_options()
+            if kind == STAFF]
 
     def apply(self, query, value):
         if value == self.MINE:

@@ -137,7 +137,7 @@ def main():
                 call()
         print(profiler.output_text(unicode=True, color=False, show_all=False))
         return
-    wanted = [name for name in args.only.split(",") if name] or list(chosen)
+    wanted = [name for name in re.split(r",(?! )", args.only) if name] or list(chosen)
     print(f"{'page':<34} {'wall ms':>8} {'cpu ms':>8}" + (f" {'calls':>8}" if args.calls else ""))
     for name in wanted:
         wall, cpu = measure(chosen[name], args.repeat)

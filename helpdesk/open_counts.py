@@ -2,13 +2,14 @@
 tally the lifecycle keeps (``OpenTally``, through ``report_summary``), and only the day a
 boundary falls in is counted on the tickets, through an index on its time column. The
 cost follows the days of backlog, not the number of tickets."""
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from peewee import SQL, NodeList, Select, Value, fn
 
 from . import queries
-from .db import db
 from .models import Ticket, TicketStatus
+from .reused_sql import reused
 from .summary_models import OpenTally
 
 
@@ -16,42 +17,76 @@ def _tallied(condition):
     return OpenTally.select(fn.COALESCE(fn.SUM(OpenTally.tickets), 0)).where(condition)
 
 
-def _counts(named):
-    """{name: scalar query} run as one statement: {name: int}."""
-    query = Select(columns=[NodeList((SQL("("), q, SQL(")"))).alias(name)
-                            for name, q in named.items()])
-    row = db.database.execute(query).fetchone()
-    return {name: int(value or 0) for name, value in zip(named, row)}
+def _select(named):
+    """{name: scalar query} as one statement of one row."""
+    return Select(columns=[NodeList((SQL("("), q, SQL(")"))).alias(name)
+                           for name, q in named.items()])
 
 
-def _before(moment, day_column, column, filters, inclusive):
-    """Open tickets whose ``column`` is before ``moment`` (or at it when ``inclusive``),
-    as two queries: whole days from the tally, the day of ``moment`` from the tickets."""
+_names = {}  # a statement's key -> the names of its columns
+
+
+def _counts(key, named, values):
+    """``named(*values)`` ({name: scalar query}) run as one statement, its SQL built once
+    per ``key`` (``reused_sql``): {name: int}."""
+    def build(*stand_ins):
+        parts = named(*stand_ins)
+        _names[key] = list(parts)
+        return _select(parts)
+
+    row = reused(key, build, values).fetchone()
+    return {name: int(value or 0) for name, value in zip(_names[key], row)}
+
+
+def _moment(moment):
+    """What a count up to ``moment`` needs: the moment, its UTC day and that day's start."""
     day = moment.date()
+    return [moment, day, datetime.combine(day, time())]
+
+
+def _before(moment, day, midnight, day_column, column, filters, inclusive):
+    """Open tickets whose ``column`` is before ``moment`` (or at it when ``inclusive``),
+    as two queries: whole days (before ``day``) from the tally, the day of ``moment``
+    (from ``midnight``) from the tickets."""
     upto = column <= moment if inclusive else column < moment
     return (_tallied(filters.condition(OpenTally) & (day_column < day)),
             Ticket.select(fn.COUNT(SQL("*"))).where(
                 filters.condition(), Ticket.status == TicketStatus.OPEN,
-                column >= datetime.combine(day, time()), upto))
+                column >= midnight, upto))
 
 
-def _opened_by(moment, filters):
-    """Open tickets created at or before ``moment`` (naive UTC)."""
-    return _before(moment, OpenTally.created_day, Ticket.created_at, filters, True)
+def filter_values(filters):
+    """(key, values, reshape) for a statement built once (``reused_sql``) under
+    ``filters``: ``reshape(*stand_ins)`` gives the filters with the stand-ins of
+    ``values`` in place of their topic and department."""
+    chosen = tuple(name for name in ("topic", "department") if getattr(filters, name))
+    return ((type(filters), chosen), [getattr(filters, name) for name in chosen],
+            lambda *given: replace(filters, **dict(zip(chosen, given))))
 
 
 def backlog(filters, now, ages):
     """{"open", "overdue" (due before ``now``), and per (name, younger, older) of
     ``ages``: the open tickets created between ``older`` (excluded; None: ever) and
     ``younger`` days before now}, in one statement."""
-    parts = {"open": _tallied(filters.condition(OpenTally))}
-    parts["overdue_days"], parts["overdue_today"] = _before(
-        now, OpenTally.due_day, Ticket.due_at, filters, False)
     boundaries = sorted({days for _, *pair in ages for days in pair if days is not None})
+    shape, values, reshape = filter_values(filters)
+    values += _moment(now)
     for days in boundaries:
-        parts[f"by_{days}_days"], parts[f"by_{days}_today"] = _opened_by(
-            now - timedelta(days=days), filters)
-    counts = _counts(parts)
+        values += _moment(now - timedelta(days=days))
+
+    def named(*given):
+        shaped = reshape(*given)
+        moments = given[len(given) - 3 * (len(boundaries) + 1):]
+        parts = {"open": _tallied(shaped.condition(OpenTally))}
+        parts["overdue_days"], parts["overdue_today"] = _before(
+            *moments[:3], OpenTally.due_day, Ticket.due_at, shaped, False)
+        for n, days in enumerate(boundaries, start=1):
+            parts[f"by_{days}_days"], parts[f"by_{days}_today"] = _before(
+                *moments[3 * n:3 * n + 3], OpenTally.created_day, Ticket.created_at,
+                shaped, True)
+        return parts
+
+    counts = _counts(("backlog", shape, tuple(boundaries)), named, values)
 
     def opened(days):
         return counts[f"by_{days}_days"] + counts[f"by_{days}_today"]
@@ -64,16 +99,20 @@ def backlog(filters, now, ages):
 
 
 def desk_counts(user):
-    """An agent's desk home: open tickets assigned to them, unassigned in their
-    departments, and flagged overdue among those they can act on
-    (``queries.tickets_actionable_by``)."""
-    if queries.oversees(user):
-        theirs = Value(1) == 1
-    elif user.has_role("agent"):
-        theirs = OpenTally.department.in_(queries.department_ids_of(user))
-    else:
-        return {"mine": 0, "none": 0, "overdue": 0}
-    return _counts({"mine": _tallied(OpenTally.assignee == user.id),
-                    "none": _tallied((OpenTally.assignee == 0) & theirs),
-                    "overdue": _tallied((OpenTally.overdue == 1)
-                                        & (theirs | (OpenTally.assignee == user.id)))})
+    """An agent's desk home and the queue's shortcuts: among the open tickets they can
+    act on (``queries.tickets_actionable_by``), all, those assigned to them, the
+    unassigned and those flagged overdue."""
+    oversees = queries.oversees(user)
+    if not oversees and not user.has_role("agent"):
+        return {"open": 0, "mine": 0, "none": 0, "overdue": 0}
+
+    def named(me):
+        theirs = (Value(1) == 1) if oversees \
+            else OpenTally.department.in_(queries.department_ids_of(me))
+        return {"open": _tallied(theirs | (OpenTally.assignee == me)),
+                "mine": _tallied(OpenTally.assignee == me),
+                "none": _tallied((OpenTally.assignee == 0) & theirs),
+                "overdue": _tallied((OpenTally.overdue == 1)
+                                    & (theirs | (OpenTally.assignee == me)))}
+
+    return _counts(("desk", oversees), named, [user.id])
