@@ -13,7 +13,7 @@ from flask_babel import force_locale, format_date, format_timedelta, gettext as 
 from flask_security.recoverable import generate_reset_link
 from markupsafe import escape
 
-from . import queries
+from . import prepared, queries
 from .display import when
 from .models import OutboxAttachment, OutboxMail, User
 from .spreadsheet import XLSX_MIMETYPE
@@ -148,7 +148,7 @@ def _alert_staff(recipients, ticket, kind, headline, message=None, attachments=(
                                 greeted.put(html, user, escape), kind=kind,
                                 headers=_thread_headers(ticket)))
     if rows:
-        OutboxMail.insert_many(rows).execute()
+        prepared.insert_many(OutboxMail, rows)
 
 
 class _Greeted:
