@@ -15,7 +15,7 @@ from helpdesk.models import CannedResponse, Department, HelpTopic, Ticket, Ticke
 from helpdesk.prepared import Prepared, slot
 from portal.forms import upload_limits
 
-from . import events
+from . import events, ticket_cards
 from .desk_forms import AssignForm, NoteForm, ReplyForm, StatusForm, TransferForm
 from .export import Assignee, Requester
 
@@ -160,19 +160,13 @@ class TicketPage:
         entries = list(queries.thread(ticket))
         actionable = queries.can_act(current_user, ticket)
         oversees = queries.oversees(current_user)
-        if actionable:
-            forms.setdefault("reply", ReplyForm(_canned_for(ticket), formdata=None))
-            forms.setdefault("note", NoteForm(formdata=None))
-            forms.setdefault("transfer", TransferForm(_other_departments(ticket), formdata=None))
-            forms.setdefault("status", StatusForm(ticket.status, formdata=None))
-            if oversees:
-                forms.setdefault("assign", AssignForm(_agents_for(ticket), formdata=None))
+        limits = upload_limits()
+        cards = _cards(ticket, forms, oversees, limits) if actionable else {}
         return self.render(
             "admin/ticket/details.html", ticket=ticket, entries=entries,
             files=queries.attachments_by_entry(entries), mailed=_mailed(ticket),
             timeline=events.timeline(ticket, entries), actionable=actionable,
-            oversees=oversees, forms=forms, limits=upload_limits())
-
+            oversees=oversees, forms=forms, cards=cards, limits=limits)
 
 def _ticket_query(shape):
     """The ticket of the slot ``ticket`` in a scope of ``shape``, with the names the page
@@ -215,6 +209,33 @@ _departments = Prepared(lambda: (
     .order_by(Department.name)))
 _agents = Prepared(lambda: queries.agents_of(slot("department"))
                    .select(User.id, User.full_name, User.email))
+
+
+def _cards(ticket, forms, oversees, limits):
+    """The fields of each action card: the form that was sent as it was filled in, the
+    others blank (``ticket_cards.blank``: built only when not kept)."""
+    cards = {name: ticket_cards.render(name, form, limits) for name, form in forms.items()}
+    if "reply" not in cards:
+        canned = list(_canned_for(ticket))
+        cards["reply"] = ticket_cards.blank(
+            "reply", tuple((c.id, c.title, c.body) for c in canned),
+            lambda: ReplyForm(canned, formdata=None), limits)
+    if "note" not in cards:
+        cards["note"] = ticket_cards.blank("note", (), lambda: NoteForm(formdata=None), limits)
+    if "transfer" not in cards:
+        departments = list(_other_departments(ticket))
+        cards["transfer"] = ticket_cards.blank(
+            "transfer", tuple((d.id, d.name) for d in departments),
+            lambda: TransferForm(departments, formdata=None), limits)
+    if "status" not in cards:
+        cards["status"] = ticket_cards.blank(
+            "status", ticket.status, lambda: StatusForm(ticket.status, formdata=None), limits)
+    if oversees and "assign" not in cards:
+        agents = list(_agents_for(ticket))
+        cards["assign"] = ticket_cards.blank(
+            "assign", tuple((a.id, str(a)) for a in agents),
+            lambda: AssignForm(agents, formdata=None), limits)
+    return cards
 
 
 def _canned_for(ticket):

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_security.recoverable import generate_reset_link
 from markupsafe import escape
 
-from . import queries, reply_addresses
+from . import prepared, queries, reply_addresses
 from .display import when
 from .models import OutboxAttachment, OutboxMail, User
 from .spreadsheet import XLSX_MIMETYPE
@@ -231,7 +231,7 @@ def _alert_staff(recipients, ticket, kind, headline, message=None, attachments=(
                                 greeted.put(html, user, escape), kind=kind,
                                 headers=_thread_headers(ticket)))
     if rows:
-        OutboxMail.insert_many(rows).execute()
+        prepared.insert_many(OutboxMail, rows)
 
 
 class _Greeted:

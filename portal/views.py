@@ -135,6 +135,7 @@ def status_change(event):
 
 
 portal.add_app_template_filter(display.when, "when")
+portal.add_app_template_global(display.clock, "clock")  # ``when`` for a page of many times
 portal.add_app_template_filter(display.file_size, "file_size")
 for helper in (form_field, form_message, form_attachments):
     portal.add_app_template_global(helper)

@@ -159,6 +159,19 @@ def test_desk_posts_per_account(config, agent, citizen, app, make_ticket):
     assert "Terlalu banyak permintaan" in second.text
 
 
+@pytest.fixture(params=["RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION"])
+def every_request_limited(config, request):
+    config[request.param] = "3 per hour"
+    return config
+
+
+def test_a_limit_set_for_every_request_still_counts_the_pages(every_request_limited, app):
+    """Only POSTs are limited by default, so pages skip the limiter; a limit configured
+    for every request (Flask-Limiter's own settings) must still count them."""
+    client = _from(app, "198.51.100.9")
+    assert [client.get("/").status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
 @pytest.fixture
 def shared_redis(tight):
     tight["RATELIMIT_STORAGE_URI"] = REDIS_URL

@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from peewee import Case
 
-from .. import queries, report_summary, search, uploads
+from .. import prepared, queries, report_summary, search, uploads
 from ..db import atomic, db
 from ..report_sql import exact_seconds
 from ..models import Attachment, Ticket, TicketEvent, TicketParticipant, TicketStatus, ThreadEntry
@@ -94,8 +94,8 @@ def event(ticket, by, kind, now, **detail):
         kind, by is not None and by.id == getattr(ticket, "requester_id", None))
     if counters:
         report_summary.counted(ticket.id, now, counters)
-    return TicketEvent.create(ticket=ticket, actor=by, kind=kind, created_at=now,
-                              detail=json.dumps(detail, ensure_ascii=False) if detail else "")
+    return prepared.create(TicketEvent, ticket=ticket, actor=by, kind=kind, created_at=now,
+                           detail=json.dumps(detail, ensure_ascii=False) if detail else "")
 
 
 def participate(ticket, user):
@@ -107,8 +107,8 @@ def participate(ticket, user):
 def add_entry(ticket, author, kind, body, stored, now, new_ticket=False):
     """A thread entry with its files, indexed for search (``new_ticket``: with the
     ticket's subject)."""
-    entry = ThreadEntry.create(ticket=ticket, author=author, kind=kind, body=body.strip(),
-                               created_at=now)
+    entry = prepared.create(ThreadEntry, ticket=ticket, author=author, kind=kind,
+                            body=body.strip(), created_at=now)
     search.index_entry(entry, subject=ticket.subject if new_ticket else None)
     for checked, stored_name, sha256 in stored:
         Attachment.create(entry=entry, ticket=ticket, original_name=checked.name,

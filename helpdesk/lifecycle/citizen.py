@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from .. import notifications, report_summary
+from .. import notifications, prepared, report_summary
 from ..models import EntryKind, Ticket, TicketStatus, utcnow
 from ._common import (InvalidTransition, NotAllowed, add_entry, change, event, locked,
                       refreshed, status_changes, stored_files, transaction)
@@ -68,11 +68,8 @@ def _create_with_number(**fields):
     AlreadyOpened; a number taken is drawn again."""
     for _ in range(20):
         number = 1_000_000 + secrets.randbelow(9_000_000)
-        inserted = list(Ticket.insert(number=number, **fields).on_conflict(action="NOTHING")
-                        .returning(Ticket.id).tuples().execute())
-        if inserted:
-            ticket = Ticket(id=inserted[0][0], number=number, **fields)
-            ticket._dirty.clear()
+        ticket = prepared.create(Ticket, conflict="NOTHING", number=number, **fields)
+        if ticket is not None:
             report_summary.record(ticket.id, None, report_summary.state_of_new(ticket))
             return ticket  # its subject is indexed with its first message
         _raise_if_already_opened(fields["requester"], fields["submission_key"])
