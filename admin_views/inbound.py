@@ -3,6 +3,9 @@ of it, the quarantined ones first, each downloadable as received.
 
 Read-only: rows are written by the intake only. The list shows who wrote and about what;
 the message itself is downloaded as the .eml it came as (it is never shown as HTML)."""
+import operator
+from functools import reduce
+
 from flask import abort, flash, request, send_file
 from flask_admin import expose
 from flask_admin.actions import action
@@ -11,7 +14,7 @@ from flask_babel import lazy_gettext as _l, ngettext
 from markupsafe import Markup
 
 from helpdesk import intake
-from helpdesk.intake import files
+from helpdesk.intake import files, reasons
 from helpdesk.intake_models import InboundMail
 
 from .base import AdminOnly
@@ -22,6 +25,33 @@ OUTCOMES = {
     "quarantined": _l("quarantined"), "refused": _l("refused"), "ignored": _l("ignored"),
     "reply": _l("reply"), "new_ticket": _l("new ticket"),
 }
+
+
+# the reasons an administrator looks for, each with the codes it covers
+REASONS = {
+    "too_large": (_l("too large"), ("too_large",)),
+    "unreadable": (_l("unreadable as an e-mail"), ("malformed", "no_headers", "no_sender")),
+    "fault": (_l("could not be processed"), ("fault",)),
+    "automatic": (_l("automatic message"), ("auto_submitted", "bulk", "mailing_list",
+                                             "auto_reply", "bounce", "delivery_report",
+                                             "own_address")),
+    "account": (_l("no confirmed or active account"), ("no_account", "deactivated",
+                                                       "new_account")),
+    "not_requester": (_l("not the requester of the ticket"), ("not_requester", "staff")),
+    "closed": (_l("ticket closed"), ("closed",)),
+    "file": (_l("file refused"), ("file",)),
+}
+
+
+class ReasonFilter(ChoiceFilter):
+    def choices(self):
+        return [(key, label) for key, (label, _codes) in REASONS.items()]
+
+    def apply(self, query, value):
+        if value not in REASONS:
+            return query
+        return query.where(reduce(operator.or_, (
+            InboundMail.reason.contains(f'"code": "{code}"') for code in REASONS[value][1])))
 
 
 class OutcomeFilter(ChoiceFilter):
@@ -37,6 +67,11 @@ def outcome_column(view, context, model, name):
         model.outcome, "success")
     return Markup('<span class="badge badge-{} intake-{}">{}</span>').format(
         style, model.outcome, OUTCOMES.get(model.outcome, model.outcome))
+
+
+def reason_column(view, context, model, name):
+    """The reasons in the page's language (older rows: their English text)."""
+    return reasons.words(reasons.loads(model.reason))
 
 
 def raw_column(view, context, model, name):
@@ -74,9 +109,10 @@ class InboundMailView(AdminOnly, ModelView):
     column_sortable_list = ("received_at", "sender", "size")
     column_default_sort = ("id", True)
     column_searchable_list = (InboundMail.sender, InboundMail.subject)
-    column_filters = (OutcomeFilter("outcome", _l("Outcome"), InboundMail.outcome),)
+    column_filters = (OutcomeFilter("outcome", _l("Outcome"), InboundMail.outcome),
+                      ReasonFilter("reason", _l("Reason"), InboundMail.reason))
     column_formatters = {"received_at": time_column, "outcome": outcome_column,
-                         "raw": raw_column}
+                         "reason": reason_column, "raw": raw_column}
     column_formatters_detail = {**column_formatters,
                                 "authentication": authentication_column,
                                 "ticket": lambda v, c, m, n: m.ticket and m.ticket.display_number}
@@ -89,7 +125,7 @@ class InboundMailView(AdminOnly, ModelView):
 
     @expose("/")
     def index_view(self):
-        self._refresh_filters_cache()  # the outcomes' labels, in the page's language
+        self._refresh_filters_cache()  # the filters' labels, in the page's language
         return super().index_view()
 
     @expose("/raw/")

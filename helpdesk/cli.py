@@ -4,49 +4,52 @@ from datetime import timedelta
 
 import click
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask.cli import with_appcontext
 from flask_security import hash_password
 from flask_security.recoverable import send_reset_password_instructions
 
 from . import jobs, lifecycle, mailer, migrations, seed as seeding, status_links, uploads
+from .cli_locale import option
 from .db import atomic, db
 from .models import AgentDepartment, Department, STAFF_ROLES, Ticket, utcnow
 
 
-@click.command("init-db")
+@click.command("init-db",
+               help=_l("Create or upgrade the schema and seed roles, departments and help "
+                       "topics."))
 @with_appcontext
 def init_db():
-    """Create or upgrade the schema and seed roles, departments and help topics."""
     with db.database.connection_context():
         applied = migrations.upgrade(db.database)
         with atomic():
             seeding.seed()
-    click.echo(f"Database ready ({', '.join(applied) or 'no migration pending'}).")
+    click.echo(_("Database ready (%(migrations)s).",
+                 migrations=", ".join(applied) or _("no migration pending")))
 
 
-@click.group("staff")
+@click.group("staff", help=_l("Manage staff accounts."))
 def staff():
-    """Manage staff accounts."""
+    pass
 
 
-@staff.command("add")
+@staff.command("add", help=_l("Create a confirmed staff account, or give an existing one a "
+                              "role and departments."))
 @click.argument("email")
-@click.option("--role", type=click.Choice(STAFF_ROLES), required=True)
-@click.option("--department", "departments", multiple=True,
-              help="Department name (repeat for several).")
-@click.option("--name", "full_name", default="", help="Full name.")
-@click.option("--password-stdin", is_flag=True,
-              help="Read the password from the first line of standard input.")
-@click.option("--password", envvar="HELPDESK_STAFF_PASSWORD", show_envvar=True,
-              help="Discouraged: a password on the command line shows in the process "
-                   "list and the shell's history. Set HELPDESK_STAFF_PASSWORD or use "
-                   "--password-stdin instead. Without any of them a terminal asks for it, "
-                   "and elsewhere (a script, a container) a new account is e-mailed a "
-                   "link to choose its password.")
+@option("--role", type=click.Choice(STAFF_ROLES), required=True)
+@option("--department", "departments", multiple=True,
+              help=_l("Department name (repeat for several)."))
+@option("--name", "full_name", default="", help=_l("Full name."))
+@option("--password-stdin", is_flag=True,
+              help=_l("Read the password from the first line of standard input."))
+@option("--password", envvar="HELPDESK_STAFF_PASSWORD", show_envvar=True,
+              help=_l("Discouraged: a password on the command line shows in the process "
+                      "list and the shell's history. Set HELPDESK_STAFF_PASSWORD or use "
+                      "--password-stdin instead. Without any of them a terminal asks for it, "
+                      "and elsewhere (a script, a container) a new account is e-mailed a "
+                      "link to choose its password."))
 @with_appcontext
 def staff_add(email, role, departments, full_name, password_stdin, password):
-    """Create a confirmed staff account, or give an existing one a role and departments."""
     security = current_app.extensions["security"]
     try:
         email = security._mail_util.validate(email)
@@ -55,28 +58,34 @@ def staff_add(email, role, departments, full_name, password_stdin, password):
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     elif password is None and _interactive():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(_("Password"), hide_input=True,
+                                confirmation_prompt=_("Repeat for confirmation"))
     if password is not None:
         problems, password = security._password_util.validate(password, True, email=email)
         if problems:
             raise click.BadParameter(" ".join(map(str, problems)), param_hint="--password")
     elif not current_app.config["PUBLIC_URL"]:
-        raise click.UsageError("Without a password the account is e-mailed a link to choose "
-                               "one: set FLASK_PUBLIC_URL (the site's address) for the link.")
+        raise click.UsageError(_("Without a password the account is e-mailed a link to "
+                                 "choose one: set FLASK_PUBLIC_URL (the site's address) for "
+                                 "the link."))
     with db.database.connection_context(), atomic():
         found = {d.name: d for d in Department.select().where(Department.name.in_(departments))}
         missing = sorted(set(departments) - set(found))
         if missing:
-            raise click.BadParameter(f"unknown department(s): {', '.join(missing)}",
-                                     param_hint="--department")
+            raise click.BadParameter(_("unknown department(s): %(names)s",
+                                       names=", ".join(missing)), param_hint="--department")
         user = add_staff(security.datastore, email, role, found.values(), full_name, password)
         mailed = not user.password
         if mailed:
             send_reset_password_instructions(user)
-    click.echo(f"{user.email}: {role}" + (f" in {', '.join(departments)}" if departments else ""))
+    if departments:
+        click.echo(_("%(email)s: %(role)s in %(departments)s", email=user.email,
+                     role=role, departments=", ".join(departments)))
+    else:
+        click.echo(_("%(email)s: %(role)s", email=user.email, role=role))
     if mailed:
-        click.echo(f"An e-mail to choose a password is queued for {user.email} (sent by the "
-                   "running helpdesk, or by `flask --app app send-mail`).")
+        click.echo(_("An e-mail to choose a password is queued for %(email)s (sent by the "
+                     "running helpdesk, or by `flask --app app send-mail`).", email=user.email))
 
 
 def _interactive():
@@ -105,31 +114,32 @@ def add_staff(datastore, email, role, departments, full_name="", password=None):
     return user
 
 
-@click.command("send-mail")
-@click.option("--now", is_flag=True,
-              help="Send every queued e-mail at once, even those waiting to be retried "
-                   "later. Failed e-mails are left alone unless --retry-failed is given.")
-@click.option("--retry-failed", is_flag=True,
-              help="Queue the failed e-mails again with a fresh set of attempts (like "
-                   "Retry all in the desk's Outbox), then send.")
+@click.command("send-mail",
+               help=_l("Send the e-mails waiting in the outbox (for cron or a worker).\n\n"
+                       "Without options only what is due is sent: e-mail that failed waits for "
+                       "its next attempt. An e-mail that used every attempt, or that the server "
+                       "refused for good, is marked failed and is sent again only after Retry "
+                       "in the desk or --retry-failed."))
+@option("--now", is_flag=True,
+              help=_l("Send every queued e-mail at once, even those waiting to be retried "
+                      "later. Failed e-mails are left alone unless --retry-failed is given."))
+@option("--retry-failed", is_flag=True,
+              help=_l("Queue the failed e-mails again with a fresh set of attempts (like "
+                      "Retry all in the desk's Outbox), then send."))
 @with_appcontext
 def send_mail(now, retry_failed):
-    """Send the e-mails waiting in the outbox (for cron or a worker).
-
-    Without options only what is due is sent: e-mail that failed waits for its next
-    attempt. An e-mail that used every attempt, or that the server refused for good, is
-    marked failed and is sent again only after Retry in the desk or --retry-failed."""
     with db.database.connection_context():
         retried = mailer.retry() if retry_failed else 0
         hurried = mailer.expedite() if now else 0
         sent, failed = _drain_outbox()
         counts = mailer.outbox_counts()
     if retry_failed:
-        click.echo(f"{retried} failed mail(s) queued again")
+        click.echo(_("%(count)d failed e-mail(s) queued again", count=retried))
     if now:
-        click.echo(f"{hurried} mail(s) waiting for a retry made due now")
-    click.echo(f"{sent} sent, {failed} failed; {counts['queued']} queued, "
-               f"{counts['failed']} given up (see the desk's Outbox)")
+        click.echo(_("%(count)d e-mail(s) waiting for a retry made due now", count=hurried))
+    click.echo(_("%(sent)d sent, %(failed)d failed; %(queued)d queued, %(given_up)d given up "
+                 "(see the desk's Outbox)", sent=sent, failed=failed,
+                 queued=counts["queued"], given_up=counts["failed"]))
 
 
 def _drain_outbox():
@@ -141,25 +151,29 @@ def _drain_outbox():
             return total_sent, total_failed
 
 
-@click.command("sla-check")
+@click.command("sla-check",
+               help=_l("Mark open tickets past due as overdue and alert their agents (safe to "
+                       "run often)."))
 @with_appcontext
 def sla_check():
-    """Mark open tickets past due as overdue and alert their agents (safe to run often)."""
     if not current_app.config["PUBLIC_URL"]:
-        raise click.UsageError("Set FLASK_PUBLIC_URL (the site's address, e.g. "
-                               "https://helpdesk.kemensos.go.id): the alerts link to the desk.")
+        raise click.UsageError(_("Set FLASK_PUBLIC_URL (the site's address, e.g. "
+                                 "https://helpdesk.kemensos.go.id): the alerts link to the "
+                                 "desk."))
     with db.database.connection_context():
         breached = lifecycle.mark_overdue()
         jobs.record_run(jobs.SLA_WATCH)
         sent, failed = _drain_outbox()
-    click.echo(f"{breached} ticket(s) newly overdue; {sent} mail(s) sent, {failed} failed")
+    click.echo(_("%(overdue)d ticket(s) newly overdue; %(sent)d e-mail(s) sent, %(failed)d "
+                 "failed", overdue=breached, sent=sent, failed=failed))
 
 
-@click.command("auto-close")
+@click.command("auto-close",
+               help=_l("Close the resolved tickets their requesters left unanswered "
+                       "AUTO_CLOSE_DAYS, and e-mail the requesters (safe to run often, and from "
+                       "several machines)."))
 @with_appcontext
 def auto_close():
-    """Close the resolved tickets their requesters left unanswered AUTO_CLOSE_DAYS, and
-    e-mail the requesters (safe to run often, and from several machines)."""
     if not current_app.config["PUBLIC_URL"]:
         raise click.UsageError(_("Set FLASK_PUBLIC_URL (the site's address, e.g. "
                                  "https://helpdesk.kemensos.go.id): the e-mails link to the "
@@ -171,11 +185,11 @@ def auto_close():
                  "%(failed)d failed", closed=closed, sent=sent, failed=failed))
 
 
-@click.command("revoke-link")
+@click.command("revoke-link",
+               help=_l("Make every status-check link of ticket NUMBER stop working."))
 @click.argument("number", type=int)
 @with_appcontext
 def revoke_link(number):
-    """Make every status-check link of ticket NUMBER stop working."""
     with db.database.connection_context():
         ticket = Ticket.get_or_none(Ticket.number == number)
         if ticket is None:
@@ -185,29 +199,32 @@ def revoke_link(number):
                else _("Ticket #%(number)s had no working link.", number=number))
 
 
-@click.command("clean-uploads")
-@click.option("--older-than", "minutes", type=click.IntRange(min=0), default=60,
-              show_default=True, help="Remove only leftovers at least this many minutes old.")
+@click.command("clean-uploads",
+               help=_l("Remove upload files no attachment names (left by killed processes), and "
+                       "give a saved but unrenamed file its final name."))
+@option("--older-than", "minutes", type=click.IntRange(min=0), default=60,
+              show_default=True,
+              help=_l("Remove only leftovers at least this many minutes old."))
 @with_appcontext
 def clean_uploads(minutes):
-    """Remove upload files no attachment names (left by killed processes), and give a
-    saved but unrenamed file its final name."""
     folder = current_app.config["UPLOAD_FOLDER"]
     with db.database.connection_context():
         done = uploads.clean_leftovers(folder, older_than=timedelta(minutes=minutes))
     for name in done.finalized:
-        click.echo(f"finalized {name} (its attachment was saved)")
+        click.echo(_("finalized %(name)s (its attachment was saved)", name=name))
     for path, size in done.removed:
-        click.echo(f"removed {path} ({size} bytes)")
-    click.echo(f"{len(done.removed)} file(s) removed, {done.removed_bytes} bytes; "
-               f"{len(done.finalized)} finalized")
+        click.echo(_("removed %(path)s (%(size)d bytes)", path=path, size=size))
+    click.echo(_("%(removed)d file(s) removed, %(bytes)d bytes; %(finalized)d finalized",
+                 removed=len(done.removed), bytes=done.removed_bytes,
+                 finalized=len(done.finalized)))
 
 
 def init_app(app):
     from . import cli_audit, cli_fetch, cli_intake, cli_report, demo
+    from .cli_locale import speaking
 
     for command in (init_db, staff, send_mail, sla_check, auto_close, revoke_link,
                     clean_uploads, demo.demo_data, cli_report.report,
                     cli_report.report_summary_command, cli_audit.audit_group,
                     cli_intake.receive_mail, cli_fetch.fetch_mail):
-        app.cli.add_command(command)
+        app.cli.add_command(speaking(command))

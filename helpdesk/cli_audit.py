@@ -3,26 +3,26 @@
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_babel import force_locale, ngettext
+from flask_babel import lazy_gettext as _l, ngettext
 
 from . import audit
+from .cli_locale import option
 from .db import atomic, db
 
 
-@click.group("audit")
+@click.group("audit", help=_l("The audit trail."))
 def audit_group():
-    """The audit trail."""
+    pass
 
 
-@audit_group.command("prune")
-@click.option("--days", type=click.IntRange(min=1), default=None,
-              help="Keep this many days instead of AUDIT_RETENTION_DAYS.")
+@audit_group.command("prune", help=_l("Delete the audit entries older than the retention "
+                                      "period."))
+@option("--days", type=click.IntRange(min=1), default=None,
+              help=_l("Keep this many days instead of AUDIT_RETENTION_DAYS."))
 @with_appcontext
 def prune(days):
-    """Delete the audit entries older than the retention period."""
     days = days or current_app.config["AUDIT_RETENTION_DAYS"]
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]), \
-            db.database.connection_context():
+    with db.database.connection_context():
         with atomic():
             removed = audit.prune(days)
         click.echo(ngettext("%(num)d audit entry older than %(days)s days removed.",

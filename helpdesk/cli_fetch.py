@@ -2,18 +2,19 @@
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from .cli import _drain_outbox
 from .db import db
 from .intake import imap
 
 
-@click.command("fetch-mail")
+@click.command("fetch-mail",
+               help=_l("Take in the messages waiting in the mailbox of INTAKE_IMAP_URL, then "
+                       "send the e-mails they caused. Exits with status 1 when the mailbox "
+                       "could not be read."))
 @with_appcontext
 def fetch_mail():
-    """Take in the messages waiting in the mailbox of INTAKE_IMAP_URL, then send the
-    e-mails they caused. Exits with status 1 when the mailbox could not be read."""
     url = current_app.config["INTAKE_IMAP_URL"]
     if not url:
         raise click.UsageError(_("Set FLASK_INTAKE_IMAP_URL (e.g. "

@@ -9,7 +9,7 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_babel import force_locale, gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from peewee import InterfaceError, OperationalError
 
 from . import intake, mailer
@@ -32,22 +32,21 @@ SAID = {
 }
 
 
-@click.command("receive-mail")
+@click.command("receive-mail",
+               help=_l("Take in one e-mail from standard input (a reply or a new ticket)."))
 @with_appcontext
 def receive_mail():
-    """Take in one e-mail from standard input (a reply or a new ticket)."""
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        if not current_app.config["PUBLIC_URL"]:
-            _temporary(_("Set FLASK_PUBLIC_URL (the site's address): the answers link to it."))
-        raw = sys.stdin.buffer.read()
-        try:
-            with db.database.connection_context():
-                outcome = intake.receive(raw, source="pipe")
-                _deliver()
-        except (intake.TemporaryFailure, OperationalError, InterfaceError) as exc:
-            _temporary(_("Message not saved, the mail server will try again later: "
-                         "%(error)s", error=exc))
-        click.echo(SAID[outcome.kind](outcome))
+    if not current_app.config["PUBLIC_URL"]:
+        _temporary(_("Set FLASK_PUBLIC_URL (the site's address): the answers link to it."))
+    raw = sys.stdin.buffer.read()
+    try:
+        with db.database.connection_context():
+            outcome = intake.receive(raw, source="pipe")
+            _deliver()
+    except (intake.TemporaryFailure, OperationalError, InterfaceError) as exc:
+        _temporary(_("Message not saved, the mail server will try again later: "
+                     "%(error)s", error=exc))
+    click.echo(SAID[outcome.kind](outcome))
 
 
 def _temporary(text):

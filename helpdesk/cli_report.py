@@ -9,34 +9,35 @@ from datetime import date
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_babel import force_locale, gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from xlsxwriter.exceptions import FileCreateError
 
 from . import dashboard, demo, mailer, notifications, report_summary, report_workbook
+from .cli_locale import option
 from .db import atomic, db
 from .models import Department, HelpTopic, Ticket, utcnow
 from .reports import Filters, Period
 
 
-@click.command("report")
-@click.option("--from", "first", required=True, metavar="YYYY-MM-DD",
-              help="First day of the period (in the helpdesk's time zone).")
-@click.option("--to", "last", required=True, metavar="YYYY-MM-DD",
-              help="Last day of the period (included).")
-@click.option("--topic", default=None, metavar="NAME", help="Only this help topic.")
-@click.option("--department", default=None, metavar="NAME", help="Only this department.")
-@click.option("--out", required=True, metavar="FILE.xlsx",
-              help="The workbook to write (.xlsx).")
-@click.option("--mail", "addresses", multiple=True, metavar="ADDRESS",
-              help="Send the workbook to this address (repeat for several).")
-@click.option("--by", "made_by", default=None, metavar="ADDRESS",
-              help="Who asked for the report, named in the workbook and the e-mail "
-                   "(default: the account running the command).")
+@click.command("report",
+               help=_l("Write the supervisors' dashboard for a period as an XLSX workbook, and "
+                       "mail it."))
+@option("--from", "first", required=True, metavar="YYYY-MM-DD",
+              help=_l("First day of the period (in the helpdesk's time zone)."))
+@option("--to", "last", required=True, metavar="YYYY-MM-DD",
+              help=_l("Last day of the period (included)."))
+@option("--topic", default=None, metavar="NAME", help=_l("Only this help topic."))
+@option("--department", default=None, metavar="NAME", help=_l("Only this department."))
+@option("--out", required=True, metavar="FILE.xlsx",
+              help=_l("The workbook to write (.xlsx)."))
+@option("--mail", "addresses", multiple=True, metavar="ADDRESS",
+              help=_l("Send the workbook to this address (repeat for several)."))
+@option("--by", "made_by", default=None, metavar="ADDRESS",
+              help=_l("Who asked for the report, named in the workbook and the e-mail "
+                      "(default: the account running the command)."))
 @with_appcontext
 def report(first, last, topic, department, out, addresses, made_by):
-    """Write the supervisors' dashboard for a period as an XLSX workbook, and mail it."""
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]), \
-            db.database.connection_context():
+    with db.database.connection_context():
         period = _period(first, last)
         filters = Filters(topic=_named(HelpTopic, topic, _("help topic")),
                           department=_named(Department, department, _("department")))
@@ -55,13 +56,13 @@ def report(first, last, topic, department, out, addresses, made_by):
             _mail(board, out, addresses, made_by, made_at)
 
 
-@click.command("report-summary")
+@click.command("report-summary",
+               help=_l("Recompute the reports' summary from every ticket (after changing the "
+                       "helpdesk's time zone, or after loading tickets into the database by "
+                       "hand)."))
 @with_appcontext
 def report_summary_command():
-    """Recompute the reports' summary from every ticket (after changing the helpdesk's
-    time zone, or after loading tickets into the database by hand)."""
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]), \
-            db.database.connection_context():
+    with db.database.connection_context():
         count = Ticket.select().count()
         with demo.progress(count, _("Summing up %(count)s tickets", count=count)) as advance:
             report_summary.rebuild(progress=advance)
@@ -70,13 +71,13 @@ def report_summary_command():
 
 def _period(first, last):
     days = []
-    for option, value in (("--from", first), ("--to", last)):
+    for name, value in (("--from", first), ("--to", last)):
         try:
             days.append(date.fromisoformat(value))
         except ValueError:
             raise click.ClickException(_(
                 "%(option)s %(value)s is not a date: please write it as YYYY-MM-DD, "
-                "e.g. 2026-11-30.", option=option, value=value)) from None
+                "e.g. 2026-11-30.", option=name, value=value)) from None
     if days[1] < days[0]:
         raise click.ClickException(_("The period cannot end before it starts."))
     return Period(*days, zone=current_app.config["BABEL_DEFAULT_TIMEZONE"])

@@ -15,10 +15,12 @@ from contextlib import contextmanager
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import format_number, gettext as _, lazy_gettext as _l
 from flask_security import hash_password
 from peewee import fn
 
 from . import migrations, report_summary, search, seed as seeding, uploads
+from .cli_locale import option
 from .db import atomic, db
 from .report_sql import on_postgres
 from .demo_bulk import BulkWriter
@@ -120,14 +122,15 @@ EVENT_COLUMNS = ("ticket", "actor", "kind", "detail", "created_at")
 ENTRY_COLUMNS = ("ticket", "author", "kind", "body", "created_at")
 
 
-@click.command("demo-data")
-@click.option("--tickets", "count", default=200, show_default=True, help="Tickets to add.")
-@click.option("--seed", "random_seed", type=int, default=None, help="Repeatable data.")
-@click.option("--if-empty", is_flag=True, help="Add tickets only when there are none yet.")
+@click.command("demo-data",
+               help=_l("Add demo staff, citizens, canned responses and COUNT tickets with a "
+                       "year of history; print the demo sign-ins."))
+@option("--tickets", "count", default=200, show_default=True,
+              help=_l("Tickets to add."))
+@option("--seed", "random_seed", type=int, default=None, help=_l("Repeatable data."))
+@option("--if-empty", is_flag=True, help=_l("Add tickets only when there are none yet."))
 @with_appcontext
 def demo_data(count, random_seed, if_empty):
-    """Add demo staff, citizens, canned responses and COUNT tickets with a year of history;
-    print the demo sign-ins."""
     rng = random.Random(random_seed)
     with db.database.connection_context():
         migrations.upgrade(db.database)
@@ -144,12 +147,12 @@ def demo_data(count, random_seed, if_empty):
             # off, or not run yet) it guesses, and a ticket's events were read through the
             # index on their kind, every "closed" event of the year (40 ms at 100,000)
             db.database.execute_sql("ANALYZE")
-    click.echo("\nDemo sign-ins (the passwords are new on every run):")
+    click.echo("\n" + _("Demo sign-ins (the passwords are new on every run):"))
     for email, role, password in accounts:
         click.echo(f"  {role:<10} {email:<28} {password}")
-    click.echo(f"The other {len(STAFF) + len(SUPERVISORS) - SIGN_INS} demo staff (the fast, "
-               "average and slow agents of each department, a second supervisor) sign in "
-               "once an administrator sets their password.")
+    click.echo(_("The other %(count)d demo staff (the fast, average and slow agents of each "
+                 "department, a second supervisor) sign in once an administrator sets their "
+                 "password.", count=len(STAFF) + len(SUPERVISORS) - SIGN_INS))
 
 
 def _demo_accounts():
@@ -159,7 +162,7 @@ def _demo_accounts():
     datastore = current_app.extensions["security"].datastore
     departments = {d.name: d for d in Department.select()}
     accounts, unusable = [], None
-    for index, (email, role, names, full_name, _) in enumerate(STAFF + SUPERVISORS):
+    for index, (email, role, names, full_name, _speed) in enumerate(STAFF + SUPERVISORS):
         password = None
         if index < SIGN_INS:
             password = secrets.token_urlsafe(9)
@@ -247,7 +250,8 @@ def add_tickets(rng, count, citizens, now):
     first_id = writer.next_id(Ticket)
     loaded = (Ticket, ThreadEntry, TicketEvent, TicketParticipant, TicketTransfer)
     rebuild = count >= REBUILD_INDEXES_FROM and count > Ticket.select().count()
-    with writer.loading(loaded, rebuild), progress(count, f"Adding {count} tickets") as advance:
+    adding = _("Adding %(count)s tickets", count=count)
+    with writer.loading(loaded, rebuild), progress(count, adding) as advance:
         size = min(BATCH, max(500, count // 20))  # and progress in steps of 5% or less
         for start in range(0, count, size):
             story.clear()
@@ -267,9 +271,9 @@ def add_tickets(rng, count, citizens, now):
     chosen = [first_id + i for i in range(count) if rng.random() < 1 / 30][:ATTACHMENTS]
     with atomic():
         _attach(chosen)
-    with progress(Ticket.select().count(), "Summing up the reports") as advance:
+    with progress(Ticket.select().count(), _("Summing up the reports")) as advance:
         report_summary.rebuild(progress=advance)
-    with progress(Ticket.select().count(), "Indexing the words for search") as advance:
+    with progress(Ticket.select().count(), _("Indexing the words for search")) as advance:
         search.rebuild(progress=advance)
 
 
@@ -289,7 +293,9 @@ def progress(count, label):
         tenth = done * 10 // count
         if tenth > shown:
             shown = tenth
-            click.echo(f"  {tenth * 10}% ({done:,} of {count:,} tickets)")
+            click.echo("  " + _("%(percent)d%% (%(done)s of %(count)s tickets)",
+                                percent=tenth * 10, done=format_number(done),
+                                count=format_number(count)))
     yield advance
 
 

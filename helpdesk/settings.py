@@ -95,6 +95,9 @@ DEFAULTS = {
     "LANGUAGES": ["id", "en"],
     "BABEL_DEFAULT_LOCALE": "id",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+    # The language of the flask commands' output ("" = BABEL_DEFAULT_LOCALE; "en" for
+    # English, e.g. FLASK_CLI_LOCALE=en)
+    "CLI_LOCALE": "",
     # Sessions and cookies
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,

@@ -50,7 +50,9 @@ def select_locale():
         best = request.accept_languages.best_match(languages)
         if best:
             return best
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    # a command (its help too: helpdesk/cli_locale.py), or work in the background
+    return current_app.config["CLI_LOCALE"] or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def remember_choice():

@@ -51,14 +51,14 @@ def test_registration_survives_smtp_outage_and_mail_follows(client, app, mailbox
     assert register(client).status_code == 302
     assert User.get(email="baru@contoh.id")
     row = OutboxMail.get(OutboxMail.recipient == "baru@contoh.id")
-    assert "0 sent, 1 failed" in runner.invoke(args=["send-mail"]).output
+    assert "0 terkirim, 1 gagal" in runner.invoke(args=["send-mail"]).output
     row = OutboxMail.get_by_id(row.id)
     assert row.sent_at is None and row.attempts == 1
     assert "ConnectionRefused" in row.last_error
 
     app.extensions["mail"].port = mailbox.port
     OutboxMail.update(next_attempt_at=row.created_at).execute()  # retry is due now
-    assert "1 sent, 0 failed" in runner.invoke(args=["send-mail"]).output
+    assert "1 terkirim, 0 gagal" in runner.invoke(args=["send-mail"]).output
     [mail] = mailbox.to("baru@contoh.id")
     assert any("/confirm/" in link for link in links_in(mail))
 

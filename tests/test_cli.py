@@ -46,7 +46,7 @@ def test_init_db_on_an_empty_database_then_again(app, runner):
 
     first = invoke(runner, "init-db")
     assert first.exit_code == 0, first.output
-    assert "Database ready" in first.output
+    assert "Basis data siap" in first.output
 
     topics = list(HelpTopic.select().order_by(HelpTopic.name))
     assert [t.name for t in topics] == TOPIC_NAMES
@@ -63,7 +63,7 @@ def test_init_db_on_an_empty_database_then_again(app, runner):
 
     second = invoke(runner, "init-db")
     assert second.exit_code == 0, second.output
-    assert "no migration pending" in second.output
+    assert "tidak ada migrasi tertunda" in second.output
     assert {m.__name__: m.select().count() for m in (HelpTopic, Department, Role)} == counts
     assert HelpTopic.get(name="Aplikasi SIKS-NG").description == edited
     assert HelpTopic.get(name="Data Terpadu").description.strip()
@@ -121,7 +121,7 @@ def test_init_db_applies_a_missing_migration_once(app, runner, citizen, make_tic
 
     again = invoke(runner, "init-db")
     assert again.exit_code == 0, again.output
-    assert "no migration pending" in again.output and name not in again.output
+    assert "tidak ada migrasi tertunda" in again.output and name not in again.output
 
 
 # --- staff ---------------------------------------------------------------------------------
@@ -279,14 +279,14 @@ def test_send_mail_delivers_the_outbox(app, runner, mailbox):
 
     result = invoke(runner, "send-mail")
     assert result.exit_code == 0, result.output
-    assert "1 sent, 0 failed" in result.output
+    assert "1 terkirim, 0 gagal" in result.output
     [message] = mailbox.wait(1)
     assert message["To"] == "warga@contoh.id" and message["Subject"] == "Uji kirim"
     assert "Isi pesan uji." in message.get_body(preferencelist=("plain",)).get_content()
     assert OutboxMail.get().sent_at is not None
 
     again = invoke(runner, "send-mail")
-    assert again.exit_code == 0 and "0 sent, 0 failed" in again.output
+    assert again.exit_code == 0 and "0 terkirim, 0 gagal" in again.output
     assert len(mailbox.messages) == 1
 
 

@@ -37,7 +37,7 @@ def local(when):
 def test_the_year_adds_up_on_the_dashboard(year):
     """reports.headline over the year equals plain counts, and every kind of history is
     there: first responses, resolutions, closings, reopenings, transfers."""
-    assert "  50% (1,500 of 3,000 tickets)" in year.output  # progress outside a terminal
+    assert "  50% (1.500 dari 3.000 tiket)" in year.output  # progress outside a terminal
     figures = reports.headline(YEAR, now=NOW)
     tickets = Ticket.select()
     assert figures["created"] == tickets.count() == TICKETS

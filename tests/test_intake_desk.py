@@ -54,7 +54,7 @@ def test_administrators_list_the_quarantine_and_download_a_message(app, client, 
     admin = make_user("admin@kemensos.go.id", roles=["admin"])
     login(client, admin)
     page = client.get("/admin/inbound_mail/?flt0_outcome=quarantined").text
-    assert "malformed" in page
+    assert "tidak terbaca sebagai email" in page
     assert '"dikarantina"' in page  # the filter offers the outcomes, in Indonesian
     mail = InboundMail.get()
     raw = client.get(f"/admin/inbound_mail/raw/?id={mail.id}")

@@ -26,15 +26,15 @@ def test_failed_send_is_retried_later_with_backoff(app, runner, mailbox):
     app.extensions["mail_dispatcher"].stop()
     app.extensions["mail"].port = free_port()  # nothing listens there
     queue(app)
-    assert "0 sent, 1 failed" in runner.invoke(args=["send-mail"]).output
+    assert "0 terkirim, 1 gagal" in runner.invoke(args=["send-mail"]).output
     row = OutboxMail.get()
     assert row.attempts == 1 and row.sent_at is None
     assert timedelta(seconds=50) < row.next_attempt_at - utcnow() <= timedelta(minutes=1)
 
     app.extensions["mail"].port = mailbox.port
-    assert "0 sent, 0 failed" in runner.invoke(args=["send-mail"]).output  # not due yet
+    assert "0 terkirim, 0 gagal" in runner.invoke(args=["send-mail"]).output  # not due yet
     OutboxMail.update(next_attempt_at=utcnow() - timedelta(seconds=1)).execute()
-    assert "1 sent, 0 failed" in runner.invoke(args=["send-mail"]).output
+    assert "1 terkirim, 0 gagal" in runner.invoke(args=["send-mail"]).output
     assert mailbox.to("warga0@contoh.id")[0]["Subject"] == "Uji 0"
     assert OutboxMail.get().sent_at is not None
 
@@ -53,7 +53,7 @@ def test_mail_that_failed_too_often_is_left_alone(app, runner):
     app.extensions["mail_dispatcher"].stop()
     queue(app)
     OutboxMail.update(attempts=app.config["MAIL_MAX_ATTEMPTS"]).execute()
-    assert "0 sent, 0 failed" in runner.invoke(args=["send-mail"]).output
+    assert "0 terkirim, 0 gagal" in runner.invoke(args=["send-mail"]).output
 
 
 def test_concurrent_senders_send_each_mail_once(app, mailbox):
@@ -97,7 +97,7 @@ class TestWithoutSmtpServer:
         app.extensions["mail_dispatcher"].stop()
         ticket = make_ticket(citizen)
         with caplog.at_level(logging.WARNING, logger="helpdesk.mailer"):
-            assert "1 sent, 0 failed" in runner.invoke(args=["send-mail"]).output
+            assert "1 terkirim, 0 gagal" in runner.invoke(args=["send-mail"]).output
         [eml] = Path(app.config["MAIL_FOLDER"]).glob("*.eml")
         content = eml.read_bytes()
         assert f"#{ticket.number}".encode() in content and b"warga@contoh.id" in content
@@ -136,7 +136,7 @@ def test_a_message_that_cannot_be_sent_does_not_hold_up_the_others(app, runner, 
     with app.app_context():
         notifications.queue_rendered("rusak@contoh.id", "Baris\r\nBcc: x@contoh.id", "Isi")
         notifications.queue_rendered("baik@contoh.id", "Baik", "Isi")
-    assert "1 sent, 1 failed" in runner.invoke(args=["send-mail"]).output
+    assert "1 terkirim, 1 gagal" in runner.invoke(args=["send-mail"]).output
     assert mailbox.to("baik@contoh.id")[0]["Subject"] == "Baik"
     broken = OutboxMail.get(OutboxMail.recipient == "rusak@contoh.id")
     assert broken.attempts == 1 and broken.sent_at is None and "BadHeader" in broken.last_error

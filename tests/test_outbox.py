@@ -98,12 +98,13 @@ def test_mail_that_used_every_attempt_is_marked_failed_and_listed(app, runner, c
     [row] = queue(app, "warga@contoh.id")
     OutboxMail.update(attempts=app.config["MAIL_MAX_ATTEMPTS"] - 1).execute()
     with caplog.at_level(logging.ERROR, logger="helpdesk.mailer"):
-        assert "0 sent, 1 failed" in runner.invoke(args=["send-mail"]).output
+        assert "0 terkirim, 1 gagal" in runner.invoke(args=["send-mail"]).output
     assert fresh(row).failed_at is not None and fresh(row).sent_at is None
     assert "failed 8 times, marked failed" in caplog.text
 
     OutboxMail.update(next_attempt_at=utcnow() - timedelta(days=1)).execute()
-    assert "0 sent, 0 failed; 0 queued, 1 given up" in runner.invoke(args=["send-mail"]).output
+    assert "0 terkirim, 0 gagal; 0 dalam antrean, 1 tidak dicoba lagi" in runner.invoke(
+        args=["send-mail"]).output
 
     browser = client_of(admin)
     assert browser.get("/admin/outbox/").headers["Location"].endswith(
@@ -228,15 +229,17 @@ def test_send_mail_now_ignores_the_backoff(app, runner, smtp_answering, mailbox)
     [waiting] = queue(app, "warga@contoh.id")
     OutboxMail.update(attempts=3, next_attempt_at=utcnow() + timedelta(hours=3)).where(
         OutboxMail.id == waiting.id).execute()
-    assert "0 sent, 0 failed" in runner.invoke(args=["send-mail"]).output
+    assert "0 terkirim, 0 gagal" in runner.invoke(args=["send-mail"]).output
 
     result = runner.invoke(args=["send-mail", "--now"])
-    assert "1 sent, 0 failed; 0 queued, 1 given up" in result.output, result.output
+    said = result.output
+    assert "1 terkirim, 0 gagal; 0 dalam antrean, 1 tidak dicoba lagi" in said, said
     assert mailbox.to("warga@contoh.id")[0]["Subject"] == "Uji warga@contoh.id"
     assert fresh(failed).sent_at is None  # failed mail waits for Retry
 
     result = runner.invoke(args=["send-mail", "--retry-failed"])
-    assert "1 failed mail(s) queued again" in result.output and "1 sent" in result.output
+    assert "1 email yang gagal diantrekan kembali" in result.output
+    assert "1 terkirim" in result.output
     assert mailbox.to("gagal@contoh.id")
     assert "--retry-failed" in runner.invoke(args=["send-mail", "--help"]).output
 
@@ -288,4 +291,4 @@ def test_upgrade_adds_failed_at_and_gives_up_on_exhausted_rows(app, runner):
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0 and name in result.output, result.output
     assert "outboxmail_sent_at_failed_at" in {i.name for i in db.database.get_indexes("outboxmail")}
-    assert "0 queued, 1 given up" in runner.invoke(args=["send-mail"]).output
+    assert "0 dalam antrean, 1 tidak dicoba lagi" in runner.invoke(args=["send-mail"]).output

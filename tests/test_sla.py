@@ -27,7 +27,7 @@ def test_sla_check_marks_once_and_alerts_the_assignee(runner, client_of, citizen
     desk_post(client_of(agent), late, "claim")
     past_due(late)
     first = runner.invoke(args=["sla-check"])
-    assert first.exit_code == 0 and first.output.startswith("1 ticket(s) newly overdue")
+    assert first.exit_code == 0 and first.output.startswith("1 tiket baru terlambat")
     saved = Ticket.get_by_id(late.id)
     assert saved.overdue and saved.sla_breached_at is not None
     assert not Ticket.get_by_id(on_time.id).overdue
@@ -39,7 +39,7 @@ def test_sla_check_marks_once_and_alerts_the_assignee(runner, client_of, citizen
     outbox = OutboxMail.select().count()
 
     again = runner.invoke(args=["sla-check"])
-    assert again.output.startswith("0 ticket(s) newly overdue")
+    assert again.output.startswith("0 tiket baru terlambat")
     assert overdue_events(late) == 1 and OutboxMail.select().count() == outbox
     assert not [m for m in OutboxMail.select() if m.recipient == colleague.email
                 and m.kind == "ticket_overdue_staff"]
@@ -83,7 +83,7 @@ def test_resolved_and_closed_tickets_are_not_marked(runner, client_of, citizen, 
     desk_post(desk, closed, "status", status="closed")
     past_due(resolved)
     past_due(closed)
-    assert runner.invoke(args=["sla-check"]).output.startswith("0 ticket(s)")
+    assert runner.invoke(args=["sla-check"]).output.startswith("0 tiket")
     assert not Ticket.select().where(Ticket.overdue).exists()
 
 

@@ -118,14 +118,14 @@ def test_the_command_reports_what_it_removed(app, runner, make_ticket, citizen):
     _, unrenamed = saved_but_not_renamed(app, make_ticket, citizen)
     result = runner.invoke(args=["clean-uploads"])
     assert result.exit_code == 0, result.output
-    assert f"removed {orphan} ({len(PDF)} bytes)" in result.output
-    assert f"finalized {unrenamed.stored_name}" in result.output
-    assert f"1 file(s) removed, {len(PDF)} bytes; 1 finalized" in result.output
+    assert f"{orphan} dihapus ({len(PDF)} bita)" in result.output
+    assert f"{unrenamed.stored_name} dirampungkan" in result.output
+    assert f"1 berkas dihapus, {len(PDF)} bita; 1 dirampungkan" in result.output
     assert young in files_in(app)
 
     result = runner.invoke(args=["clean-uploads", "--older-than", "0"])
-    assert f"removed {young} ({len(PDF)} bytes)" in result.output
-    assert "1 file(s) removed" in result.output
+    assert f"{young} dihapus ({len(PDF)} bita)" in result.output
+    assert "1 berkas dihapus" in result.output
     assert young not in files_in(app)
 
 

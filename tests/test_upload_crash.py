@@ -207,8 +207,8 @@ def test_a_worker_killed_mid_upload_leaves_nothing_behind(server):
         [sys.executable, "-m", "flask", "--app", "app", "clean-uploads", "--older-than", "0"],
         cwd=PROJECT_ROOT, env=server.env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert f"removed {part.parent.name}/{part.name} ({len(UPLOAD)} bytes)" in result.stdout
-    assert f"1 file(s) removed, {len(UPLOAD)} bytes; 0 finalized" in result.stdout
+    assert f"{part.parent.name}/{part.name} dihapus ({len(UPLOAD)} bita)" in result.stdout
+    assert f"1 berkas dihapus, {len(UPLOAD)} bita; 0 dirampungkan" in result.stdout
 
     assert not part.exists()
     assert files_in(server) == stored_names(server) == {saved}

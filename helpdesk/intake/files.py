@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
 from .. import uploads
+from .reasons import file_refused
 
 
 def store_raw(raw):
@@ -42,7 +43,7 @@ def read_raw(stored_name):
 
 def checked_files(parts):
     """The message's files through the upload checks (kind from content, size, count):
-    returns ([CheckedFile], [reason refused, one per file])."""
+    returns ([CheckedFile], [Reason refused, one per file])."""
     config = current_app.config
     accepted, refused = [], []
     for part in parts:
@@ -51,10 +52,10 @@ def checked_files(parts):
             checked = uploads.check(storage, set(config["UPLOAD_EXTENSIONS"]),
                                     config["UPLOAD_MAX_FILE_SIZE"])
         except uploads.UploadRejected as exc:
-            refused.append(str(exc))
+            refused.append(file_refused(exc.args[0]))
             continue
         if len(accepted) >= config["UPLOAD_MAX_FILES"]:
-            refused.append(str(too_many(checked.name, config["UPLOAD_MAX_FILES"])))
+            refused.append(file_refused(too_many(checked.name, config["UPLOAD_MAX_FILES"])))
             continue
         accepted.append(checked)
     return accepted, refused

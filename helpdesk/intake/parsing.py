@@ -12,6 +12,8 @@ from email.utils import getaddresses, parseaddr
 
 import nh3
 
+from .reasons import reason
+
 BULK_PRECEDENCE = {"bulk", "list", "junk"}
 BOUNCE_SENDERS = re.compile(r"^(mailer-daemon|postmaster)@", re.I)
 AUTH_RESULT = re.compile(r"\b(spf|dkim|dmarc)\s*=\s*([a-z]+)", re.I)
@@ -20,7 +22,11 @@ IMAGE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif"}
 
 
 class Malformed(ValueError):
-    """The message cannot be read as an e-mail (the reason is for the administrator)."""
+    """The message cannot be read as an e-mail; ``reason`` says why, for the administrator."""
+
+    def __init__(self, code, **params):
+        super().__init__(code, params)
+        self.reason = reason(code, **params)
 
 
 @dataclass
@@ -42,7 +48,7 @@ class Incoming:
     text: str  # the body as plain text (HTML converted), quotes not yet cut
     recipients: list  # every address it was sent to (To, Cc, Delivered-To, X-Original-To)
     references: list  # Message-IDs of In-Reply-To and References
-    automatic: str = ""  # why no automatic answer may go back ("" when one may)
+    automatic: object = None  # why no automatic answer may go back (a Reason), if so
     authentication: dict = field(default_factory=dict)  # {"spf": "pass", ...}
     parts: list = field(default_factory=list)
 
@@ -84,15 +90,15 @@ def parse(raw, authserv_id=""):
     except Malformed:
         raise
     except Exception as exc:  # the email package raises many kinds on damaged input
-        raise Malformed(f"{type(exc).__name__}: {exc}") from exc
+        raise Malformed("malformed", error=f"{type(exc).__name__}: {exc}"[:1000]) from exc
 
 
 def _incoming(message, authserv_id):
     if not message.keys():
-        raise Malformed("no headers")
+        raise Malformed("no_headers")
     name, sender = parseaddr(str(message.get("From", "")))
     if "@" not in sender:
-        raise Malformed("no sender address in From")
+        raise Malformed("no_sender")
     text, parts = _body_and_parts(message)
     return Incoming(
         message_id=_message_id(str(message.get("Message-ID", ""))),
@@ -127,19 +133,19 @@ def _automatic(message, sender):
     """Why the message must get no automatic answer: sent by a machine, a list, a bounce."""
     auto = str(message.get("Auto-Submitted", "no")).strip().lower()
     if auto and auto != "no":
-        return f"Auto-Submitted: {auto}"
+        return reason("auto_submitted", value=auto[:100])
     if str(message.get("Precedence", "")).strip().lower() in BULK_PRECEDENCE:
-        return f"Precedence: {message.get('Precedence')}"
+        return reason("bulk", value=str(message.get("Precedence"))[:100])
     if message.get("List-Id") or message.get("List-Unsubscribe"):
-        return "mailing list"
+        return reason("mailing_list")
     for header in ("X-Autoreply", "X-Autorespond"):
         if message.get(header):
-            return header
+            return reason("auto_reply", header=header)
     if str(message.get("Return-Path", "")).strip() == "<>" or BOUNCE_SENDERS.match(sender):
-        return "bounce"
+        return reason("bounce")
     if message.get_content_type() == "multipart/report":
-        return "delivery report"
-    return ""
+        return reason("delivery_report")
+    return None
 
 
 def _authentication(message, authserv_id):

@@ -2,6 +2,7 @@
 import logging
 
 from flask import current_app
+from flask_babel import force_locale
 from peewee import IntegrityError, InterfaceError, OperationalError
 
 from ..db import atomic
@@ -9,6 +10,7 @@ from ..intake_models import InboundMail
 from ..models import utcnow
 from . import files, parsing, routing
 from .outcome import Outcome, TemporaryFailure
+from .reasons import dumps, reason
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +34,12 @@ def _receive(raw, source, now):
     if len(raw) > config["INTAKE_MAX_BYTES"]:
         message_id, sender, subject = parsing.headers_of(raw)
         return _quarantine(raw, source, now, message_id, sender, subject,
-                           f"too large: {len(raw)} bytes (at most {config['INTAKE_MAX_BYTES']})")
+                           reason("too_large", size=len(raw), limit=config["INTAKE_MAX_BYTES"]))
     try:
         incoming = parsing.parse(raw, config["INTAKE_AUTHSERV_ID"])
     except parsing.Malformed as exc:
         message_id, sender, subject = parsing.headers_of(raw)
-        return _quarantine(raw, source, now, message_id, sender, subject,
-                           f"malformed: {exc}")
+        return _quarantine(raw, source, now, message_id, sender, subject, exc.reason)
     key = parsing.key_of(raw, incoming.message_id, incoming.sender)
     earlier = _earlier(key)
     if earlier:
@@ -65,7 +66,8 @@ def _receive(raw, source, now):
             return earlier
         log.exception("mail intake: message %s could not be processed", incoming.message_id)
         return _quarantine(raw, source, now, incoming.message_id, incoming.sender,
-                           incoming.subject, f"could not be processed: {type(exc).__name__}: {exc}")
+                           incoming.subject,
+                           reason("fault", error=f"{type(exc).__name__}: {exc}"[:1000]))
 
 
 def reprocess(row, now=None):
@@ -86,10 +88,11 @@ def _earlier(key):
     row = InboundMail.get_or_none(InboundMail.key == key)
     if row is None:
         return None
-    return Outcome("duplicate", ticket=row.ticket, reason=f"already taken in as {row.outcome}")
+    return Outcome("duplicate", ticket=row.ticket, reasons=[reason("duplicate",
+                                                                  outcome=row.outcome)])
 
 
-def _quarantine(raw, source, now, message_id, sender, subject, reason):
+def _quarantine(raw, source, now, message_id, sender, subject, why):
     """Keep a message that cannot be processed, with its reason, for an administrator."""
     key = parsing.key_of(raw, message_id, sender)
     earlier = _earlier(key)
@@ -101,7 +104,7 @@ def _quarantine(raw, source, now, message_id, sender, subject, reason):
             row = InboundMail.create(key=key, message_id=message_id, source=source,
                                      received_at=now, sender=sender[:255],
                                      subject=subject[:255], outcome="quarantined",
-                                     reason=reason[:2000], stored_name=stored_name,
+                                     reason=dumps([why]), stored_name=stored_name,
                                      size=len(raw))
     except IntegrityError:
         files.remove_raw(stored_name)
@@ -109,5 +112,7 @@ def _quarantine(raw, source, now, message_id, sender, subject, reason):
     except BaseException:
         files.remove_raw(stored_name)
         raise
-    log.warning("mail intake: message %s from %s quarantined: %s", message_id, sender, reason)
-    return Outcome("quarantined", reason=reason, record=row)
+    with force_locale("en"):  # the log is in English
+        said = str(why)
+    log.warning("mail intake: message %s from %s quarantined: %s", message_id, sender, said)
+    return Outcome("quarantined", reasons=[why], record=row)

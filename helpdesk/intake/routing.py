@@ -12,29 +12,30 @@ from ..models import HelpTopic, TicketStatus, User
 from ..intake_models import InboundMail
 from . import accounts, files, quotes
 from .outcome import Outcome
+from .reasons import dumps, reason
 
 
 def route(incoming, row, now):
     """Decide and act; sets the row's outcome (the caller saves it)."""
     if incoming.automatic or reply_addresses.is_own_address(incoming.sender):
-        return _done(row, "ignored", None, incoming.automatic or "our own address")
+        return _done(row, "ignored", None, [incoming.automatic or reason("own_address")])
     user = User.select().where(fn.LOWER(User.email) == incoming.sender).first()
     if user is not None and not user.active:  # as at sign-in: nothing, no answer
-        return _done(row, "refused", None, "account deactivated")
+        return _done(row, "refused", None, [reason("deactivated")])
     ticket = _ticket_answered(incoming)
     if ticket is not None and user is not None and user.id == ticket.requester_id:
         return _reply(incoming, row, user, ticket, now)
-    why = f"not the requester of #{ticket.number}; " if ticket is not None else ""
+    why = [reason("not_requester", number=ticket.number)] if ticket is not None else []
     if user is not None and user.is_staff:
-        return _refuse(incoming, row, user, "staff", why + "staff answer in the desk")
+        return _refuse(incoming, row, user, "staff", why + [reason("staff")])
     if user is not None and user.confirmed_at:
         return _new_ticket(incoming, row, user, now, why)
     if user is None and current_app.config["INTAKE_UNKNOWN_SENDERS"] == "open":
         user = accounts.account_for(incoming.sender, incoming.sender_name)
-        outcome = _new_ticket(incoming, row, user, now, why + "new account; ")
+        outcome = _new_ticket(incoming, row, user, now, why + [reason("new_account")])
         notifications.intake_welcome(user, outcome.ticket)
         return outcome
-    return _refuse(incoming, row, user, "unknown", why + "no confirmed account")
+    return _refuse(incoming, row, user, "unknown", why + [reason("no_account")])
 
 
 def _ticket_answered(incoming):
@@ -46,7 +47,7 @@ def _ticket_answered(incoming):
 
 def _reply(incoming, row, user, ticket, now):
     if ticket.status == TicketStatus.CLOSED:
-        return _refuse(incoming, row, user, "closed", f"#{ticket.number} is closed",
+        return _refuse(incoming, row, user, "closed", [reason("closed", number=ticket.number)],
                        ticket=ticket)
     accepted, refused = files.checked_files(incoming.parts)
     with force_locale(_locale_of(user)):
@@ -54,14 +55,14 @@ def _reply(incoming, row, user, ticket, now):
     try:
         entry = lifecycle.reply(ticket, by=user, message=message, files=accepted, now=now)
     except lifecycle.InvalidTransition:  # closed meanwhile
-        return _refuse(incoming, row, user, "closed", f"#{ticket.number} is closed",
+        return _refuse(incoming, row, user, "closed", [reason("closed", number=ticket.number)],
                        ticket=ticket)
     row.entry = entry
     _answer_refused_files(incoming, row, user, ticket, refused)
-    return _done(row, "reply", ticket, "; ".join(refused))
+    return _done(row, "reply", ticket, refused)
 
 
-def _new_ticket(incoming, row, user, now, why=""):
+def _new_ticket(incoming, row, user, now, why=()):
     topic = HelpTopic.get_or_none(HelpTopic.name == current_app.config["INTAKE_DEFAULT_TOPIC"],
                                   HelpTopic.active == True)  # noqa: E712 (SQL)
     if topic is None:
@@ -74,7 +75,7 @@ def _new_ticket(incoming, row, user, now, why=""):
                                    message=message, files=accepted, now=now)
     row.entry = ticket.entries.get()
     _answer_refused_files(incoming, row, user, ticket, refused)
-    return _done(row, "new_ticket", ticket, why + "; ".join(refused))
+    return _done(row, "new_ticket", ticket, [*why, *refused])
 
 
 def _message(incoming, accepted):
@@ -87,9 +88,9 @@ def _message(incoming, accepted):
     return text or (_("(only attachments)") if accepted else _("(no text)"))
 
 
-def _refuse(incoming, row, user, reason_kind, reason, ticket=None):
-    _answer(incoming, row, user, reason_kind, ticket=ticket)
-    return _done(row, "refused", ticket, reason)
+def _refuse(incoming, row, user, answer_kind, reasons, ticket=None):
+    _answer(incoming, row, user, answer_kind, ticket=ticket)
+    return _done(row, "refused", ticket, reasons)
 
 
 def _answer_refused_files(incoming, row, user, ticket, refused):
@@ -115,9 +116,9 @@ def _answer(incoming, row, user, kind, **context):
     row.answered = True
 
 
-def _done(row, kind, ticket, reason=""):
-    row.outcome, row.ticket, row.reason = kind, ticket, reason[:2000]
-    return Outcome(kind, ticket=ticket, reason=reason, record=row)
+def _done(row, kind, ticket, reasons=()):
+    row.outcome, row.ticket, row.reason = kind, ticket, dumps(reasons)
+    return Outcome(kind, ticket=ticket, reasons=list(reasons), record=row)
 
 
 def _locale_of(user):
