@@ -20,6 +20,7 @@ from ops import audit_signals, headers, health, logs
 from portal import (errors, locale, public_url, request_guard, security_forms,
                     security_messages, sessions, theme, throttle, two_factor)
 from portal.public_url import PublicUrlFlask
+from portal.survey import survey_pages
 from portal.views import portal
 
 csrf = CSRFProtect()
@@ -50,6 +51,7 @@ def create_app(config=None):
              two_factor_rescue_form=two_factor.RescueForm)
 
     app.register_blueprint(portal)
+    app.register_blueprint(survey_pages)
     sessions.init_app(app)
     two_factor.init_app(app)
     security_forms.init_app(app)

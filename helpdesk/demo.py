@@ -18,7 +18,7 @@ from flask.cli import with_appcontext
 from flask_security import hash_password
 from peewee import fn
 
-from . import migrations, report_summary, search, seed as seeding, uploads
+from . import demo_survey, migrations, report_summary, search, seed as seeding, uploads
 from .db import atomic, db
 from .demo_bulk import BulkWriter
 from .demo_history import Calendar, Story
@@ -261,6 +261,8 @@ def add_tickets(rng, count, citizens, now):
     chosen = [first_id + i for i in range(count) if rng.random() < 1 / 30][:ATTACHMENTS]
     with atomic():
         _attach(chosen)
+    with atomic():
+        demo_survey.add_responses(rng, now)
     with progress(Ticket.select().count(), "Summing up the reports") as advance:
         report_summary.rebuild(progress=advance)
     with progress(Ticket.select().count(), "Indexing the words for search") as advance:

@@ -361,6 +361,8 @@ class SchemaVersion(db.Model):
     applied_at = DateTimeField(default=utcnow)
 
 
+from .survey_models import SURVEY_MODELS  # noqa: E402 (they refer to the tickets above)
+
 ALL_MODELS = (
     Role,
     User,
@@ -383,4 +385,5 @@ ALL_MODELS = (
     ReportDay,
     ReportDuration,
     OpenTally,
+    *SURVEY_MODELS,
 )

@@ -1,6 +1,7 @@
 """The reference data every installation starts with. Seeding twice changes nothing, and
 never overwrites what an administrator has edited since."""
 from .models import Department, HelpTopic, Role
+from .survey_seed import seed_survey
 
 ROLES = {
     "agent": "Petugas helpdesk: menjawab tiket unit kerjanya",
@@ -41,3 +42,4 @@ def seed():
         HelpTopic.get_or_create(name=name, defaults={
             "department": departments[department], "description": description,
             "sla_hours": 48, "sort_order": order})
+    seed_survey()

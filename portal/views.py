@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_security import login_required
 
-from helpdesk import display, lifecycle, queries, search_query
+from helpdesk import display, lifecycle, queries, search_query, survey
+from helpdesk.db import utcnow
 from helpdesk.models import Ticket
 
 from .downloads import send_attachment
@@ -106,8 +107,10 @@ def ticket(number):
             return redirect(url_for(".ticket", number=number, _anchor="latest"))
     entries = list(queries.public_thread(ticket))
     history = queries.in_time_order(entries, queries.events_of(ticket, queries.STATUS_EVENTS))
+    invitation = survey.pending_invitation(ticket, utcnow())
     return render_template("portal/ticket.html", ticket=ticket, history=history, form=form,
-                           files=queries.attachments_by_entry(entries), limits=upload_limits())
+                           files=queries.attachments_by_entry(entries), limits=upload_limits(),
+                           survey_token=invitation and survey.token_for(invitation))
 
 
 @portal.route("/tickets/<int:number>/files/<int:attachment_id>")

@@ -5,13 +5,15 @@ queue the e-mails. Mail is delivered after commit (see ``mailer``), so a failed 
 never undoes a change. Functions take the acting user explicitly and never read the
 request, so the web, the CLI and cron call them the same way.
 
-``citizen`` holds what requesters do, ``desk`` what staff do, ``sla`` the deadline watch.
+``citizen`` holds what requesters do, ``desk`` what staff do, ``sla`` the deadline watch,
+``survey`` the requester's rating of a closed ticket.
 """
 from ._common import InvalidTransition, NotAllowed, fill_durations
 from .citizen import AlreadyOpened, open_ticket, reply
 from .desk import add_note, assign, claim, release, respond, set_status, transfer
 from .sla import mark_overdue
+from .survey import rate
 
 __all__ = ["AlreadyOpened", "InvalidTransition", "NotAllowed", "open_ticket", "reply", "claim",
            "release", "respond", "add_note", "transfer", "assign", "set_status", "mark_overdue",
-           "fill_durations"]
+           "fill_durations", "rate"]

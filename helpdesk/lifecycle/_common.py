@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from peewee import Case
 
-from .. import queries, report_summary, search, uploads
+from .. import queries, report_summary, search, survey, uploads
 from ..db import atomic, db
 from ..report_sql import exact_seconds
 from ..models import Attachment, Ticket, TicketEvent, TicketParticipant, TicketStatus, ThreadEntry
@@ -127,6 +127,12 @@ def status_changes(current, status, now):
     return {**changes, Ticket.status: status, Ticket.resolved_at: resolved,
             Ticket.resolution_seconds: seconds_since_created(current, resolved),
             Ticket.late_seconds: seconds_late(current, resolved), Ticket.overdue: False}
+
+
+def after_closing(ticket, by, now):
+    """What follows a ticket's closing, inside its transaction, whoever closed it: the
+    requester is invited to the satisfaction survey."""
+    survey.invite(refreshed(ticket), now)
 
 
 def refreshed(ticket):

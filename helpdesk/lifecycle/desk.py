@@ -3,9 +3,9 @@ from flask_babel import lazy_gettext as _l
 
 from .. import notifications, queries, report_summary
 from ..models import Department, EntryKind, Ticket, TicketStatus, TicketTransfer, utcnow
-from ._common import (InvalidTransition, NotAllowed, add_entry, change, event, locked,
-                      participate, refreshed, require_desk_access, seconds_since_created,
-                      status_changes, stored_files, transaction)
+from ._common import (InvalidTransition, NotAllowed, add_entry, after_closing, change, event,
+                      locked, participate, refreshed, require_desk_access,
+                      seconds_since_created, status_changes, stored_files, transaction)
 
 
 def claim(ticket, *, by, now=None):
@@ -74,6 +74,8 @@ def respond(ticket, *, by, message, files=(), status=None, now=None):
         change(ticket, changes)
         participate(ticket, by)
         notifications.responded(refreshed(ticket), entry, new_status=new_status)
+        if new_status == TicketStatus.CLOSED:
+            after_closing(ticket, by, now)
     return entry
 
 
@@ -163,6 +165,8 @@ def set_status(ticket, *, by, status, comment="", now=None):
         done = event(ticket, by, _status_event(status), now,
                      **({"comment": comment} if comment else {}))
         notifications.status_changed(refreshed(ticket), comment=comment)
+        if status == TicketStatus.CLOSED:
+            after_closing(ticket, by, now)
     return done
 
 
