@@ -188,3 +188,25 @@ def test_administrators_edit_the_wording(app, make_user, client_of, supervisor):
         "highest": "100.00", "label_id": "Sangat Baik", "label_en": "Very good"})
     assert SurveyGrade.get_by_id(band.id).lowest == Decimal("90.00")
     assert Ticket.select().count() == 0
+
+
+@pytest.mark.alters_schema
+def test_migration_adds_the_survey_to_an_older_database(app, runner, citizen, make_ticket):
+    from helpdesk.db import db
+    from helpdesk.migrations import upgrade
+    from helpdesk.models import SchemaVersion
+    from helpdesk.survey_models import SURVEY_MODELS
+
+    ticket = make_ticket(citizen)
+    db.database.drop_tables(SURVEY_MODELS)
+    SchemaVersion.delete().where(SchemaVersion.name == "0016_survey").execute()
+    assert upgrade(db.database) == ["0016_survey"]
+    assert [q.element_id for q in SurveyQuestion.select().order_by(SurveyQuestion.position)][
+        :3] == ["Persyaratan", "Sistem, Mekanisme, dan Prosedur", "Waktu Penyelesaian"]
+    assert SurveyScale.select().count() == 36
+    assert [(g.letter, f"{g.lowest:.2f}", f"{g.highest:.2f}", g.label_id) for g in
+            SurveyGrade.select().order_by(SurveyGrade.lowest.desc())] == [
+        ("A", "88.31", "100.00", "Sangat Baik"), ("B", "76.61", "88.30", "Baik"),
+        ("C", "65.00", "76.60", "Kurang Baik"), ("D", "25.00", "64.99", "Tidak Baik")]
+    assert Ticket.get_by_id(ticket.id).number == ticket.number
+    assert upgrade(db.database) == []

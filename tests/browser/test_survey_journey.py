@@ -1,0 +1,77 @@
+"""The satisfaction survey: staff close a citizen's ticket, the citizen follows the
+e-mailed survey link on a 360 px phone, answers with the keyboard alone, and a supervisor
+finds the response in the dashboard's SKM panel."""
+import re
+
+from playwright.sync_api import expect
+
+from .conftest import PHONE
+from .people import AGENT, CITIZEN, SUPERVISOR
+from .steps import act, arrive, mails_about, open_from_queue, open_ticket, text_of, visit
+
+SCORES = [4, 4, 3, 4, 4, 4, 4, 3, 4]
+COMMENT = "Petugas cepat tanggap, terima kasih."
+
+
+def focused(page):
+    return page.evaluate("""() => {
+        const e = document.activeElement, style = getComputedStyle(e);
+        return {name: e.name || "", value: e.value || "", tag: e.tagName,
+                outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0};
+    }""")
+
+
+def test_citizen_rates_the_closed_ticket_on_a_phone_with_the_keyboard(browser, mailbox):
+    citizen = browser.open("citizen", signed_in=CITIZEN)
+    number = open_ticket(citizen, "Akun SIKS-NG terkunci")
+    agent = browser.open("agent", signed_in=AGENT)
+    open_from_queue(agent, number)
+    act(agent, "status", "Ubah status", **{"Status baru": "Ditutup"})
+    expect(agent.locator(".badge-status")).to_have_text("Ditutup")
+
+    # The invitation, opened on a phone where nobody is signed in
+    mail, = mails_about(mailbox, CITIZEN.email, f"[#{number}] Bagaimana layanan kami?")
+    link = re.search(r"https?://\S+/survey/\S+", text_of(mail)).group(0)
+    phone = browser.open("phone", viewport=PHONE)
+    visit(phone, link)
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Bagaimana layanan kami?")
+    groups = phone.get_by_role("group")
+    expect(groups).to_have_count(9)
+    expect(groups.first).to_contain_text("Persyaratan")
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") == 0
+
+    # The keyboard alone: Tab into the first group, Space picks 1, arrows move up the scale
+    for _ in range(30):
+        phone.keyboard.press("Tab")
+        if focused(phone)["name"].startswith("q"):
+            break
+    first = focused(phone)
+    assert first["tag"] == "INPUT" and first["outline"], first  # the focus is visible
+    for score in SCORES:
+        phone.keyboard.press("Space")
+        for _ in range(score - 1):
+            phone.keyboard.press("ArrowDown")
+        assert focused(phone)["value"] == str(score)
+        phone.keyboard.press("Tab")
+    assert focused(phone)["tag"] == "TEXTAREA"
+    phone.keyboard.type(COMMENT)
+    phone.keyboard.press("Tab")
+    assert focused(phone)["tag"] == "BUTTON"
+    arrive(phone, lambda: phone.keyboard.press("Enter"))
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Terima kasih atas jawaban Anda")
+
+    # The link works once
+    visit(phone, link)
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Survei ini sudah dijawab")
+
+    # The supervisor finds the response in the SKM panel
+    supervisor = browser.open("supervisor", signed_in=SUPERVISOR)
+    visit(supervisor, "/admin/reports/")
+    panel = supervisor.locator("#report-survey")
+    expect(panel.get_by_role("heading", level=2)).to_have_text(
+        "Survei Kepuasan Masyarakat (SKM)")
+    expect(panel.locator(".survey-comments")).to_contain_text(f"#{number}")
+    expect(panel.locator(".survey-comments")).to_contain_text(COMMENT)
+    respondents = int(panel.locator(".survey-figure-respondents").inner_text())
+    assert respondents >= 1
+    expect(panel.locator("#survey-elements")).to_contain_text("U3 Waktu Penyelesaian")
