@@ -60,6 +60,7 @@ class OnePointPerScore:
 
 
 class ScaleView(AdminOnly, DirectoryView):
+    page_size = 50  # the nine elements' four points on one page
     column_list = ("question", "score", "label_id", "label_en")
     column_labels = {"question": _l("Question"), "score": _l("Score"),
                      "label_id": _l("Wording (Indonesian)"),

@@ -3,9 +3,10 @@ responses: per element the average score NRR (Nilai Rata-Rata); IKM = Σ (NRR ×
 the n elements (1/9 for the nine of the regulation); the converted score IKM × 25
 (25..100); and its grade by the bands in ``SurveyGrade``.
 
-Every figure comes from SQL aggregates, per element (SUM and COUNT, GROUP BY the
-question, and by help topic, department or agent for the breakdowns): only those few
-rows reach Python. The average is kept as the exact fraction SUM/COUNT, so the index is
+Every figure comes from SQL aggregates: SUM and COUNT of the scores per element and per
+(help topic, department, agent) cell, and the respondents per cell; the whole index and
+its breakdowns add up those few hundred rows at most, never the responses themselves.
+The average is kept as the exact fraction SUM/COUNT, so the index is
 the same on SQLite and PostgreSQL and a converted score on a band's edge is graded as
 the regulation reads it (rounded half up to two decimals, as the bands are written).
 """
@@ -86,61 +87,84 @@ def _responses(period, filters):
     return where & filters.condition(SurveyResponse) if filters is not None else where
 
 
-def element_sums(where, key=None):
-    """{group key: {question id: (answers, total score)}} of the responses matching
-    ``where``, grouped by ``key`` (a SurveyResponse column; None: all under 0)."""
-    columns = [SurveyAnswer.question, fn.COUNT(SurveyAnswer.id), fn.SUM(SurveyAnswer.score)]
-    group = [SurveyAnswer.question]
-    if key is not None:
-        columns.insert(0, key)
-        group.insert(0, key)
-    query = (SurveyAnswer.select(*columns).join(SurveyResponse).where(where)
-             .group_by(*group).tuples())
-    found = {}
-    for row in query:
-        group_key, (question, answers, total) = (row[0], row[1:]) if key is not None \
-            else (0, row)
-        found.setdefault(group_key, {})[question] = (int(answers), int(total))
-    return found
+# what the index is broken down by: the key of a (topic, department, agent) cell
+GROUPS = {"all": lambda topic, department, agent: 0,
+          "topic": lambda topic, department, agent: topic,
+          "department": lambda topic, department, agent: department,
+          "agent": lambda topic, department, agent: agent}
+BREAKDOWNS = ("topic", "department", "agent")
 
 
-def respondents(where, key=None):
-    """{group key: number of responses}."""
-    if key is None:
-        return {0: SurveyResponse.select().where(where).count()}
-    query = (SurveyResponse.select(key, fn.COUNT(SurveyResponse.id)).where(where)
-             .group_by(key).tuples())
-    return {k: int(n) for k, n in query}
+@dataclass
+class _Cells:
+    """Two SQL aggregates of the responses, per (help topic, department, agent) cell: the
+    answers and total score per element, and the respondents with the cell's names. The
+    index of any grouping adds up these cells (a few hundred rows at most)."""
 
+    sums: list  # (topic, department, agent, question, answers, total)
+    groups: list  # (topic, topic name, department, department name, agent, agent's name,
+    #               agent's e-mail, respondents)
 
-def _indexes(where, key, questions, grades):
-    sums, counts = element_sums(where, key), respondents(where, key)
-    return {group: Index(counts.get(group, 0),
-                         [Element(q, *per[q.id]) for q in questions if q.id in per],
-                         grades)
-            for group, per in sums.items()}
+    @classmethod
+    def read(cls, where):
+        cell = (SurveyResponse.topic, SurveyResponse.department, SurveyResponse.agent)
+        sums = (SurveyAnswer.select(*cell, SurveyAnswer.question, fn.COUNT(SurveyAnswer.id),
+                                    fn.SUM(SurveyAnswer.score))
+                .join(SurveyResponse).where(where)
+                .group_by(*cell, SurveyAnswer.question).tuples())
+        named = (SurveyResponse.topic, HelpTopic.name, SurveyResponse.department,
+                 Department.name, SurveyResponse.agent, User.full_name, User.email)
+        groups = (SurveyResponse.select(*named, fn.COUNT(SurveyResponse.id))
+                  .join(HelpTopic, on=SurveyResponse.topic == HelpTopic.id)
+                  .switch(SurveyResponse)
+                  .join(Department, on=SurveyResponse.department == Department.id)
+                  .switch(SurveyResponse)
+                  .join(User, JOIN.LEFT_OUTER, on=SurveyResponse.agent == User.id)
+                  .where(where).group_by(*named).tuples())
+        return cls(list(sums), list(groups))
+
+    def indexes(self, by, questions, grades):
+        """{group key: Index} for one of GROUPS."""
+        pick = GROUPS[by]
+        per, counts = {}, {}
+        for topic, department, agent, question, answers, total in self.sums:
+            found = per.setdefault(pick(topic, department, agent), {}).setdefault(
+                question, [0, 0])
+            found[0] += int(answers)
+            found[1] += int(total)
+        for topic, _t, department, _d, agent, _n, _e, respondents in self.groups:
+            key = pick(topic, department, agent)
+            counts[key] = counts.get(key, 0) + int(respondents)
+        return {key: Index(counts.get(key, 0),
+                           [Element(q, *found[q.id]) for q in questions if q.id in found],
+                           grades)
+                for key, found in per.items()}
+
+    def names(self, by):
+        """{group key: name} for "topic", "department" or "agent"."""
+        names = {}
+        for topic, topic_name, department, department_name, agent, full_name, email, _n \
+                in self.groups:
+            names[GROUPS[by](topic, department, agent)] = {
+                "topic": topic_name, "department": department_name,
+                "agent": full_name or email}[by]
+        return names
 
 
 def index(period, filters=None):
     """The IKM of the period's responses (and filters: help topic, department)."""
-    questions, grades = _reference()
-    found = _indexes(_responses(period, filters), None, questions, grades)
-    return found.get(0) or Index(0, [], grades)
-
-
-BREAKDOWNS = {"topic": (SurveyResponse.topic, HelpTopic),
-              "department": (SurveyResponse.department, Department),
-              "agent": (SurveyResponse.agent, User)}
+    return panel(period, filters, comments=False).index
 
 
 def breakdown(period, filters, by):
     """[(name, Index)] per help topic, department or agent (who had the ticket when it
     closed), best converted score first."""
-    key, model = BREAKDOWNS[by]
-    questions, grades = _reference()
-    found = _indexes(_responses(period, filters), key, questions, grades)
-    names = {row.id: str(row) for row in model.select().where(model.id.in_(list(found)))}
-    rows = [(names.get(group, "?"), found[group]) for group in found if group is not None]
+    return panel(period, filters, comments=False).by[by]
+
+
+def _breakdown(cells, by, questions, grades):
+    found, names = cells.indexes(by, questions, grades), cells.names(by)
+    rows = [(names.get(key) or "?", found[key]) for key in found if key is not None]
     return sorted(rows, key=lambda row: (-(row[1].converted or 0), row[0]))
 
 
@@ -169,7 +193,11 @@ class Panel:
     comments: list
 
 
-def panel(period, filters):
-    return Panel(index(period, filters),
-                 {by: breakdown(period, filters, by) for by in BREAKDOWNS},
-                 recent_comments(period, filters))
+def panel(period, filters, comments=True):
+    """The index of the period and filters, its breakdowns, and (``comments``) the
+    latest comments: five statements, however many responses."""
+    questions, grades = _reference()
+    cells = _Cells.read(_responses(period, filters))
+    whole = cells.indexes("all", questions, grades).get(0) or Index(0, [], grades)
+    return Panel(whole, {by: _breakdown(cells, by, questions, grades) for by in BREAKDOWNS},
+                 recent_comments(period, filters) if comments else [])

@@ -54,7 +54,7 @@ def answer(token):
             return redirect(url_for(".thanks"))
     return render_template("portal/survey.html", ticket=invitation.ticket, form=form,
                            questions=questions, chosen=chosen, errors=errors,
-                           comment_max=COMMENT_MAX), 400 if errors else 200
+                           comment_max=COMMENT_MAX), 400 if errors or form.errors else 200
 
 
 @survey_pages.route("/thanks")

@@ -167,6 +167,11 @@ def test_administrators_edit_the_wording(app, make_user, client_of, supervisor):
     assert client_of(supervisor).get("/admin/survey_question/").status_code == 403
     listing = admin.get("/admin/survey_question/")
     assert listing.status_code == 200 and "Persyaratan" in listing.text
+    assert "Survei (SKM)" in listing.text  # the desk's menu
+    scale = admin.get("/admin/survey_scale/")
+    assert scale.status_code == 200 and "Dikelola dengan baik" in scale.text
+    bands = admin.get("/admin/survey_grade/")
+    assert bands.status_code == 200 and "Kurang Baik" in bands.text
     question = SurveyQuestion.get(SurveyQuestion.position == 1)
     form = admin.get(f"/admin/survey_question/edit/?id={question.id}")
     data = {"csrf_token": csrf_from(form.text), "position": "1", "tag": "U1",
@@ -210,3 +215,16 @@ def test_migration_adds_the_survey_to_an_older_database(app, runner, citizen, ma
         ("C", "65.00", "76.60", "Kurang Baik"), ("D", "25.00", "64.99", "Tidak Baik")]
     assert Ticket.get_by_id(ticket.id).number == ticket.number
     assert upgrade(db.database) == []
+
+
+def test_the_panel_reads_five_statements_however_many_responses(respond, colleague):
+    from helpdesk.db import statements_run
+
+    respond(HAND[0], comment="Baik")
+    with statements_run() as few:
+        survey_index.panel(PERIOD, None)
+    for scores in HAND:
+        respond(scores, comment="Lagi", by_agent=colleague)
+    with statements_run() as more:
+        survey_index.panel(PERIOD, None)
+    assert len(few) == len(more) == 5

@@ -7,7 +7,9 @@ from playwright.sync_api import expect
 
 from .conftest import PHONE
 from .people import AGENT, CITIZEN, SUPERVISOR
-from .steps import act, arrive, mails_about, open_from_queue, open_ticket, text_of, visit
+from .steps import (act, arrive, follow, mails_about, open_from_queue, open_ticket, text_of,
+                    visit)
+from .test_accessibility import serious_problems
 
 SCORES = [4, 4, 3, 4, 4, 4, 4, 3, 4]
 COMMENT = "Petugas cepat tanggap, terima kasih."
@@ -32,13 +34,20 @@ def test_citizen_rates_the_closed_ticket_on_a_phone_with_the_keyboard(browser, m
     # The invitation, opened on a phone where nobody is signed in
     mail, = mails_about(mailbox, CITIZEN.email, f"[#{number}] Bagaimana layanan kami?")
     link = re.search(r"https?://\S+/survey/\S+", text_of(mail)).group(0)
-    phone = browser.open("phone", viewport=PHONE)
+    phone = browser.open("phone", viewport=PHONE, bypass_csp=True)  # axe is injected
     visit(phone, link)
     expect(phone.get_by_role("heading", level=1)).to_have_text("Bagaimana layanan kami?")
     groups = phone.get_by_role("group")
     expect(groups).to_have_count(9)
     expect(groups.first).to_contain_text("Persyaratan")
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") == 0
+    assert serious_problems(phone) == []
+
+    # Sent unanswered: refused, each question saying so, nothing recorded
+    follow(phone.get_by_role("button", name="Kirim jawaban"))
+    expect(phone.get_by_role("alert")).to_contain_text("9 pertanyaan belum dijawab")
+    expect(groups.first).to_contain_text("Silakan pilih satu jawaban.")
+    assert serious_problems(phone) == []
 
     # The keyboard alone: Tab into the first group, Space picks 1, arrows move up the scale
     for _ in range(30):
