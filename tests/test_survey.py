@@ -3,6 +3,7 @@ page, in the requester's language), the page behind the link (no password, once,
 days), and refusals of expired, reused and tampered links and of open tickets."""
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -38,7 +39,9 @@ def survey_link(mailbox, address):
 
 
 def path_of(link):
-    return link.split("://", 1)[1].partition("/")[2].join("/" * 2)[1:]
+    """The mailed link's path and query, for the test client."""
+    parts = urlsplit(link)
+    return f"{parts.path}?{parts.query}"
 
 
 def all_answers(page, score=4):
@@ -61,6 +64,9 @@ def test_closing_invites_by_mail_in_the_requester_language(closed, mailbox, make
     message, link = survey_link(mailbox, "english@contoh.id")
     assert message["Subject"].startswith(f"[#{ticket.number}] How was our service?")
     assert link.endswith("?lang=en")
+    page = client_of(agent).application.test_client().get(path_of(link))
+    assert "Requirements" in page.text and "Very suitable" in page.text
+    assert "Send my answers" in page.text and "Persyaratan" not in page.text
 
 
 def test_survey_answered_once_without_a_password(app, closed, mailbox):
