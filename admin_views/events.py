@@ -30,7 +30,13 @@ def describe(event):
         "reopened": lambda: {
             "reply": _("Reopened by the requester's reply"),
             "transfer": _("Reopened by the transfer (%(name)s)", name=actor),
+            "not_solved": _("Reopened by the requester: the problem is not solved"),
         }.get(detail.get("reason"), _("Reopened by %(name)s", name=actor)),
+        "confirmed": lambda: _("Closed by the requester, who confirmed the problem is solved"),
+        "withdrawn": lambda: _("Closed by the requester"),
+        "auto_closed": lambda: _("Closed automatically by the system: no answer within "
+                                 "%(days)s day(s) of the resolution",
+                                 days=detail.get("days", "?")),
         TicketStatus.RESOLVED: lambda: _("Resolved by %(name)s", name=actor),
         TicketStatus.CLOSED: lambda: _("Closed by %(name)s", name=actor),
         "overdue": lambda: _("Overdue: the answer was not given in time"),

@@ -4,13 +4,14 @@ from datetime import timedelta
 
 import click
 from flask import current_app
+from flask_babel import gettext as _
 from flask.cli import with_appcontext
 from flask_security import hash_password
 from flask_security.recoverable import send_reset_password_instructions
 
-from . import jobs, lifecycle, mailer, migrations, seed as seeding, uploads
+from . import jobs, lifecycle, mailer, migrations, seed as seeding, status_links, uploads
 from .db import atomic, db
-from .models import AgentDepartment, Department, STAFF_ROLES, utcnow
+from .models import AgentDepartment, Department, STAFF_ROLES, Ticket, utcnow
 
 
 @click.command("init-db")
@@ -154,6 +155,36 @@ def sla_check():
     click.echo(f"{breached} ticket(s) newly overdue; {sent} mail(s) sent, {failed} failed")
 
 
+@click.command("auto-close")
+@with_appcontext
+def auto_close():
+    """Close the resolved tickets their requesters left unanswered AUTO_CLOSE_DAYS, and
+    e-mail the requesters (safe to run often, and from several machines)."""
+    if not current_app.config["PUBLIC_URL"]:
+        raise click.UsageError(_("Set FLASK_PUBLIC_URL (the site's address, e.g. "
+                                 "https://helpdesk.kemensos.go.id): the e-mails link to the "
+                                 "tickets."))
+    with db.database.connection_context():
+        closed = lifecycle.auto_close()
+        sent, failed = _drain_outbox()
+    click.echo(_("%(closed)d ticket(s) closed automatically; %(sent)d mail(s) sent, "
+                 "%(failed)d failed", closed=closed, sent=sent, failed=failed))
+
+
+@click.command("revoke-link")
+@click.argument("number", type=int)
+@with_appcontext
+def revoke_link(number):
+    """Make every status-check link of ticket NUMBER stop working."""
+    with db.database.connection_context():
+        ticket = Ticket.get_or_none(Ticket.number == number)
+        if ticket is None:
+            raise click.UsageError(_("There is no ticket #%(number)s.", number=number))
+        revoked = status_links.revoke(ticket)
+    click.echo(_("The link of ticket #%(number)s no longer works.", number=number) if revoked
+               else _("Ticket #%(number)s had no working link.", number=number))
+
+
 @click.command("clean-uploads")
 @click.option("--older-than", "minutes", type=click.IntRange(min=0), default=60,
               show_default=True, help="Remove only leftovers at least this many minutes old.")
@@ -175,7 +206,7 @@ def clean_uploads(minutes):
 def init_app(app):
     from . import cli_audit, cli_report, demo
 
-    for command in (init_db, staff, send_mail, sla_check, clean_uploads, demo.demo_data,
-                    cli_report.report, cli_report.report_summary_command,
-                    cli_audit.audit_group):
+    for command in (init_db, staff, send_mail, sla_check, auto_close, revoke_link,
+                    clean_uploads, demo.demo_data, cli_report.report,
+                    cli_report.report_summary_command, cli_audit.audit_group):
         app.cli.add_command(command)

@@ -35,15 +35,19 @@ _COMMON = (
 )
 _TRANSFERS = (Column("transfers_in", _l("Transfers in"), COUNT),
               Column("transfers_out", _l("Transfers out"), COUNT))
+_CLOSE_LOOP = (Column("closed_by_citizen", _l("Closed by the requester"), COUNT),
+               Column("closed_automatically", _l("Closed automatically"), COUNT),
+               Column("reopened_by_citizen", _l("Reopened by the requester"), COUNT))
 
 # name -> (title, columns): the per-group tables, in the order they are shown
 TABLES = {
     "topics": (_l("By help topic"),
                (Column("name", _l("Help topic"), TEXT), Column("created", _l("Created"), COUNT),
-                *_COMMON)),
+                *_COMMON, *_CLOSE_LOOP)),
     "departments": (_l("By department"),
                     (Column("name", _l("Department"), TEXT),
-                     Column("created", _l("Created"), COUNT), *_COMMON, *_TRANSFERS)),
+                     Column("created", _l("Created"), COUNT), *_COMMON, *_TRANSFERS,
+                     *_CLOSE_LOOP)),
     "agents": (_l("By agent"),
                (Column("name", _l("Agent"), TEXT), Column("created", _l("Assigned"), COUNT),
                 *_COMMON)),
@@ -61,7 +65,8 @@ BREACH_COLUMNS = (Column("number", _l("Ticket"), TEXT), Column("topic", _l("Help
 # The headline's figures with their labels, shared by the page, the desk home and the workbook
 PERIOD_FIGURES = (("created", _l("Tickets created")), ("first_responses", _l("First responses")),
                   ("resolved", _l("Resolved")), ("closed", _l("Closed")),
-                  ("reopened", _l("Reopened")), ("transferred", _l("Transferred")))
+                  ("reopened", _l("Reopened")), ("transferred", _l("Transferred")),
+                  *((column.key, column.label) for column in _CLOSE_LOOP))
 BACKLOG_FIGURES = (("under_1_day", _l("Open for less than 1 day")),
                    ("1_to_2_days", _l("Open for 1 to 2 days")),
                    ("2_to_7_days", _l("Open for 2 to 7 days")),

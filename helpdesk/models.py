@@ -361,7 +361,9 @@ class SchemaVersion(db.Model):
     applied_at = DateTimeField(default=utcnow)
 
 
-from .survey_models import SURVEY_MODELS  # noqa: E402 (they refer to the tickets above)
+# these refer to Ticket, so they are read once Ticket exists; import them from here
+from .link_models import TicketLink  # noqa: E402
+from .survey_models import SURVEY_MODELS  # noqa: E402
 
 ALL_MODELS = (
     Role,
@@ -385,5 +387,6 @@ ALL_MODELS = (
     ReportDay,
     ReportDuration,
     OpenTally,
+    TicketLink,
     *SURVEY_MODELS,
 )

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, g, has_request_context, render_template, url_for
 from flask_babel import force_locale, format_date, format_timedelta, gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_security.recoverable import generate_reset_link
 from markupsafe import escape
 
@@ -71,12 +72,53 @@ def survey_invited(ticket, invitation, token):
                         until=when(invitation.expires_at))
 
 
+def status_link(ticket, requester, link, send=True):
+    """The status check's link, to the ticket's requester (``send=False``: the same mail
+    is made and dropped, for an answer that takes as long when nothing matched)."""
+    with force_locale(_locale_of(requester)):
+        subject = _("[#%(number)s] Your link to follow the ticket", number=ticket.number)
+        context = dict(ticket=ticket, user=requester, link=link,
+                       hours=current_app.config["STATUS_LINK_HOURS"])
+        if not send:
+            _rendered("ticket_link_requester", **context)
+            return
+        _queue_template("ticket_link_requester", requester.email, subject,
+                        headers=_thread_headers(ticket), **context)
+
+
 def requester_replied(ticket, entry, reopened=False):
     """The requester wrote: the assignee is told, or the department when nobody has it."""
     _alert_staff(_handlers(ticket), ticket, "ticket_message_staff",
                  (lambda: _("The requester replied and the ticket was reopened"))
                  if reopened else (lambda: _("The requester replied")),
                  message=entry.body, attachments=entry.attachments)
+
+
+def reported_unsolved(ticket, entry):
+    """"No, it isn't": the assignee is told, or the department when nobody has it."""
+    _alert_staff(_handlers(ticket), ticket, "ticket_message_staff",
+                 lambda: _("The requester says the problem is not solved; the ticket was "
+                           "reopened"), message=entry.body)
+
+
+def closed_by_requester(ticket, *, confirmed, comment=""):
+    """The requester confirmed the resolution (its assignee is told) or closed the open
+    ticket (whoever handles it is told, with the comment)."""
+    if confirmed:
+        _alert_staff([ticket.assignee] if ticket.assignee_id else [], ticket,
+                     "ticket_closed_staff",
+                     lambda: _("The requester confirmed the problem is solved; the ticket "
+                               "is closed"))
+    else:
+        _alert_staff(_handlers(ticket), ticket, "ticket_closed_staff",
+                     lambda: _("The requester closed the ticket"), message=comment or None)
+
+
+def closed_automatically(ticket, days):
+    """The requester learns that the resolution they left unanswered closed the ticket."""
+    status_changed(ticket, comment=_l(
+        "We closed this ticket automatically: we had no answer within %(days)d day(s) of "
+        "its resolution.", days=days))
 
 
 def noted(ticket, entry):

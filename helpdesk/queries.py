@@ -88,7 +88,8 @@ def agents_of(department):
         .where(AgentDepartment.department == department)))
 
 
-STATUS_EVENTS = ("resolved", "closed", "reopened")
+# the events a requester reads in their ticket's thread
+STATUS_EVENTS = ("resolved", "closed", "reopened", "confirmed", "withdrawn", "auto_closed")
 
 
 def named(users):
@@ -141,6 +142,16 @@ def attachments_by_entry(entries):
                            .order_by(Attachment.id)):
             grouped[attachment.entry_id].append(attachment)
     return grouped
+
+
+def public_attachment(ticket, attachment_id):
+    """The attachment if it belongs to the public thread of ``ticket`` (a status link's
+    one ticket); else None."""
+    return (Attachment.select(Attachment, Ticket)
+            .join(ThreadEntry).switch(Attachment).join(Ticket)
+            .where(Attachment.id == attachment_id, Attachment.ticket == ticket.id,
+                   ThreadEntry.kind.in_(EntryKind.PUBLIC))
+            .first())
 
 
 def attachment_for(user, attachment_id):

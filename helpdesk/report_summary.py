@@ -4,12 +4,14 @@ A ticket's state (``STATE``) adds one to a few counters of the row of its curren
 department and assignee: its creation day's (the period's tickets, answered, resolved, in
 time or late), those of the days it was first answered, resolved, closed and reopened,
 and its creation month's duration buckets; while it is open, one to the open tally
-(``OpenTally``: the desk home's counters, read by ``open_counts``). The lifecycle reads the state before and after
-each change and ``record`` applies the difference in the same transaction; reopenings and
+(``OpenTally``: the desk home's counters, read by ``open_counts``). The lifecycle reads
+the state before and after each change and ``record`` applies the difference in the same
+transaction; reopenings, closings by the citizen or the system (``EVENT_COUNTERS``) and
 transfers are added as they happen (a transfer counts on the rows of the departments it
 left and entered). Inside ``deferred()`` (every lifecycle call) these differences are
-summed in memory and written once, at the end of the transaction, in a fixed order. ``rebuild`` recomputes everything from the tickets, their reopening
-events and their transfers (after bulk loads, migrations, or a change of the zone).
+summed in memory and written once, at the end of the transaction, in a fixed order.
+``rebuild`` recomputes everything from the tickets, their counted events and their
+transfers (after bulk loads, migrations, or a change of the zone).
 """
 from collections import Counter, defaultdict
 from contextlib import contextmanager
@@ -19,7 +21,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-from peewee import EXCLUDED, SQL, Case, NodeList
+from peewee import EXCLUDED, SQL, Case, NodeList, fn
 
 from .db import db
 from .models import Ticket, TicketEvent, TicketStatus, TicketTransfer
@@ -108,9 +110,24 @@ def local_day(moment, zone):
     return moment.replace(tzinfo=timezone.utc).astimezone(zone).date()
 
 
-def contributions(state, zone, reopenings=()):
-    """{(table, key): Counter of columns} that one ticket state adds, with the times it
-    was reopened."""
+# the events counted on the day they happened: kind -> (the counter every such event
+# adds, the one it adds when the ticket's requester did it)
+EVENT_COUNTERS = {"reopened": ("reopenings", "citizen_reopenings"),
+                  "confirmed": ("citizen_closures", None),
+                  "withdrawn": ("citizen_closures", None),
+                  "auto_closed": ("auto_closures", None)}
+
+
+def event_counters(kind, by_requester):
+    """The day counters an event of ``kind`` adds (``by_requester``: the ticket's
+    requester did it)."""
+    anyone, requester = EVENT_COUNTERS.get(kind, (None, None))
+    return tuple(c for c in (anyone, requester if by_requester else None) if c)
+
+
+def contributions(state, zone, events=()):
+    """{(table, key): Counter of columns} that one ticket state adds, with its counted
+    events ([(moment, counters)], see ``EVENT_COUNTERS``)."""
     (created, topic, department, assignee, due, answered, resolved, closed,
      *durations, status, overdue) = state
     group = _group(state)
@@ -131,8 +148,8 @@ def contributions(state, zone, reopenings=()):
         made[(ReportDay, (local_day(resolved, zone), *group))]["resolutions"] += 1
     if closed is not None:
         made[(ReportDay, (local_day(closed, zone), *group))]["closures"] += 1
-    for moment in reopenings:
-        made[(ReportDay, (local_day(moment, zone), *group))]["reopenings"] += 1
+    for moment, counters in events:
+        made[(ReportDay, (local_day(moment, zone), *group))].update(counters)
     month = local_day(created, zone).replace(day=1)
     for kind, seconds in enumerate(durations):
         if seconds is not None:
@@ -158,26 +175,36 @@ def _group(state):
 
 def record(ticket_id, before, after):
     """Apply the change of one ticket from the state ``before`` (None: new) to ``after``;
-    its reopenings move with it to another topic, department or assignee."""
+    its counted events (reopenings, closings by the citizen or the system) move with it
+    to another topic, department or assignee."""
     zone = _zone(zone_name())
     moved = before is not None and _group(before) != _group(after)
-    reopenings = [moment for (moment,) in TicketEvent.select(TicketEvent.created_at).where(
-        TicketEvent.ticket == ticket_id, TicketEvent.kind == "reopened").tuples()] \
+    events = [(moment, event_counters(kind, mine)) for moment, kind, mine, *_ in
+              _counted_events().where(TicketEvent.ticket == ticket_id).tuples()] \
         if moved else ()
     delta = defaultdict(Counter)
     for state, sign in ((before, -1), (after, 1)):
         if state is not None:
-            for key, counts in contributions(state, zone, reopenings).items():
+            for key, counts in contributions(state, zone, events).items():
                 for column, n in counts.items():
                     delta[key][column] += sign * n
     _add(delta)
 
 
-def reopened(ticket_id, moment):
-    """Count a reopening of the ticket at ``moment``."""
+def _counted_events():
+    """The events ``EVENT_COUNTERS`` counts: (moment, kind, whether the requester did it,
+    the ticket's topic, department, assignee)."""
+    return (TicketEvent.select(TicketEvent.created_at, TicketEvent.kind,
+                               fn.COALESCE(TicketEvent.actor == Ticket.requester, False),
+                               *STATE[1:4])
+            .join(Ticket).where(TicketEvent.kind.in_(list(EVENT_COUNTERS))))
+
+
+def counted(ticket_id, moment, counters):
+    """Count an event of the ticket at ``moment`` (``event_counters``)."""
     state = state_of(ticket_id)
     _add({(ReportDay, (local_day(moment, _zone(zone_name())), *_group(state))):
-            Counter(reopenings=1)})
+            Counter(counters)})
 
 
 def _transfer(topic, source, target, moment, zone):
@@ -261,7 +288,7 @@ def _write(delta, batch=500):
 
 
 def rebuild(progress=None, batch=20000):
-    """Recompute the summary tables (KEYS) from every ticket, its reopenings and its
+    """Recompute the summary tables (KEYS) from every ticket, its counted events and its
     transfers (tickets read in batches by id; the sums are kept in memory: a few hundred
     thousand keys at most). ``progress(n)`` after each batch of ``n`` tickets."""
     zone = _zone(zone_name())
@@ -285,10 +312,9 @@ def rebuild(progress=None, batch=20000):
             if len(rows) < batch:
                 break
             last = rows[-1][0]
-        for moment, *group in (TicketEvent.select(TicketEvent.created_at, *STATE[1:4])
-                               .join(Ticket).where(TicketEvent.kind == "reopened").tuples()):
+        for moment, kind, mine, *group in _counted_events().tuples():
             key = (local_day(moment, zone), *_group([None, *group]))
-            total[(ReportDay, key)]["reopenings"] += 1
+            total[(ReportDay, key)].update(event_counters(kind, mine))
         for row in (TicketTransfer.select(Ticket.topic, TicketTransfer.source,
                                           TicketTransfer.target, TicketTransfer.created_at)
                     .join(Ticket).tuples()):

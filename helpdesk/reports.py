@@ -117,13 +117,19 @@ def _day_sums(first, last, filters, columns, *group_by):
     return query.group_by(*group_by).dicts() if group_by else [query.dicts().get()]
 
 
+# the citizens' side of closing: closings by the requester or the system, reopenings by
+# the requester (headline, and per topic and per department)
+CLOSE_LOOP = {"closed_by_citizen": "citizen_closures", "closed_automatically": "auto_closures",
+              "reopened_by_citizen": "citizen_reopenings"}
+
+
 def headline(period, filters=NO_FILTERS, *, now):
     """Counts of the period and the open backlog at ``now`` (naive UTC), by age."""
     counted = {"created": "created", "first_responses": "responses",
                "resolved": "resolutions", "closed": "closures", "reopened": "reopenings",
                # with a department: the transfers into or out of it
                "transferred": "transfers", "transfers_in": "transfers_in",
-               "transfers_out": "transfers_out"}
+               "transfers_out": "transfers_out", **CLOSE_LOOP}
     figures = {n: int(v) for n, v in _day_sums(period.first, period.last, filters,
                                                 counted)[0].items()}
     into, out = figures.pop("transfers_in"), figures.pop("transfers_out")
@@ -302,10 +308,25 @@ def _table(dimension, period, filters, now, figures_read):
                      **_shares(row), "open_now": 0,
                      "response_median": row[Ticket.response_seconds.name][50],
                      "resolution_median": row[Ticket.resolution_seconds.name][50]}
-    blank = {"created": 0, "resolved": 0, "answered_in_time": None, "resolved_in_time": None,
-             "response_median": None, "resolution_median": None}
     for key, row in found["open"][dimension].items():
-        rows.setdefault(key, dict(blank))["open_now"] = int(row["tickets"])
+        rows.setdefault(key, dict(BLANK_ROW))["open_now"] = int(row["tickets"])
+    return rows
+
+
+BLANK_ROW = {"created": 0, "resolved": 0, "answered_in_time": None, "resolved_in_time": None,
+             "open_now": 0, "response_median": None, "resolution_median": None}
+
+
+def _with_day_sums(rows, period, filters, columns, key):
+    """Add to each row the period's sums of the summary's ``columns`` ({name: column})
+    for its ``key``; a group with such counts and no row gets a blank one."""
+    for row in rows.values():
+        row.update(dict.fromkeys(columns, 0))
+    for found in _day_sums(period.first, period.last, filters, columns, key.alias("key")):
+        if any(found[name] for name in columns):
+            row = rows.setdefault(found["key"], {**BLANK_ROW, **dict.fromkeys(columns, 0)})
+            for name in columns:
+                row[name] += int(found[name])
     return rows
 
 
@@ -320,7 +341,9 @@ def _named(dimension, rows):
 
 
 def by_topic(period, filters=NO_FILTERS, *, now, figures_read=None):
-    return _named("topic", _table("topic", period, filters, now, figures_read))
+    """Per topic, with the period's closings and reopenings by requesters or the system."""
+    rows = _table("topic", period, filters, now, figures_read)
+    return _named("topic", _with_day_sums(rows, period, filters, CLOSE_LOOP, ReportDay.topic))
 
 
 def by_agent(period, filters=NO_FILTERS, *, now, figures_read=None):
@@ -329,21 +352,12 @@ def by_agent(period, filters=NO_FILTERS, *, now, figures_read=None):
 
 
 def by_department(period, filters=NO_FILTERS, *, now, figures_read=None):
-    """Per (current) department, with the transfers in and out during the period."""
+    """Per (current) department, with the transfers in and out during the period, and
+    its closings and reopenings by requesters or the system."""
     rows = _table("department", period, filters, now, figures_read)
-    blank = {"created": 0, "resolved": 0, "answered_in_time": None, "resolved_in_time": None,
-             "open_now": 0, "response_median": None, "resolution_median": None}
-    for row in rows.values():
-        row.update(transfers_in=0, transfers_out=0)
-    moved = _day_sums(period.first, period.last, filters,
-                      {"transfers_in": "transfers_in", "transfers_out": "transfers_out"},
-                      ReportDay.department.alias("key"))
-    for found in moved:
-        if found["transfers_in"] or found["transfers_out"]:
-            row = rows.setdefault(found["key"], dict(blank, transfers_in=0, transfers_out=0))
-            row["transfers_in"] += int(found["transfers_in"])
-            row["transfers_out"] += int(found["transfers_out"])
-    return _named("department", rows)
+    counted = {"transfers_in": "transfers_in", "transfers_out": "transfers_out", **CLOSE_LOOP}
+    return _named("department", _with_day_sums(rows, period, filters, counted,
+                                               ReportDay.department))
 
 
 def daily(period, filters=NO_FILTERS):

@@ -3,6 +3,8 @@
   run it at once; the lifecycle's conditional updates make each breach count once;
 - the upload cleaner, ``uploads.clean_leftovers`` every UPLOAD_CLEAN_SECONDS (safe to run
   twice: it only removes what no attachment names);
+- the auto-closer, ``lifecycle.auto_close`` every AUTO_CLOSE_CHECK_SECONDS: resolutions
+  left unanswered AUTO_CLOSE_DAYS close (conditional updates: safe from several processes);
 - the audit pruner, ``audit.prune`` every AUDIT_PRUNE_SECONDS (a day): entries older than
   AUDIT_RETENTION_DAYS go (safe to run twice)."""
 import logging
@@ -20,6 +22,12 @@ def _watch(app):
     jobs.record_run(jobs.SLA_WATCH)
     if breached and "mail_dispatcher" in app.extensions:
         app.extensions["mail_dispatcher"].wake()  # send the alerts now
+
+
+def _auto_close(app):
+    closed = lifecycle.auto_close()
+    if closed and "mail_dispatcher" in app.extensions:
+        app.extensions["mail_dispatcher"].wake()  # send the requesters' mails now
 
 
 def _clean_uploads(app):
@@ -46,14 +54,20 @@ def init_app(app):
         cleaner = Periodic(app, "upload-cleaner", "UPLOAD_CLEAN_SECONDS", _clean_uploads)
         app.extensions["upload_cleaner"] = cleaner
         app.before_request(cleaner.ensure_started)  # by requests, not CLI commands
-    if not app.config["SLA_CHECK_SECONDS"]:
+    # the jobs whose mails link to the site: started by the first request (not by CLI
+    # commands or imports), which gives them the site's address when PUBLIC_URL is unset
+    linking = [Periodic(app, name, setting, work) for name, setting, work in (
+        ("sla-watch", "SLA_CHECK_SECONDS", _watch),
+        ("auto-closer", "AUTO_CLOSE_CHECK_SECONDS", _auto_close)) if app.config[setting]]
+    for job in linking:
+        app.extensions[job.name.replace("-", "_")] = job
+    if not linking:
         return
-    watch = Periodic(app, "sla-watch", "SLA_CHECK_SECONDS", _watch)
-    app.extensions["sla_watch"] = watch
 
     @app.before_request
-    def _start_watch():  # started by the first request, not by CLI commands or imports
+    def _start_linking_jobs():
         if (not app.config["PUBLIC_URL"] and "SEEN_URL_ROOT" not in app.config
                 and request.blueprint != "health"):  # probes use internal addresses
-            app.config["SEEN_URL_ROOT"] = request.url_root  # links in the watch's mails
-        watch.ensure_started()
+            app.config["SEEN_URL_ROOT"] = request.url_root  # links in the jobs' mails
+        for job in linking:
+            job.ensure_started()

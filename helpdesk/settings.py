@@ -47,6 +47,14 @@ DEFAULTS = {
     "MAIL_SMTP_TIMEOUT": 30,
     # SLA: how often each app process marks tickets past due (0 = only `flask sla-check`)
     "SLA_CHECK_SECONDS": 300,
+    # Closing the loop (helpdesk/lifecycle/closing.py): a resolved ticket its requester
+    # leaves unanswered this many days closes by itself, checked every
+    # AUTO_CLOSE_CHECK_SECONDS by each app process (0 = only `flask auto-close`)
+    "AUTO_CLOSE_DAYS": 3,
+    "AUTO_CLOSE_CHECK_SECONDS": 3600,
+    # The status check without a password (portal/status_check.py): how long the link
+    # mailed to the requester opens the ticket
+    "STATUS_LINK_HOURS": 24,
     # Audit trail (helpdesk/audit.py): entries older than this many days are deleted, every
     # AUDIT_PRUNE_SECONDS by each app process (0 = only `flask audit prune`)
     "AUDIT_RETENTION_DAYS": 730,

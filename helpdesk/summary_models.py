@@ -15,6 +15,10 @@ DAY_COUNTERS = (
     # transfers on the local day they happened, on the rows of the departments they left
     # ("out") and entered ("in", and once in "transfers" for the count of all transfers)
     "transfers", "transfers_in", "transfers_out",
+    # the citizens' side of closing, on the local day each happened: closings by the
+    # requester (confirming a resolution, or closing an open ticket), automatic closings
+    # of resolutions left unanswered, and reopenings by the requester
+    "citizen_closures", "auto_closures", "citizen_reopenings",
 )
 
 
@@ -38,6 +42,9 @@ class ReportDay(db.Model):
     transfers = IntegerField(default=0)  # with assignee 0; topic: the ticket's
     transfers_in = IntegerField(default=0)
     transfers_out = IntegerField(default=0)
+    citizen_closures = IntegerField(default=0)
+    auto_closures = IntegerField(default=0)
+    citizen_reopenings = IntegerField(default=0)
 
     class Meta:
         table_name = "report_day"

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from helpdesk import uploads
 
@@ -112,3 +112,36 @@ class TicketForm(FlaskForm):
 class ReplyForm(FlaskForm):
     message = message_field(_l("Your reply"))
     attachments = AttachmentsField(_l("Attachments"))
+
+
+class ConfirmForm(FlaskForm):
+    """"Yes, close it" (a button: the form carries only its CSRF token)."""
+
+
+class UnsolvedForm(FlaskForm):
+    message = message_field(_l("What is still not solved?"),
+                            required_message=_l("Please tell us what is still not solved."))
+
+
+class CloseForm(FlaskForm):
+    comment = message_field(_l("Comment (optional)"), required_message=None)
+
+
+# the requester's answers on a ticket page: action in the URL -> its form, prefixed
+ANSWER_FORMS = {"confirm": ConfirmForm, "unsolved": UnsolvedForm, "close": CloseForm}
+
+
+def answer_forms(formdata=None):
+    """The answer forms of a ticket page, by action (each with its own field prefix)."""
+    return {action: form(prefix=action, formdata=formdata)
+            for action, form in ANSWER_FORMS.items()}
+
+
+class StatusCheckForm(FlaskForm):
+    number = StringField(_l("Ticket number"), validators=[
+        DataRequired(message=_l("Please enter the ticket number.")),
+        Regexp(r"^\s*(Ticket)?\s*#?\s*\d{7}\s*$", flags=re.IGNORECASE,
+               message=_l("A ticket number has 7 digits, such as 8881358."))])
+    email = StringField(_l("Your e-mail address"), validators=[
+        DataRequired(message=_l("Please enter your e-mail address.")),
+        Length(max=255, message=_l("At most %(max)d characters.", max=255))])

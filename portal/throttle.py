@@ -42,13 +42,17 @@ ANONYMOUS_FORMS = {
     "security.register": ("THROTTLE_MAIL_ACCOUNT", "THROTTLE_REGISTER_ADDRESS"),
     "security.forgot_password": ("THROTTLE_MAIL_ACCOUNT", "THROTTLE_MAIL_ADDRESS"),
     "security.send_confirmation": ("THROTTLE_MAIL_ACCOUNT", "THROTTLE_MAIL_ADDRESS"),
+    "status.check": ("THROTTLE_MAIL_ACCOUNT", "THROTTLE_MAIL_ADDRESS"),  # mails a link
 }
 SIGNED_IN_FORMS = {
     "portal.new_ticket": ("THROTTLE_TICKET_ACCOUNT", "THROTTLE_TICKET_ADDRESS"),
     "portal.ticket": ("THROTTLE_REPLY_ACCOUNT", "THROTTLE_REPLY_ADDRESS"),
+    "portal.answer": ("THROTTLE_REPLY_ACCOUNT", "THROTTLE_REPLY_ADDRESS"),
     "security.change_password": ("THROTTLE_SIGN_IN_ACCOUNT", "THROTTLE_SIGN_IN_ADDRESS"),
 }
-TOKEN_FORMS = {"security.reset_password": "THROTTLE_MAIL_ADDRESS"}  # the new password
+TOKEN_FORMS = {"security.reset_password": "THROTTLE_MAIL_ADDRESS",  # the new password
+               "status.ticket": "THROTTLE_REPLY_ADDRESS",  # a status link's reply
+               "status.answer": "THROTTLE_REPLY_ADDRESS"}
 # where a two-factor or recovery code is checked: one bucket for all of them
 CODE_FORMS = ("security.two_factor_token_validation", "security.two_factor_setup_validate",
               "security.mf_recovery")

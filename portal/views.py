@@ -9,13 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_security import login_required
 
-from helpdesk import display, lifecycle, queries, search_query, survey
-from helpdesk.db import utcnow
+from helpdesk import display, lifecycle, queries, search_query
 from helpdesk.models import Ticket
 
+from . import ticket_page
 from .downloads import send_attachment
 from .fields import form_attachments, form_field, form_message
-from .forms import ReplyForm, TicketForm, upload_limits
+from .forms import TicketForm, upload_limits
 
 portal = Blueprint("portal", __name__)
 PAGE_SIZE = 20
@@ -93,24 +93,16 @@ def new_ticket():
 @portal.route("/tickets/<int:number>", methods=("GET", "POST"))
 @login_required
 def ticket(number):
-    ticket = _own_ticket(number)
-    form = ReplyForm()
-    if form.validate_on_submit():
-        try:
-            lifecycle.reply(ticket, by=current_user, message=form.message.data,
-                            files=form.attachments.checked)
-        except (lifecycle.NotAllowed, lifecycle.InvalidTransition) as exc:
-            flash(str(exc), "danger")
-        else:
-            flash(_("Your reply has been added to ticket %(number)s.",
-                    number=ticket.display_number), "success")
-            return redirect(url_for(".ticket", number=number, _anchor="latest"))
-    entries = list(queries.public_thread(ticket))
-    history = queries.in_time_order(entries, queries.events_of(ticket, queries.STATUS_EVENTS))
-    invitation = survey.pending_invitation(ticket, utcnow())
-    return render_template("portal/ticket.html", ticket=ticket, history=history, form=form,
-                           files=queries.attachments_by_entry(entries), limits=upload_limits(),
-                           survey_token=invitation and survey.token_for(invitation))
+    return ticket_page.show(_own_ticket(number), by=current_user,
+                            ticket_url=ticket_page.urls_for("portal", number=number))
+
+
+@portal.route("/tickets/<int:number>/<any(confirm, unsolved, close):action>",
+              methods=("POST",))
+@login_required
+def answer(number, action):
+    return ticket_page.answer(_own_ticket(number), action, by=current_user,
+                              ticket_url=ticket_page.urls_for("portal", number=number))
 
 
 @portal.route("/tickets/<int:number>/files/<int:attachment_id>")
@@ -128,9 +120,15 @@ def status_change(event):
     sentence = {
         "resolved": _("The helpdesk marked this ticket resolved."),
         "closed": _("The helpdesk closed this ticket."),
-        "reopened": (_("Your reply reopened this ticket.")
-                     if event.data.get("reason") == "reply"
-                     else _("The helpdesk reopened this ticket.")),
+        "reopened": {"reply": _("Your reply reopened this ticket."),
+                     "not_solved": _("You said the problem is not solved; the ticket was "
+                                     "reopened.")}.get(event.data.get("reason"),
+                                                       _("The helpdesk reopened this ticket.")),
+        "confirmed": _("You confirmed the problem is solved; the ticket was closed."),
+        "withdrawn": _("You closed this ticket."),
+        "auto_closed": _("The ticket was closed automatically by the system: there was no "
+                         "answer within %(days)s day(s) of its resolution.",
+                         days=event.data.get("days", "?")),
     }.get(event.kind, "")
     comment = event.data.get("comment")
     return f"{sentence} {comment}" if comment else sentence

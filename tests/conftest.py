@@ -111,6 +111,7 @@ def test_config(tmp_path, smtp_port):
         "MAIL_SUPPRESS_SEND": False,
         "MAIL_POLL_SECONDS": 1,
         "SLA_CHECK_SECONDS": 0,  # tests run the SLA watch themselves
+        "AUTO_CLOSE_CHECK_SECONDS": 0,  # and the auto-closer
         "UPLOAD_CLEAN_SECONDS": 0,  # and the upload cleaner
         "AUDIT_PRUNE_SECONDS": 0,  # and the audit pruner
         # Fast but real hashing (see STACK-NOTES)
@@ -187,7 +188,8 @@ def app(config, request):
     if request.node.get_closest_marker("alters_schema"):
         _postgres_schema_intact = False
     yield app
-    for name in ("sla_watch", "mail_dispatcher", "upload_cleaner", "audit_pruner"):
+    for name in ("sla_watch", "auto_closer", "mail_dispatcher", "upload_cleaner",
+                 "audit_pruner"):
         if name in app.extensions:
             app.extensions[name].stop()
     if not db.database.is_closed():

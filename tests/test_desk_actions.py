@@ -126,7 +126,7 @@ def test_reply_with_status_resolved_tells_the_citizen(client_of, citizen, agent,
     assert saved.status == "resolved" and saved.resolved_at is not None
     assert "resolved" in [k for k, _ in events_of(ticket)]
     mail = mailbox.to(citizen.email, count=2)[-1]
-    assert "Selesai" in body_of(mail) and "dibuka kembali" in body_of(mail)
+    assert "Selesai" in body_of(mail) and "Apakah masalah Anda sudah selesai?" in body_of(mail)
 
 
 def test_canned_response_is_used_when_the_reply_is_left_empty(client_of, citizen, agent,

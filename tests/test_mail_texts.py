@@ -129,7 +129,8 @@ def test_a_reply_and_a_status_change(app, people, agent, make_ticket, lang):
     assert status.subject == {
         "id": f"[#{ticket.number}] Status tiket Anda kini Selesai: Kuota penuh",
         "en": f"[#{ticket.number}] Your ticket is now Resolved: Kuota penuh"}[lang]
-    assert {"id": "Jika masalah belum terselesaikan", "en": "If the problem is not solved"
+    assert {"id": "Apakah masalah Anda sudah selesai? Silakan jawab di halaman tiket",
+            "en": "Is your problem solved? Please answer on the ticket's page"
             }[lang] in status.body_text
 
 

@@ -32,9 +32,12 @@ def test_the_portal_boxes_state_and_carry_their_limit(client, citizen, make_tick
     login(client, citizen)
     for path in ("/tickets/new", f"/tickets/{ticket.number}"):
         page = client.get(path).text
-        [box] = textareas(page)
+        box = textareas(page)[0]
         assert 'maxlength="20000"' in box and 'aria-describedby="message-hint"' in box
         assert "Maksimal 20.000 karakter." in page
+    # the ticket page's other box: the comment when closing the ticket
+    [_, comment] = textareas(page)
+    assert 'maxlength="20000"' in comment and 'aria-describedby="close-comment-hint"' in comment
 
 
 def test_the_desk_boxes_state_and_carry_their_limit(client_of, citizen, agent, make_ticket):

@@ -72,7 +72,8 @@ def test_the_cover_names_the_period_filters_maker_and_figures(november):
         "Dibuka kembali": 1, "Dipindahkan": 1, "Terbuka saat ini": 6,
         "Terlambat saat ini": 3, "Terbuka kurang dari 1 hari": 1,
         "Terbuka 1 sampai 2 hari": 2, "Terbuka 2 sampai 7 hari": 1,
-        "Terbuka lebih dari 7 hari": 2, "Median tanggapan pertama": 3,
+        "Terbuka lebih dari 7 hari": 2, "Ditutup oleh pemohon": 0, "Ditutup otomatis": 0,
+        "Dibuka kembali oleh pemohon": 1, "Median tanggapan pertama": 3,
         "Persentil ke-90 tanggapan pertama": pytest.approx(5.2),
         "Median penyelesaian": 25, "Persentil ke-90 penyelesaian": pytest.approx(51),
         "Dijawab tepat waktu": pytest.approx(5 / 6), "Selesai tepat waktu": 0.5,
@@ -89,20 +90,22 @@ def test_each_table_has_numbers_shares_and_hours(november):
     assert [c.value for c in topics[1]] == [
         "Topik bantuan", "Dibuat", "Selesai", "Median tanggapan pertama (jam)",
         "Median penyelesaian (jam)", "Dijawab tepat waktu (%)", "Selesai tepat waktu (%)",
-        "Terbuka saat ini"]
+        "Terbuka saat ini", "Ditutup oleh pemohon", "Ditutup otomatis",
+        "Dibuka kembali oleh pemohon"]
     assert topics.freeze_panes == "B2"
     assert topics.column_dimensions["A"].width > 20
     rows = table_rows(topics)
     siks = [c.value for c in rows["Aplikasi SIKS-NG"]]
-    assert siks == ["Aplikasi SIKS-NG", 5, 4, 2.5, 25, 1, 0.75, 4]
-    assert [c.value for c in rows["Data Terpadu"]] == ["Data Terpadu", 2, 0, 6, None, 0.5, 0, 2]
+    assert siks == ["Aplikasi SIKS-NG", 5, 4, 2.5, 25, 1, 0.75, 4, 0, 0, 1]
+    assert [c.value for c in rows["Data Terpadu"]] == ["Data Terpadu", 2, 0, 6, None, 0.5, 0, 2,
+                                                       0, 0, 0]
     cells = rows["Aplikasi SIKS-NG"]
     assert [c.number_format for c in cells[1:]] == ["0", "0", "0.00", "0.00", "0.0%", "0.0%",
-                                                   "0"]
+                                                   "0", "0", "0", "0"]
     departments = table_rows(book["Per unit"])
     assert [c.value for c in departments["Tim SIKS-NG"]] == [
-        "Tim SIKS-NG", 6, 4, 3, 25, 1, pytest.approx(0.6), 5, 1, 0]
-    assert [c.value for c in departments["Tim Data Terpadu"]][-2:] == [0, 1]
+        "Tim SIKS-NG", 6, 4, 3, 25, 1, pytest.approx(0.6), 5, 1, 0, 0, 0, 1]
+    assert [c.value for c in departments["Tim Data Terpadu"]][-5:] == [0, 1, 0, 0, 0]
     agents = table_rows(book["Per petugas"])
     assert [c.value for c in agents["Petugas"]] == [
         "Petugas", 3, 3, 2, 20, 1, pytest.approx(2 / 3), 1]
@@ -196,9 +199,11 @@ def test_csv_with_a_decimal_comma_after_semicolons(november):
     topics = parsed(csvs["topics", ";"], ";")
     assert topics[0] == ["Topik bantuan", "Dibuat", "Selesai", "Median tanggapan pertama (jam)",
                          "Median penyelesaian (jam)", "Dijawab tepat waktu (%)",
-                         "Selesai tepat waktu (%)", "Terbuka saat ini"]
-    assert topics[1:] == [["Aplikasi SIKS-NG", "5", "4", "2,5", "25", "100", "75", "4"],
-                          ["Data Terpadu", "2", "0", "6", "", "50", "0", "2"]]
+                         "Selesai tepat waktu (%)", "Terbuka saat ini", "Ditutup oleh pemohon",
+                         "Ditutup otomatis", "Dibuka kembali oleh pemohon"]
+    assert topics[1:] == [["Aplikasi SIKS-NG", "5", "4", "2,5", "25", "100", "75", "4", "0", "0",
+                           "1"],
+                          ["Data Terpadu", "2", "0", "6", "", "50", "0", "2", "0", "0", "0"]]
     agents = parsed(csvs["agents", ";"], ";")
     assert agents[1] == ["Petugas", "3", "3", "2", "20", "100", "66,67", "1"]
     series = parsed(csvs["series", ";"], ";")
@@ -210,7 +215,8 @@ def test_csv_with_a_decimal_comma_after_semicolons(november):
 def test_csv_with_a_decimal_point_after_commas(november, history):
     _board, _body, csvs = november
     departments = {row[0]: row for row in parsed(csvs["departments", ","], ",")}
-    assert departments["Tim SIKS-NG"] == ["Tim SIKS-NG", "6", "4", "3", "25", "100", "60", "5", "1", "0"]
+    assert departments["Tim SIKS-NG"] == ["Tim SIKS-NG", "6", "4", "3", "25", "100", "60", "5", "1",
+                                          "0", "0", "0", "1"]
     breaches = parsed(csvs["breaches", ","], ",")
     assert breaches[0][-1] == "Terlambat (jam)"
     assert breaches[1:] == [

@@ -35,6 +35,8 @@ def test_headline_counts_the_period_and_the_backlog_now(history):
         # T0 at 23:58 the day before is out, T1 at 00:00 and T6 at 23:59:59 are in
         "created": 7, "first_responses": 5, "resolved": 4, "closed": 1, "reopened": 1,
         "transferred": 1,
+        # T1 reopened by its requester's reply; T3 closed by staff
+        "closed_by_citizen": 0, "closed_automatically": 0, "reopened_by_citizen": 1,
         "backlog": {"open": 6, "overdue": 3, "under_1_day": 1, "1_to_2_days": 2,
                     "2_to_7_days": 1, "over_7_days": 2}}
 
@@ -43,7 +45,8 @@ def test_headline_honours_the_filters(history):
     data = Filters(topic=HelpTopic.get(name="Data Terpadu").id)
     assert reports.headline(NOVEMBER, data, now=NOW) == {
         "created": 2, "first_responses": 1, "resolved": 0, "closed": 0, "reopened": 0,
-        "transferred": 1,
+        "transferred": 1, "closed_by_citizen": 0, "closed_automatically": 0,
+        "reopened_by_citizen": 0,
         "backlog": {"open": 2, "overdue": 2, "under_1_day": 0, "1_to_2_days": 0,
                     "2_to_7_days": 1, "over_7_days": 1}}
     team = Filters(department=Department.get(name="Tim Data Terpadu").id)
@@ -86,16 +89,20 @@ def rows_by_name(rows):
     return {row.pop("name"): {k: v for k, v in row.items() if k != "id"} for row in rows}
 
 
+CLOSE_LOOP = {"closed_by_citizen": 0, "closed_automatically": 0, "reopened_by_citizen": 0}
+
+
 def test_per_topic(history):
     assert rows_by_name(reports.by_topic(NOVEMBER, now=NOW)) == {
         "Aplikasi SIKS-NG": {"created": 5, "resolved": 4, "answered_in_time": 1.0,
                              "resolved_in_time": 0.75, "open_now": 4,
                              "response_median": pytest.approx(2.5 * HOUR),
-                             "resolution_median": pytest.approx(25 * HOUR)},
+                             "resolution_median": pytest.approx(25 * HOUR),
+                             **CLOSE_LOOP, "reopened_by_citizen": 1},  # T1 by a reply
         "Data Terpadu": {"created": 2, "resolved": 0, "answered_in_time": 0.5,
                          "resolved_in_time": 0.0, "open_now": 2,
                          "response_median": pytest.approx(6 * HOUR),
-                         "resolution_median": None}}
+                         "resolution_median": None, **CLOSE_LOOP}}
 
 
 def test_per_department_with_transfers_in_and_out(history):
@@ -104,11 +111,12 @@ def test_per_department_with_transfers_in_and_out(history):
                         "resolved_in_time": pytest.approx(0.6), "open_now": 5,
                         "response_median": pytest.approx(3 * HOUR),
                         "resolution_median": pytest.approx(25 * HOUR),
-                        "transfers_in": 1, "transfers_out": 0},
+                        "transfers_in": 1, "transfers_out": 0,
+                        **CLOSE_LOOP, "reopened_by_citizen": 1},
         "Tim Data Terpadu": {"created": 1, "resolved": 0, "answered_in_time": 0.0,
                              "resolved_in_time": 0.0, "open_now": 1,
                              "response_median": None, "resolution_median": None,
-                             "transfers_in": 0, "transfers_out": 1}}
+                             "transfers_in": 0, "transfers_out": 1, **CLOSE_LOOP}}
 
 
 def test_per_agent_counts_what_is_assigned_to_them(history):

@@ -180,3 +180,22 @@ def test_closed_ticket_page_offers_the_survey_until_answered(app, closed, citize
     form = browser.get(found.group(1))
     assert browser.post(found.group(1), data=all_answers(form)).status_code == 302
     assert "/survey/" not in browser.get(f"/tickets/{closed.number}").text
+
+
+def test_every_closing_invites(app, mailbox, citizen, agent, client_of, make_ticket):
+    """The requester's "Yes, close it", their own closing and the automatic closing invite
+    like staff closing does."""
+    desk = client_of(agent)
+    confirmed, withdrawn, left = (make_ticket(citizen, subject=s)
+                                  for s in ("Dikonfirmasi", "Ditarik", "Dibiarkan"))
+    for ticket in (confirmed, left):
+        desk_post(desk, ticket, "status", status="resolved")
+    with app.test_request_context():
+        lifecycle.confirm(Ticket.get_by_id(confirmed.id), by=citizen)
+        lifecycle.withdraw(Ticket.get_by_id(withdrawn.id), by=citizen)
+        assert lifecycle.auto_close(now=utcnow() + timedelta(days=30)) == 1
+    invited = {i.ticket_id for i in SurveyInvitation.select()}
+    assert invited == {confirmed.id, withdrawn.id, left.id}
+    subjects = [m["Subject"] for m in mailbox.to(citizen.email, count=9)]
+    for ticket in (confirmed, withdrawn, left):
+        assert f"[#{ticket.number}] Bagaimana layanan kami? Survei singkat" in subjects

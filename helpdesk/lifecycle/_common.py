@@ -90,8 +90,10 @@ def fill_durations(where=None, late=True):
 def event(ticket, by, kind, now, **detail):
     """Record what happened; ``detail`` keeps names as they were (the proof of a transfer
     survives a later renaming of the departments)."""
-    if kind == "reopened":
-        report_summary.reopened(ticket.id, now)
+    counters = report_summary.event_counters(
+        kind, by is not None and by.id == getattr(ticket, "requester_id", None))
+    if counters:
+        report_summary.counted(ticket.id, now, counters)
     return TicketEvent.create(ticket=ticket, actor=by, kind=kind, created_at=now,
                               detail=json.dumps(detail, ensure_ascii=False) if detail else "")
 
@@ -130,8 +132,11 @@ def status_changes(current, status, now):
 
 
 def after_closing(ticket, by, now):
-    """What follows a ticket's closing, inside its transaction, whoever closed it: the
-    requester is invited to the satisfaction survey."""
+    """What follows every closing, whoever closes the ticket (staff, its requester, or
+    the system when ``by`` is None), inside the closing's transaction once the ticket is
+    Closed. Every path that closes a ticket calls it (``desk.set_status``,
+    ``desk.respond``, ``closing``): the requester is invited to the satisfaction
+    survey."""
     survey.invite(refreshed(ticket), now)
 
 

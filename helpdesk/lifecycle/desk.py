@@ -73,9 +73,9 @@ def respond(ticket, *, by, message, files=(), status=None, now=None):
             event(ticket, by, _status_event(new_status), now)
         change(ticket, changes)
         participate(ticket, by)
-        notifications.responded(refreshed(ticket), entry, new_status=new_status)
         if new_status == TicketStatus.CLOSED:
             after_closing(ticket, by, now)
+        notifications.responded(refreshed(ticket), entry, new_status=new_status)
     return entry
 
 
@@ -164,9 +164,9 @@ def set_status(ticket, *, by, status, comment="", now=None):
         participate(ticket, by)
         done = event(ticket, by, _status_event(status), now,
                      **({"comment": comment} if comment else {}))
-        notifications.status_changed(refreshed(ticket), comment=comment)
         if status == TicketStatus.CLOSED:
             after_closing(ticket, by, now)
+        notifications.status_changed(refreshed(ticket), comment=comment)
     return done
 
 

@@ -56,6 +56,7 @@ class LiveServer:
             "MAIL_POLL_SECONDS": 1,
             "PUBLIC_URL": self.url,
             "SLA_CHECK_SECONDS": 0,
+            "AUTO_CLOSE_CHECK_SECONDS": 0,
             # Argon2 still, with less memory and time: sign-ins are many here
             "SECURITY_PASSWORD_HASH_PASSLIB_OPTIONS": {"argon2__memory_cost": 1024,
                                                        "argon2__rounds": 1},

@@ -1,5 +1,6 @@
 """Steps 2 to 4: an agent claims and answers a citizen's ticket, the citizen follows the
-e-mailed link; a transfer to another department; resolve, reopen by reply, close."""
+e-mailed link; a transfer to another department; resolve, reopened by the citizen's "No,
+it isn't", close."""
 import re
 
 from playwright.sync_api import expect
@@ -86,7 +87,7 @@ def test_a_transfer_moves_the_ticket_to_the_other_department(browser, mailbox):
     expect(data_agent.locator(".entry-note")).to_contain_text("Cek ke dinsos kabupaten.")
 
 
-def test_resolved_ticket_reopens_on_the_citizens_reply_and_is_closed(browser, mailbox):
+def test_resolved_ticket_reopens_on_the_citizens_answer_and_is_closed(browser, mailbox):
     citizen, number = citizen_ticket(browser, "Sinkronisasi offline gagal")
     agent = browser.open("agent", signed_in=AGENT)
     open_from_queue(agent, number)
@@ -98,9 +99,10 @@ def test_resolved_ticket_reopens_on_the_citizens_reply_and_is_closed(browser, ma
     row = citizen.get_by_role("row").filter(has_text=number)
     expect(row).to_contain_text("Selesai")
     follow(row.get_by_role("link", name=f"#{number}"))
-    expect(citizen.get_by_text("Membalas akan membukanya kembali")).to_be_visible()
-    citizen.get_by_label(re.compile("Balasan|Pesan")).fill("Masih gagal setelah dicoba ulang.")
-    follow(citizen.get_by_role("button", name="Kirim balasan"))
+    question = citizen.locator(".resolution-question")
+    expect(question).to_contain_text("Apakah masalah Anda sudah selesai?")
+    question.get_by_label("Apa yang belum selesai?").fill("Masih gagal setelah dicoba ulang.")
+    follow(question.get_by_role("button", name="Belum selesai"))
     expect(citizen.locator(".badge-status-open")).to_have_text("Terbuka")
     expect(citizen.locator(".thread")).to_contain_text("Masih gagal setelah dicoba ulang.")
 

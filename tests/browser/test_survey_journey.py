@@ -1,14 +1,15 @@
-"""The satisfaction survey: staff close a citizen's ticket, the citizen follows the
-e-mailed survey link on a 360 px phone, answers with the keyboard alone, and a supervisor
-finds the response in the dashboard's SKM panel."""
+"""The satisfaction survey: staff resolve a citizen's ticket, the citizen opens the
+"resolved" e-mail on a 360 px phone and answers "Yes, close it", follows the e-mailed
+survey link, answers with the keyboard alone, and a supervisor finds the response in the
+dashboard's SKM panel."""
 import re
 
 from playwright.sync_api import expect
 
 from .conftest import PHONE
 from .people import AGENT, CITIZEN, SUPERVISOR
-from .steps import (act, arrive, follow, mails_about, open_from_queue, open_ticket, text_of,
-                    visit)
+from .steps import (act, arrive, fill_sign_in, follow, mail_link, mails_about,
+                    open_from_queue, open_ticket, text_of, visit)
 from .test_accessibility import serious_problems
 
 SCORES = [4, 4, 3, 4, 4, 4, 4, 3, 4]
@@ -28,13 +29,21 @@ def test_citizen_rates_the_closed_ticket_on_a_phone_with_the_keyboard(browser, m
     number = open_ticket(citizen, "Akun SIKS-NG terkunci")
     agent = browser.open("agent", signed_in=AGENT)
     open_from_queue(agent, number)
-    act(agent, "status", "Ubah status", **{"Status baru": "Ditutup"})
-    expect(agent.locator(".badge-status")).to_have_text("Ditutup")
+    act(agent, "status", "Ubah status", **{"Status baru": "Selesai"})
+    expect(agent.locator(".badge-status")).to_have_text("Selesai")
 
-    # The invitation, opened on a phone where nobody is signed in
+    # The "resolved" e-mail, opened on a phone: "Yes, close it"
+    resolved, = mails_about(mailbox, CITIZEN.email, f"[#{number}] Status tiket Anda kini")
+    phone = browser.open("phone", viewport=PHONE, bypass_csp=True)  # axe is injected
+    visit(phone, mail_link(resolved, "Lihat perkembangan tiket ini secara daring:"))
+    fill_sign_in(phone, CITIZEN.email, CITIZEN.password)
+    follow(phone.locator(".resolution-question").get_by_role("button", name="Ya, tutup"))
+    expect(phone.locator(".badge-status-closed")).to_have_text("Ditutup")
+    expect(phone.locator(".survey-invitation")).to_contain_text("Bagaimana layanan kami?")
+
+    # The survey invitation's link
     mail, = mails_about(mailbox, CITIZEN.email, f"[#{number}] Bagaimana layanan kami?")
     link = re.search(r"https?://\S+/survey/\S+", text_of(mail)).group(0)
-    phone = browser.open("phone", viewport=PHONE, bypass_csp=True)  # axe is injected
     visit(phone, link)
     expect(phone.get_by_role("heading", level=1)).to_have_text("Bagaimana layanan kami?")
     groups = phone.get_by_role("group")
@@ -69,9 +78,12 @@ def test_citizen_rates_the_closed_ticket_on_a_phone_with_the_keyboard(browser, m
     arrive(phone, lambda: phone.keyboard.press("Enter"))
     expect(phone.get_by_role("heading", level=1)).to_have_text("Terima kasih atas jawaban Anda")
 
-    # The link works once
+    # The link works once, and the ticket's page no longer invites
     visit(phone, link)
     expect(phone.get_by_role("heading", level=1)).to_have_text("Survei ini sudah dijawab")
+    visit(phone, f"/tickets/{number}")
+    expect(phone.locator(".badge-status-closed")).to_have_text("Ditutup")
+    expect(phone.locator(".survey-invitation")).to_have_count(0)
 
     # The supervisor finds the response in the SKM panel
     supervisor = browser.open("supervisor", signed_in=SUPERVISOR)
