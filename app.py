@@ -21,6 +21,7 @@ from ops import audit_signals, headers, health, logs
 from portal import (errors, locale, public_url, request_guard, security_forms,
                     security_messages, sessions, theme, throttle, two_factor)
 from portal.public_url import PublicUrlFlask
+from portal.survey import survey_pages
 from portal.status_check import status
 from portal.views import portal
 
@@ -52,6 +53,7 @@ def create_app(config=None):
              two_factor_rescue_form=two_factor.RescueForm)
 
     app.register_blueprint(portal)
+    app.register_blueprint(survey_pages)
     app.register_blueprint(status)
     sessions.init_app(app)
     two_factor.init_app(app)

@@ -10,7 +10,7 @@ from flask_babel import get_locale, lazy_gettext as _l
 from helpdesk.settings import PROJECT_ROOT
 from ops import headers
 
-from . import audit_log, directory, inbound, outbox, reports, tickets
+from . import audit_log, directory, inbound, outbox, reports, survey_admin, tickets
 from .base import SecureIndexView
 
 
@@ -39,6 +39,7 @@ def init_admin(app):
     inbound.register(admin)
     reports.register(admin)
     audit_log.register(admin)
+    survey_admin.register(admin)
     app.after_request(_declare_language)
     return admin
 

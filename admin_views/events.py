@@ -40,6 +40,7 @@ def describe(event):
         TicketStatus.RESOLVED: lambda: _("Resolved by %(name)s", name=actor),
         TicketStatus.CLOSED: lambda: _("Closed by %(name)s", name=actor),
         "overdue": lambda: _("Overdue: the answer was not given in time"),
+        "rated": lambda: _("%(name)s answered the satisfaction survey", name=actor),
     }.get(event.kind)
     sentence = text() if text else event.kind
     comment = detail.get("comment")

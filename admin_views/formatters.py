@@ -1,11 +1,14 @@
 """How ticket values look in the queue (times in the desk's zone) and the reports' figures
 (durations in hours and minutes, shares in percent); exports: export.py."""
+from decimal import Decimal
+
 from flask import g
-from flask_babel import format_number, format_percent, gettext as _, lazy_gettext as _l
+from flask_babel import format_decimal, format_number, format_percent, gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from helpdesk.display import clock
 from helpdesk.models import TicketStatus
+from helpdesk.survey_index import rounded
 
 from .queue_rows import page_text, url_with_id
 
@@ -119,3 +122,12 @@ LIST = {
     "updated_at": time_column,
     "due_at": due_column,
 }
+
+
+def score(value, places=2):
+    """A survey figure (an exact fraction or a decimal) rounded half up to ``places``
+    decimals in the locale's format: "3,52"; a dash for None."""
+    if value is None:
+        return NONE
+    return format_decimal(rounded(value, Decimal(1).scaleb(-places)),
+                          "#,##0." + "0" * places)

@@ -51,6 +51,9 @@ KINDS = {
     "ticket": _l("Tickets"),
     "report": _l("Reports"),
     "audit_entry": _l("Audit trail"),
+    "survey_question": _l("Survey question"),
+    "survey_scale": _l("Survey scale wording"),
+    "survey_grade": _l("Survey grade band"),
 }
 SECRET_KEY = re.compile(r"password|token|secret|code|otp|totp|recovery|csrf", re.I)
 FEW = 20  # the ids of at most this many tickets are listed in an entry

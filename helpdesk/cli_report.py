@@ -145,7 +145,7 @@ def _step_label(step):
     if step in dashboard.TABLES:
         return str(dashboard.TABLES[step][0])
     return {"headline": _("Tickets in the period"), "times": _("Times"), "sla": _("SLA"),
-            "series": _("Per day")}[step]
+            "series": _("Per day"), "survey": _("Public satisfaction survey (SKM)")}[step]
 
 
 def _mail(board, path, addresses, made_by, made_at):

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from . import reports
+from . import reports, survey_index
 from .models import Department, HelpTopic
 from .report_sql import tuned
 from .reports import NO_FILTERS, Filters, Period
@@ -77,7 +77,7 @@ TIMES = ((("response", "median"), _l("Median first response")),
          (("resolution", "p90"), _l("90th percentile of resolution")))
 
 # The steps of ``build``, for a progress bar
-STEPS = ("headline", "times", "sla", "topics", "departments", "agents", "series")
+STEPS = ("headline", "times", "sla", "topics", "departments", "agents", "series", "survey")
 
 
 @dataclass
@@ -90,6 +90,7 @@ class Dashboard:
     sla: dict = field(default_factory=dict)  # shares, breach_count, breaches (first page)
     tables: dict = field(default_factory=dict)  # TABLES name -> list of rows (dicts)
     series: list = field(default_factory=list)  # per day (or week): created, resolved, backlog
+    survey: survey_index.Panel = None  # the satisfaction survey (SKM): IKM and breakdowns
 
     @property
     def weekly(self):
@@ -133,6 +134,7 @@ def build(period, filters=NO_FILTERS, *, now, breaches=50, progress=None):
         "agents": lambda: board.tables.__setitem__(
             "agents", reports.by_agent(period, filters, now=now, **shared())),
         "series": lambda: setattr(board, "series", reports.daily(period, filters)),
+        "survey": lambda: setattr(board, "survey", survey_index.panel(period, filters)),
     }
     with tuned():
         for step in STEPS:

@@ -19,7 +19,7 @@ from flask_babel import format_number, gettext as _, lazy_gettext as _l
 from flask_security import hash_password
 from peewee import fn
 
-from . import migrations, report_summary, search, seed as seeding, uploads
+from . import demo_survey, migrations, report_summary, search, seed as seeding, uploads
 from .cli_locale import option
 from .db import atomic, db
 from .report_sql import on_postgres
@@ -271,6 +271,8 @@ def add_tickets(rng, count, citizens, now):
     chosen = [first_id + i for i in range(count) if rng.random() < 1 / 30][:ATTACHMENTS]
     with atomic():
         _attach(chosen)
+    with atomic():
+        demo_survey.add_responses(rng, now)
     with progress(Ticket.select().count(), _("Summing up the reports")) as advance:
         report_summary.rebuild(progress=advance)
     with progress(Ticket.select().count(), _("Indexing the words for search")) as advance:

@@ -362,8 +362,9 @@ class SchemaVersion(db.Model):
     applied_at = DateTimeField(default=utcnow)
 
 
-# refers to Ticket, so it is read once Ticket exists; import it from here
+# these refer to Ticket, so they are read once Ticket exists; import them from here
 from .link_models import TicketLink  # noqa: E402
+from .survey_models import SURVEY_MODELS  # noqa: E402
 
 ALL_MODELS = (
     Role,
@@ -389,4 +390,5 @@ ALL_MODELS = (
     OpenTally,
     TicketLink,
     InboundMail,
+    *SURVEY_MODELS,
 )

@@ -61,6 +61,20 @@ def status_changed(ticket, comment=""):
                         comment=comment, link=ticket_link(ticket))
 
 
+def survey_invited(ticket, invitation, token):
+    """A closed ticket: the requester is asked to rate the service (SKM), in their language,
+    with the single-use link and until when it works."""
+    requester = ticket.requester
+    locale = _locale_of(requester)
+    with force_locale(locale):
+        subject = _("[#%(number)s] How was our service? A short survey",
+                    number=ticket.number)
+        _queue_template("survey_invitation_requester", requester.email, subject,
+                        headers=_thread_headers(ticket), ticket=ticket, user=requester,
+                        link=absolute_url("survey.answer", token=token, lang=locale),
+                        until=when(invitation.expires_at))
+
+
 def status_link(ticket, requester, link, send=True):
     """The status check's link, to the ticket's requester (``send=False``: the same mail
     is made and dropped, for an answer that takes as long when nothing matched)."""

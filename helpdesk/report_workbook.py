@@ -11,6 +11,7 @@ from flask import current_app, has_request_context
 from flask_babel import gettext as _
 
 from . import report_tables
+from .report_survey_sheet import write_survey_sheet
 from .dashboard import BACKLOG_FIGURES, COUNT, DURATION, PERIOD_FIGURES, SHARE, TABLES, TIMES
 from .report_tables import heading, hours, local_time, table, zone_abbreviation
 from .spreadsheet import XLSX_DATE, XLSX_MIMETYPE, XLSX_TIME, safe_text
@@ -45,6 +46,7 @@ def write_workbook(board, out, *, made_by, made_at):
     if rows:
         _series_charts(book, sheet, board, len(rows))
     _table_sheet(book, styles, board, "breaches")
+    write_survey_sheet(book, styles, board, _sheet_name(_("SKM survey")))
     book.close()
 
 

@@ -2,6 +2,7 @@
 never overwrites what an administrator has edited since."""
 from .db import db
 from .models import Department, HelpTopic, Role
+from .survey_seed import seed_survey
 
 ROLES = {
     "agent": "Petugas helpdesk: menjawab tiket unit kerjanya",
@@ -48,3 +49,4 @@ def seed():
              "sla_hours": 48, "sort_order": order}
             for order, (name, department, description) in enumerate(TOPICS)]
         ).on_conflict_ignore().execute()
+        seed_survey()

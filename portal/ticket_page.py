@@ -4,7 +4,8 @@ reply, "Yes, close it", "No, it isn't" with a message, and closing an open ticke
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from helpdesk import lifecycle, queries
+from helpdesk import lifecycle, queries, survey
+from helpdesk.db import utcnow
 
 from .forms import ANSWER_FORMS, ReplyForm, answer_forms, upload_limits
 
@@ -40,9 +41,11 @@ def show(ticket, *, by, ticket_url, linked=False):
             return redirect(ticket_url("page", _anchor="latest"))
     entries = list(queries.public_thread(ticket))
     history = queries.in_time_order(entries, queries.history(ticket, public=True))
+    invitation = survey.pending_invitation(ticket, utcnow())
     return render_template("portal/ticket.html", ticket=ticket, history=history, form=form,
                            answers=answer_forms(), ticket_url=ticket_url, linked=linked,
-                           files=queries.attachments_by_entry(entries), limits=upload_limits())
+                           files=queries.attachments_by_entry(entries), limits=upload_limits(),
+                           survey_token=invitation and survey.token_for(invitation))
 
 
 def answer(ticket, action, *, by, ticket_url):

@@ -189,3 +189,20 @@ def test_a_load_that_fails_leaves_nothing_behind(app, runner, rebuilding, monkey
     assert isinstance(result.exception, RuntimeError)
     assert schema() == rebuilding
     assert Ticket.select().count() == 0 and TicketEvent.select().count() == 0
+
+
+def test_closed_tickets_have_survey_answers(year):
+    from helpdesk import survey_index
+    from helpdesk.survey_models import SurveyAnswer, SurveyResponse
+
+    responses = (SurveyResponse.select(SurveyResponse, Ticket)
+                 .join(Ticket, on=SurveyResponse.ticket == Ticket.id))
+    assert responses.count() > 100
+    for response in responses:
+        assert response.ticket.status == TicketStatus.CLOSED
+        assert response.ticket.closed_at < response.created_at <= NOW
+        assert response.topic_id == response.ticket.topic_id
+    assert SurveyAnswer.select().count() == 9 * responses.count()
+    found = survey_index.index(YEAR)
+    assert found.respondents == responses.count() and found.grade is not None
+    assert any(r.comment for r in responses)

@@ -31,10 +31,12 @@ FORBIDDEN = [
 # Words that keep their capital inside a label: names, abbreviations, and the manual's titles.
 PROPER = {"Anda", "WIB", "SLA", "CSV", "XLSX", "Pusdatin", "Kesos", "Helpdesk", "Indonesia",
           "Kementerian", "Sosial", "Senin", "Google", "Authenticator", "Passkey", "QR",
-          "Kemensos", "SIKS-NG", "Waktu", "Barat", "ID", "KB", "MB", "B", "SMS", "Bapak", "Ibu", "Republik"}
+          "Kemensos", "SIKS-NG", "Waktu", "Barat", "ID", "KB", "MB", "B", "SMS", "Bapak", "Ibu", "Republik",
+          "Inggris", "SKM", "IKM", "NRR", "PermenPANRB"}
 # Templates hold English msgids, where these words are right.
 ENGLISH_TERMS = {"daring", "luring", "seluler", "email"}
-TITLES = ["Buka Tiket Baru", "Cek Status Tiket", "Halaman Petugas"]
+TITLES = ["Buka Tiket Baru", "Cek Status Tiket", "Halaman Petugas",
+          "Survei Kepuasan Masyarakat", "Indeks Kepuasan Masyarakat"]
 
 
 def catalog(domain):

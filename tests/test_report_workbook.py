@@ -51,7 +51,7 @@ def test_the_cover_names_the_period_filters_maker_and_figures(november):
     board, body, _csvs = november
     book = openpyxl.load_workbook(io.BytesIO(body))
     assert book.sheetnames == ["Ringkasan", "Per topik bantuan", "Per unit", "Per petugas",
-                               "Per hari", "Tiket melewati batas waktu"]
+                               "Per hari", "Tiket melewati batas waktu", "SKM"]
     cover = book["Ringkasan"]
     assert cover["A1"].value == "Laporan helpdesk"
     values = cover_values(cover)

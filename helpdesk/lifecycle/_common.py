@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from peewee import Case
 
-from .. import prepared, queries, report_summary, search, uploads
+from .. import prepared, queries, report_summary, search, survey, uploads
 from ..db import atomic, db
 from ..report_sql import exact_seconds
 from ..models import Attachment, Ticket, TicketEvent, TicketParticipant, TicketStatus, ThreadEntry
@@ -137,7 +137,9 @@ def after_closing(ticket, by, now):
     """What follows every closing, whoever closes the ticket (staff, its requester, or
     the system when ``by`` is None), inside the closing's transaction once the ticket is
     Closed. Every path that closes a ticket calls it (``desk.set_status``,
-    ``desk.respond``, ``closing``); nothing follows a closing yet."""
+    ``desk.respond``, ``closing``): the requester is invited to the satisfaction
+    survey."""
+    survey.invite(refreshed(ticket), now)
 
 
 def refreshed(ticket):
