@@ -70,16 +70,17 @@ GRADES = [
 
 
 def seed_survey():
-    if not SurveyQuestion.select().exists():
-        for position, (tag, element_id, element_en, question_id, question_en,
-                       scale) in enumerate(ELEMENTS, 1):
-            question = SurveyQuestion.create(
-                position=position, tag=tag, element_id=element_id, element_en=element_en,
-                question_id=question_id, question_en=question_en)
-            SurveyScale.insert_many([
-                {"question": question, "score": score, "label_id": label_id,
-                 "label_en": label_en}
-                for score, (label_id, label_en) in enumerate(scale, 1)]).execute()
+    if not SurveyQuestion.select().exists():  # in three statements: it runs before every test
+        SurveyQuestion.insert_many([
+            {"position": position, "tag": tag, "element_id": element_id,
+             "element_en": element_en, "question_id": question_id, "question_en": question_en}
+            for position, (tag, element_id, element_en, question_id, question_en, _scale)
+            in enumerate(ELEMENTS, 1)]).execute()
+        ids = dict(SurveyQuestion.select(SurveyQuestion.tag, SurveyQuestion.id).tuples())
+        SurveyScale.insert_many([
+            {"question": ids[tag], "score": score, "label_id": label_id, "label_en": label_en}
+            for tag, *_texts, scale in ELEMENTS
+            for score, (label_id, label_en) in enumerate(scale, 1)]).execute()
     if not SurveyGrade.select().exists():
         SurveyGrade.insert_many([
             {"letter": letter, "lowest": Decimal(lowest), "highest": Decimal(highest),
