@@ -119,7 +119,7 @@ class WorkedOnFilter(ChoiceFilter):
         return [("me", _l("me"))]
 
     def apply(self, query, value):
-        return query.where(Ticket.id.in_(queries.worked_on_by(current_user)))
+        return query.where(queries.worked_on_condition(current_user))
 
     def operation(self):
         return _l("by")
