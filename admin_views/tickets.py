@@ -109,9 +109,9 @@ class TicketView(StaffOnly, CheapUrls, TicketPage, ModelView):
         if g.get("queue_worked_on"):
             scope = queries.tickets_worked_on(current_user)
         elif _following():
-            scope = queries.tickets_visible_to(current_user)
+            scope = queries.tickets_visible_to(current_user, listed=True)
         else:
-            scope = queries.tickets_actionable_by(current_user)
+            scope = queries.tickets_actionable_by(current_user, listed=True)
         return _with_requester(scope)
 
     def _joined(self, query):

@@ -1,6 +1,7 @@
 """The read side: every ticket or file a user sees is loaded through a scoped query here."""
 from peewee import JOIN, fn
 
+from .db import unindexed
 from .models import (
     AgentDepartment,
     Attachment,
@@ -55,21 +56,22 @@ def department_ids_of(user):
     return AgentDepartment.select(AgentDepartment.department).where(AgentDepartment.agent == user)
 
 
-def tickets_visible_to(user):
+def tickets_visible_to(user, listed=False):
     """What a staff member may see: supervisors and admins everything; agents the tickets
     of their departments, those assigned to them, and (read-only) those they worked on
-    before they moved elsewhere; anyone else nothing."""
-    return _staff_scope(user, following=True)
+    before they moved elsewhere; anyone else nothing. ``listed``: for a list read in
+    its sort order (``scope_of``)."""
+    return _staff_scope(user, following=True, listed=listed)
 
 
-def tickets_actionable_by(user):
+def tickets_actionable_by(user, listed=False):
     """What a staff member works on: like ``tickets_visible_to`` without the tickets they
     only follow since those left their departments."""
-    return _staff_scope(user, following=False)
+    return _staff_scope(user, following=False, listed=listed)
 
 
-def _staff_scope(user, following):
-    return scope_of(scope_shape(user), user, following)
+def _staff_scope(user, following, listed=False):
+    return scope_of(scope_shape(user), user, following, listed)
 
 
 def scope_shape(user):
@@ -77,14 +79,19 @@ def scope_shape(user):
     return "all" if oversees(user) else "agent" if user.has_role("agent") else "none"
 
 
-def scope_of(shape, user, following=True):
+def scope_of(shape, user, following=True, listed=False):
     """The tickets of a scope of ``shape`` for ``user`` (an id or a prepared query's slot
-    will do: only an agent's scope names the user)."""
+    will do: only an agent's scope names the user). ``listed``: the tickets are read in
+    a list's sort order, and the agent's departments and assignments are checked on each
+    (``db.unindexed``): they hold a large share of all tickets, which SQLite would
+    otherwise gather from their indexes and sort."""
     if shape == "all":
         return Ticket.select()
     if shape == "none":
         return Ticket.select().where(False)
-    mine = Ticket.department.in_(department_ids_of(user)) | (Ticket.assignee == user)
+    department, assignee = (unindexed(Ticket.department), unindexed(Ticket.assignee)) \
+        if listed else (Ticket.department, Ticket.assignee)
+    mine = department.in_(department_ids_of(user)) | (assignee == getattr(user, "id", user))
     return Ticket.select().where(mine | Ticket.id.in_(worked_on_by(user)) if following else mine)
 
 
