@@ -166,3 +166,15 @@ def test_tickets_i_worked_on_are_mine_wherever_they_went(app, client_of, agent, 
     # a value the filter does not offer is refused: the list is what one may see
     refused = desk.get("/admin/ticket/?flt0_status=any&flt1_worked_on=all").text
     assert f"#{untouched.number}<" in refused and f"#{theirs.number}<" in refused
+
+
+def test_the_queue_sorts_by_subject_either_way(client_of, agent, supervisor, citizen,
+                                               make_ticket):
+    subjects = ["Berkas hilang", "Aplikasi macet", "Data ganda", "Cetak gagal"]
+    for subject in subjects:
+        make_ticket(citizen, subject=subject)
+    for desc in ("", "&desc=1"):
+        for person in (agent, supervisor):
+            page = client_of(person).get(f"/admin/ticket/?flt0_status=any&sort=1{desc}").text
+            listed = re.findall(r'<td class="col-subject"><a [^>]*>([^<]*)</a>', page)
+            assert listed == sorted(subjects, reverse=bool(desc)), (person.email, desc)
