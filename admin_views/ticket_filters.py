@@ -11,6 +11,7 @@ from flask_login import current_user
 from peewee import SQL, Value
 
 from helpdesk import queries
+from helpdesk.db import unindexed
 from helpdesk.localtime import midnight_utc
 from helpdesk.models import (STAFF_ROLES, Department, HelpTopic, Role, Ticket, TicketStatus,
                              User, UserRoles)
@@ -68,7 +69,12 @@ class StatusFilter(ChoiceFilter):
         return [*TicketStatus.LABELS.items(), (self.ANY, _l("any status"))]
 
     def apply(self, query, value):
-        return query if value == self.ANY else query.where(Ticket.status == value)
+        if value == self.ANY:
+            return query
+        # open tickets are few, read from the (status, due_at) index; resolved and closed
+        # ones are most of them, read in the list's order and checked one by one
+        column = Ticket.status if value == TicketStatus.OPEN else unindexed(Ticket.status)
+        return query.where(column == value)
 
 
 class TopicFilter(ChoiceFilter):
@@ -119,7 +125,7 @@ class WorkedOnFilter(ChoiceFilter):
         return [("me", _l("me"))]
 
     def apply(self, query, value):
-        return query.where(Ticket.id.in_(queries.worked_on_by(current_user)))
+        return query.where(queries.worked_on_condition(current_user))
 
     def operation(self):
         return _l("by")

@@ -106,8 +106,13 @@ class TicketView(StaffOnly, CheapUrls, TicketPage, ModelView):
         their topic, department and assignee from the directory the filters read
         (``queue_rows.with_directory``): a join of five tables took PostgreSQL longer
         to plan than to run. The export and the actions join them (``_joined``)."""
-        return _with_requester(queries.tickets_actionable_by(current_user)
-                               if not _following() else queries.tickets_visible_to(current_user))
+        if g.get("queue_worked_on"):
+            scope = queries.tickets_worked_on(current_user)
+        elif _following():
+            scope = queries.tickets_visible_to(current_user, listed=True)
+        else:
+            scope = queries.tickets_actionable_by(current_user, listed=True)
+        return _with_requester(scope)
 
     def _joined(self, query):
         """``query`` (``get_query``'s, or a scope joined ``_with_requester``) with the
@@ -127,8 +132,18 @@ class TicketView(StaffOnly, CheapUrls, TicketPage, ModelView):
                  page_size=None):
         if sort_column not in self._sortable_columns:
             sort_column = None  # a hand-made ?sort=N: the default order, not a 500
-        count, query = super().get_list(page, sort_column, sort_desc, None, filters,
-                                         execute=False, page_size=page_size)
+        # "worked on: me" is a scope of its own (``queries.tickets_worked_on``) rather
+        # than a condition added to the scope of tickets one may see
+        worked_on = [f for f in filters or () if isinstance(
+            self._filters[f[0]], ticket_filters.WorkedOnFilter)]
+        g.queue_worked_on = bool(worked_on)
+        try:
+            count, query = super().get_list(
+                page, sort_column, sort_desc, None,
+                [f for f in filters or () if f not in worked_on], execute=False,
+                page_size=page_size)
+        finally:
+            g.queue_worked_on = False
         found = None
         if search and search.strip():
             page_end = ((page or 0) + 1) * (page_size or self.page_size)

@@ -1,7 +1,7 @@
 """Prints the time one process spends per request on each page, in milliseconds (wall and
 CPU; CPU is this process only, so it leaves out a PostgreSQL server's share and is steadier
 than the wall time on a busy machine): the staff queue (its redirect, for a supervisor and
-an agent), the desk homes, a search, the desk's ticket page, a citizen opening a ticket
+an agent; an agent's "Tickets I worked on"), the desk homes, a search, the desk's ticket page, a citizen opening a ticket
 (form, POST, the page the redirect leads to), the citizen's ticket page and "Tiket saya".
 Requests go through the Flask test client, signed in, CSRF on.
 
@@ -81,6 +81,7 @@ def scenarios(app, args):
     return {"queue": page(staff, "/admin/ticket/?flt0_status=open"),
             "queue redirect": page(staff, "/admin/ticket/", 302),
             "queue, agent": page(agent, "/admin/ticket/?flt0_status=open"),
+            "worked on, agent": page(agent, "/admin/ticket/?flt0_status=any&flt1_worked_on=me"),
             "desk home, supervisor": page(staff, "/admin/"),
             "desk home, agent": page(agent, "/admin/"),
             "search": page(staff, "/admin/ticket/?flt0_status=any&search=sinkronisasi"),

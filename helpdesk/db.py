@@ -7,7 +7,7 @@ import weakref
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from peewee import PeeweeException, SqliteDatabase
+from peewee import SQL, NodeList, PeeweeException, SqliteDatabase
 from playhouse.db_url import connect, register_database
 from playhouse.flask_utils import FlaskDB
 from playhouse.pool import PooledPostgresqlDatabase
@@ -112,6 +112,18 @@ def forget_inherited_connections():
 
 
 os.register_at_fork(after_in_child=forget_inherited_connections)
+
+
+def on_sqlite():
+    return isinstance(getattr(db.database, "obj", db.database), SqliteDatabase)
+
+
+def unindexed(column):
+    """``column`` in a condition SQLite does not look up in an index (``+column``):
+    for a list read in the order of one index, where the condition holds for many
+    tickets, SQLite otherwise gathers every ticket the column's index gives and sorts them
+    all. PostgreSQL weighs both ways itself and gets the column as it is."""
+    return NodeList((SQL("+"), column), glue="") if on_sqlite() else column
 
 
 def _kept_open(database):

@@ -209,6 +209,7 @@ class Ticket(db.Model):
             (("assignee", "status"), False),
             (("created_at",), False),
             (("updated_at",), False),  # queue sorted by last activity
+            (("subject",), False),  # queue sorted by subject
             (("due_at",), False),  # queue of every status, most urgent first
             (("requester", "submission_key"), True),  # NULLs (no key) never collide
             # reports (helpdesk/reports.py): the period's figures by each time column

@@ -1,6 +1,7 @@
 """The read side: every ticket or file a user sees is loaded through a scoped query here."""
-from peewee import JOIN
+from peewee import JOIN, fn
 
+from .db import unindexed
 from .models import (
     AgentDepartment,
     Attachment,
@@ -55,21 +56,22 @@ def department_ids_of(user):
     return AgentDepartment.select(AgentDepartment.department).where(AgentDepartment.agent == user)
 
 
-def tickets_visible_to(user):
+def tickets_visible_to(user, listed=False):
     """What a staff member may see: supervisors and admins everything; agents the tickets
     of their departments, those assigned to them, and (read-only) those they worked on
-    before they moved elsewhere; anyone else nothing."""
-    return _staff_scope(user, following=True)
+    before they moved elsewhere; anyone else nothing. ``listed``: for a list read in
+    its sort order (``scope_of``)."""
+    return _staff_scope(user, following=True, listed=listed)
 
 
-def tickets_actionable_by(user):
+def tickets_actionable_by(user, listed=False):
     """What a staff member works on: like ``tickets_visible_to`` without the tickets they
     only follow since those left their departments."""
-    return _staff_scope(user, following=False)
+    return _staff_scope(user, following=False, listed=listed)
 
 
-def _staff_scope(user, following):
-    return scope_of(scope_shape(user), user, following)
+def _staff_scope(user, following, listed=False):
+    return scope_of(scope_shape(user), user, following, listed)
 
 
 def scope_shape(user):
@@ -77,14 +79,19 @@ def scope_shape(user):
     return "all" if oversees(user) else "agent" if user.has_role("agent") else "none"
 
 
-def scope_of(shape, user, following=True):
+def scope_of(shape, user, following=True, listed=False):
     """The tickets of a scope of ``shape`` for ``user`` (an id or a prepared query's slot
-    will do: only an agent's scope names the user)."""
+    will do: only an agent's scope names the user). ``listed``: the tickets are read in
+    a list's sort order, and the agent's departments and assignments are checked on each
+    (``db.unindexed``): they hold a large share of all tickets, which SQLite would
+    otherwise gather from their indexes and sort."""
     if shape == "all":
         return Ticket.select()
     if shape == "none":
         return Ticket.select().where(False)
-    mine = Ticket.department.in_(department_ids_of(user)) | (Ticket.assignee == user)
+    department, assignee = (unindexed(Ticket.department), unindexed(Ticket.assignee)) \
+        if listed else (Ticket.department, Ticket.assignee)
+    mine = department.in_(department_ids_of(user)) | (assignee == getattr(user, "id", user))
     return Ticket.select().where(mine | Ticket.id.in_(worked_on_by(user)) if following else mine)
 
 
@@ -92,6 +99,33 @@ def worked_on_by(user):
     """Ids of the tickets ``user`` claimed, answered, noted, transferred or was given."""
     return TicketParticipant.select(TicketParticipant.ticket).where(
         TicketParticipant.user == user)
+
+
+# a staff member with more participations than this has their "worked on" list read ticket
+# by ticket in the list's order (a page needs a few hundred tickets tried); with fewer, their
+# participations are read and sorted
+FEW_PARTICIPATIONS = 2000
+
+
+def tickets_worked_on(user):
+    """``tickets_visible_to(user)`` that ``user`` worked on: every ticket one worked on
+    stays visible to staff, so this is the worked-on condition alone, not the OR of the
+    staff scope (which made PostgreSQL hash every participation of the user)."""
+    if scope_shape(user) == "none":
+        return Ticket.select().where(False)
+    return Ticket.select().where(worked_on_condition(user))
+
+
+def worked_on_condition(user):
+    """Ticket is one ``user`` worked on, in the shape that reads least: many participations
+    are an EXISTS per ticket on the (user, ticket) index, tried in the list's order and
+    stopping at the page's end; few are read all (IN), then sorted."""
+    counted = TicketParticipant.select(TicketParticipant.id).where(
+        TicketParticipant.user == user).limit(FEW_PARTICIPATIONS).count()
+    if counted < FEW_PARTICIPATIONS:
+        return Ticket.id.in_(worked_on_by(user))
+    return fn.EXISTS(TicketParticipant.select(TicketParticipant.id).where(
+        TicketParticipant.user == user, TicketParticipant.ticket == Ticket.id))
 
 
 def can_act(user, ticket):

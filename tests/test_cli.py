@@ -391,3 +391,16 @@ def test_staff_add_without_a_password_or_a_site_address_says_what_to_do(app, run
 def test_staff_add_help_discourages_a_password_on_the_command_line(runner):
     result = runner.invoke(args=["staff", "add", "--help"])
     assert "Discouraged" in result.output and "HELPDESK_STAFF_PASSWORD" in result.output
+
+
+@pytest.mark.alters_schema
+def test_init_db_adds_the_index_of_the_queue_sorted_by_subject(app, runner):
+    from playhouse.migrate import migrate
+
+    name = "0020_queue_subject"
+    migrate(migrations.migrator_for(db.database).drop_index("ticket", "ticket_subject"))
+    SchemaVersion.delete().where(SchemaVersion.name == name).execute()
+    result = invoke(runner, "init-db")
+    assert result.exit_code == 0 and name in result.output, result.output
+    assert [i.columns for i in db.database.get_indexes("ticket")
+            if i.name == "ticket_subject"] == [["subject"]]

@@ -8,13 +8,16 @@ import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
-from helpdesk import lifecycle
+import pytest
+
+from helpdesk import lifecycle, queries
 from helpdesk.db import statements_run
 from helpdesk.models import Department, HelpTopic, User, utcnow
 
 from conftest import desk_post
 
 QUEUE = "/admin/ticket/?flt0_status=open"
+WORKED_ON = "/admin/ticket/?flt0_status=any&flt1_worked_on=me"
 
 
 def filter_options(page, name):
@@ -131,3 +134,47 @@ def test_the_shortcuts_count_what_they_list(app, client_of, agent, colleague, ci
     for link, count in shown.items():
         listed = re.findall(r'class="ticket-link">#(\d+)<', desk.get(html.unescape(link)).text)
         assert len(listed) == int(count), link
+
+
+@pytest.mark.parametrize("few", [2000, 1], ids=["few participations", "many"])
+def test_tickets_i_worked_on_are_mine_wherever_they_went(app, client_of, agent, colleague,
+                                                         supervisor, citizen, make_ticket,
+                                                         monkeypatch, few):
+    """"Tickets I worked on" lists what the agent claimed, noted or transferred away (in
+    the queue's order, with the other filters), nothing a colleague alone touched; read
+    whether the agent has few participations or many."""
+    monkeypatch.setattr(queries, "FEW_PARTICIPATIONS", few)
+    claimed, noted, moved, theirs, untouched = (
+        make_ticket(citizen, subject=f"Aplikasi macet {n}") for n in range(5))
+    with app.test_request_context():
+        lifecycle.claim(claimed, by=agent)
+        lifecycle.add_note(noted, by=agent, message="Cek log server.")
+        lifecycle.transfer(moved, by=agent, to=Department.get(name="Tim Data Terpadu"),
+                           comment="Masalah data.")
+        lifecycle.claim(theirs, by=colleague)
+        lifecycle.respond(claimed, by=agent, message="Sudah beres.", status="resolved")
+    desk = client_of(agent)
+    listed = re.findall(r'class="ticket-link">#(\d+)<',
+                        desk.get(WORKED_ON + "&sort=0&desc=1").text)
+    assert listed == [str(t.number) for t in sorted((claimed, noted, moved),
+                                                    key=lambda t: -t.number)]
+    still_open = desk.get("/admin/ticket/?flt0_status=open&flt1_worked_on=me").text
+    assert f"#{claimed.number}<" not in still_open and f"#{noted.number}<" in still_open
+    assert f"#{untouched.number}<" in desk.get("/admin/ticket/?flt0_status=any").text
+    assert re.findall(r'class="ticket-link">#(\d+)<',
+                      client_of(supervisor).get(WORKED_ON).text) == []
+    # a value the filter does not offer is refused: the list is what one may see
+    refused = desk.get("/admin/ticket/?flt0_status=any&flt1_worked_on=all").text
+    assert f"#{untouched.number}<" in refused and f"#{theirs.number}<" in refused
+
+
+def test_the_queue_sorts_by_subject_either_way(client_of, agent, supervisor, citizen,
+                                               make_ticket):
+    subjects = ["Berkas hilang", "Aplikasi macet", "Data ganda", "Cetak gagal"]
+    for subject in subjects:
+        make_ticket(citizen, subject=subject)
+    for desc in ("", "&desc=1"):
+        for person in (agent, supervisor):
+            page = client_of(person).get(f"/admin/ticket/?flt0_status=any&sort=1{desc}").text
+            listed = re.findall(r'<td class="col-subject"><a [^>]*>([^<]*)</a>', page)
+            assert listed == sorted(subjects, reverse=bool(desc)), (person.email, desc)
