@@ -11,7 +11,7 @@ from flask_login import current_user
 from peewee import SQL, Value
 
 from helpdesk import queries
-from helpdesk.db import unindexed
+from helpdesk.db import among, unindexed
 from helpdesk.localtime import midnight_utc
 from helpdesk.models import (STAFF_ROLES, Department, HelpTopic, Role, Ticket, TicketStatus,
                              User, UserRoles)
@@ -28,7 +28,7 @@ def _options_statement():
             + Department.select(Value(DEPARTMENTS), Department.id, Department.name,
                                 SQL("NULL"))
             + User.select(Value(STAFF), User.id, User.full_name, User.email)
-            .where(User.active, User.id.in_(staff))).order_by(SQL("1, 3, 4"))
+            .where(User.active, among(User.id, staff))).order_by(SQL("1, 3, 4"))
 
 
 def directory_options():

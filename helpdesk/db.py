@@ -7,7 +7,7 @@ import weakref
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from peewee import SQL, NodeList, PeeweeException, SqliteDatabase
+from peewee import SQL, NodeList, PeeweeException, SqliteDatabase, fn
 from playhouse.db_url import connect, register_database
 from playhouse.flask_utils import FlaskDB
 from playhouse.pool import PooledPostgresqlDatabase
@@ -124,6 +124,16 @@ def unindexed(column):
     tickets, SQLite otherwise gathers every ticket the column's index gives and sorts them
     all. PostgreSQL weighs both ways itself and gets the column as it is."""
     return NodeList((SQL("+"), column), glue="") if on_sqlite() else column
+
+
+def among(column, subquery):
+    """``column IN (subquery)`` for a subquery of a few rows (the staff) against a table of
+    many (every user). PostgreSQL gets ``column = ANY(ARRAY(subquery))``: the few are read
+    first and found by primary key, where its planner merged them with the whole table
+    (15 ms at 50,000 users, for 6 agents; 0.2 ms this way)."""
+    if on_sqlite():
+        return column.in_(subquery)
+    return column == fn.ANY(NodeList((SQL("ARRAY"), subquery)))
 
 
 def _kept_open(database):

@@ -1,7 +1,7 @@
 """The read side: every ticket or file a user sees is loaded through a scoped query here."""
 from peewee import JOIN, fn
 
-from .db import unindexed
+from .db import among, unindexed
 from .models import (
     AgentDepartment,
     Attachment,
@@ -141,18 +141,16 @@ _agent_acts_on = Prepared(lambda: scope_of("agent", slot("user"), following=Fals
 
 def staff_members(roles=STAFF_ROLES):
     """Active users with one of ``roles``, by name (assignee filter and choices)."""
-    return (User.select().distinct()
-            .join(UserRoles, on=(UserRoles.user == User.id))
-            .join(Role, on=(UserRoles.role == Role.id))
-            .where(User.active, Role.name.in_(roles))
+    holders = UserRoles.select(UserRoles.user).join(Role).where(Role.name.in_(roles))
+    return (User.select().where(User.active, among(User.id, holders))
             .order_by(User.full_name, User.email))
 
 
 def agents_of(department):
     """The active agents of a department (who get its alerts and can be assigned)."""
-    return staff_members(["agent"]).where(User.id.in_(
+    return staff_members(["agent"]).where(among(User.id, (
         AgentDepartment.select(AgentDepartment.agent)
-        .where(AgentDepartment.department == department)))
+        .where(AgentDepartment.department == department))))
 
 
 def agents_in(department_id):
