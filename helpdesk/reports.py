@@ -7,104 +7,21 @@ midnight local time, stored as naive UTC like every time in the database. "The p
 tickets" are those created in it: their response and resolution times, their SLA.
 """
 import operator
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from functools import reduce
-from zoneinfo import ZoneInfo
 
 from peewee import JOIN, SQL, Value, fn
 
 from . import open_counts, report_percentiles
-from .localtime import midnight_utc
 from .models import Department, HelpTopic, ReportDay, Ticket, TicketStatus, User
+from .report_period import NO_FILTERS, PRESETS, Filters, Period  # noqa: F401 (the reports' API)
 from .report_percentiles import SHARES
 from .report_sql import grouped, seconds_between
 from .reused_sql import reused
 
-PRESETS = ("today", "this_week", "this_month", "last_month", "this_year", "last_12_months")
 BACKLOG_AGES = (("under_1_day", 0, 1), ("1_to_2_days", 1, 2), ("2_to_7_days", 2, 7),
                 ("over_7_days", 7, None))
 WEEKLY_AFTER_DAYS = 90
-
-
-@dataclass(frozen=True)
-class Period:
-    """From ``first`` to ``last`` (local dates, both included) in ``zone``."""
-
-    first: date
-    last: date
-    zone: str = "Asia/Jakarta"
-
-    def __post_init__(self):
-        if self.last < self.first:
-            raise ValueError("a period ends on or after the day it starts")
-
-    @classmethod
-    def preset(cls, name, today, zone="Asia/Jakarta"):
-        """One of PRESETS, relative to the local date ``today``."""
-        if name == "today":
-            return cls(today, today, zone)
-        if name == "this_week":
-            return cls(today - timedelta(days=today.weekday()), today, zone)
-        if name == "this_month":
-            return cls(today.replace(day=1), today, zone)
-        if name == "last_month":
-            last = today.replace(day=1) - timedelta(days=1)
-            return cls(last.replace(day=1), last, zone)
-        if name == "this_year":
-            return cls(today.replace(month=1, day=1), today, zone)
-        if name == "last_12_months":
-            first = today.replace(year=today.year - 1) if not (
-                today.month == 2 and today.day == 29) else today.replace(
-                year=today.year - 1, day=28)
-            return cls(first + timedelta(days=1), today, zone)
-        raise ValueError(f"unknown period {name!r}")
-
-    def _utc(self, day):
-        return midnight_utc(day, self.zone)
-
-    @property
-    def start(self):
-        """Midnight local time of the first day, as naive UTC (included)."""
-        return self._utc(self.first)
-
-    @property
-    def end(self):
-        """Midnight local time after the last day, as naive UTC (excluded)."""
-        return self._utc(self.last + timedelta(days=1))
-
-    @property
-    def days(self):
-        return (self.last - self.first).days + 1
-
-    @property
-    def offset_seconds(self):
-        return int(ZoneInfo(self.zone).utcoffset(datetime.combine(self.first, time(12)))
-                   .total_seconds())
-
-    def holds(self, column):
-        return (column >= self.start) & (column < self.end)
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Restrict the figures to one help topic and/or one (current) department."""
-
-    topic: int | None = None
-    department: int | None = None
-
-    def condition(self, model=Ticket):
-        """The condition on ``model``'s topic and department columns (tickets, or the
-        summary's rows)."""
-        condition = Value(1) == 1
-        if self.topic:
-            condition &= model.topic == self.topic
-        if self.department:
-            condition &= model.department == self.department
-        return condition
-
-
-NO_FILTERS = Filters()
 
 
 def _day_sums(first, last, filters, columns, *group_by):
