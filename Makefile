@@ -56,8 +56,7 @@ test: install-test $(CHROMIUM) $(DOVECOT)
 
 # (the SQLite pass never takes TEST_DATABASE_URL, even when it is set for the run)
 test-sqlite: install-test $(DOVECOT)
-	env -u TEST_DATABASE_URL HELPDESK_FORBID_SKIPS=1 $(BIN)/python -m pytest -q --ignore=tests/browser \
-	  --basetemp="$${TMPDIR:-/tmp}/helpdesk-tests-sqlite"
+	env -u TEST_DATABASE_URL HELPDESK_FORBID_SKIPS=1 $(BIN)/python -m pytest -q --ignore=tests/browser
 
 test-browser: install-test $(CHROMIUM) $(DOVECOT)
 	HELPDESK_FORBID_SKIPS=1 $(BIN)/python -m pytest -q tests/browser
@@ -65,8 +64,7 @@ test-browser: install-test $(CHROMIUM) $(DOVECOT)
 test-postgres: install-test $(CHROMIUM) $(DOVECOT)
 	@$(BIN)/python -c "import psycopg2, sys; psycopg2.connect('$(TEST_DATABASE_URL)').close()" \
 	  || { echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL)"; exit 1; }
-	HELPDESK_FORBID_SKIPS=1 TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -q \
-	  --basetemp="$${TMPDIR:-/tmp}/helpdesk-tests-postgres"
+	HELPDESK_FORBID_SKIPS=1 TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -q
 
 ## Re-extract strings and update the catalogs after changing user-facing text
 translations: install

@@ -1,5 +1,6 @@
 """Fixtures: a fresh database per test (SQLite, or PostgreSQL with TEST_DATABASE_URL), a
 real SMTP sink on loopback, users, sign-in and tickets made through the lifecycle."""
+import atexit
 import email
 import logging
 import os
@@ -223,7 +224,9 @@ def _keep_sqlite_template(url):
     if "path" in _sqlite_template or not url.startswith("sqlite:///"):
         return
     db.database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # all of it in the file
-    template = os.path.join(tempfile.mkdtemp(prefix="helpdesk-template-"), "migrated.db")
+    folder = tempfile.mkdtemp(prefix="helpdesk-template-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)  # in memory: never left behind
+    template = os.path.join(folder, "migrated.db")
     shutil.copyfile(url.removeprefix("sqlite:///"), template)
     _sqlite_template["path"] = template
 
