@@ -15,7 +15,7 @@ from helpdesk.models import AuditEntry
 from helpdesk.spreadsheet import safe_text
 
 from . import export
-from .base import AdminOnly
+from .base import AdminOnly, KeyedFilters
 from .formatters import time_column
 from .ticket_filters import ChoiceFilter, CreatedBetweenFilter
 
@@ -78,7 +78,7 @@ def audit_rows(query, names):
         yield [cells[name] for name in names]
 
 
-class AuditView(AdminOnly, ModelView):
+class AuditView(AdminOnly, KeyedFilters, ModelView):
     can_create = can_edit = can_delete = False
     can_view_details = False
     simple_list_pager = True
@@ -108,9 +108,6 @@ class AuditView(AdminOnly, ModelView):
 
     def search_placeholder(self):
         return _l("E-mail address")
-
-    def get_filter_arg(self, index, flt):
-        return getattr(flt, "key_name", None) or super().get_filter_arg(index, flt)
 
     @expose("/")
     def index_view(self):

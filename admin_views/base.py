@@ -34,6 +34,14 @@ class SupervisorOrAdmin(StaffOnly):
     roles = ("supervisor", "admin")
 
 
+class KeyedFilters:
+    """Filters named by their ``key_name`` in the URL (``flt0_status``), not by their
+    position, so that links survive a change in the list of filters."""
+
+    def get_filter_arg(self, index, flt):
+        return getattr(flt, "key_name", None) or super().get_filter_arg(index, flt)
+
+
 class SecureIndexView(StaffOnly, CheapUrls, AdminIndexView):
     """The desk's home: for supervisors and admins, this month's headline of the dashboard;
     for agents, what waits for them. Each figure links to the matching queue."""

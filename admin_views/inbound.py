@@ -17,7 +17,7 @@ from helpdesk import intake
 from helpdesk.intake import files, reasons
 from helpdesk.intake_models import InboundMail
 
-from .base import AdminOnly
+from .base import AdminOnly, KeyedFilters
 from .formatters import time_column
 from .ticket_filters import ChoiceFilter
 
@@ -88,7 +88,7 @@ def authentication_column(view, context, model, name):
     return model.authentication
 
 
-class InboundMailView(AdminOnly, ModelView):
+class InboundMailView(AdminOnly, KeyedFilters, ModelView):
     can_create = can_edit = can_delete = False
     can_view_details = True
     simple_list_pager = True
@@ -119,9 +119,6 @@ class InboundMailView(AdminOnly, ModelView):
 
     def search_placeholder(self):
         return _l("Sender or subject")
-
-    def get_filter_arg(self, index, flt):
-        return getattr(flt, "key_name", None) or super().get_filter_arg(index, flt)
 
     @expose("/")
     def index_view(self):

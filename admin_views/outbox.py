@@ -12,7 +12,7 @@ from markupsafe import Markup
 from helpdesk import mailer
 from helpdesk.models import OutboxMail
 
-from .base import AdminOnly
+from .base import AdminOnly, KeyedFilters
 from .formatters import time_column
 from .ticket_filters import ChoiceFilter
 
@@ -59,7 +59,7 @@ def next_attempt_column(view, context, model, name):
 TIMES = ("created_at", "next_attempt_at", "sent_at", "failed_at")
 
 
-class OutboxView(AdminOnly, ModelView):
+class OutboxView(AdminOnly, KeyedFilters, ModelView):
     list_template = "admin/outbox/list.html"
     can_create = can_edit = can_delete = False
     can_view_details = True
@@ -91,9 +91,6 @@ class OutboxView(AdminOnly, ModelView):
 
     def search_placeholder(self):
         return _l("Recipient or subject")
-
-    def get_filter_arg(self, index, flt):
-        return getattr(flt, "key_name", None) or super().get_filter_arg(index, flt)
 
     def get_query(self):
         """The list's columns, without the bodies (the details page loads the whole row)."""

@@ -21,7 +21,7 @@ from helpdesk import audit, lifecycle, open_counts, queries, search_query
 from helpdesk.models import Department, HelpTopic, Ticket, User
 
 from . import export, formatters, queue_rows, search_column, ticket_filters
-from .base import StaffOnly
+from .base import KeyedFilters, StaffOnly
 from .export import Assignee, Requester
 from .page_urls import CheapUrls
 from .ticket_filters import queue_filters
@@ -36,7 +36,7 @@ SHOWN = (Ticket.id, Ticket.number, Ticket.subject, Ticket.status, Ticket.topic,
          Requester.id, Requester.full_name, Requester.email)
 
 
-class TicketView(StaffOnly, CheapUrls, TicketPage, ModelView):
+class TicketView(StaffOnly, CheapUrls, TicketPage, KeyedFilters, ModelView):
     list_template = "admin/ticket/list.html"
     can_create = can_edit = can_delete = False
     can_view_details = True
@@ -91,9 +91,6 @@ class TicketView(StaffOnly, CheapUrls, TicketPage, ModelView):
 
     def search_placeholder(self):
         return _l("Number, requester address or words of the subject and messages")
-
-    def get_filter_arg(self, index, flt):
-        return getattr(flt, "key_name", None) or super().get_filter_arg(index, flt)
 
     def get_export_columns(self):
         """Readable headings; times say their zone. Flask-Admin computes this once, at
