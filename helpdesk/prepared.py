@@ -42,7 +42,8 @@ class Prepared:
         kind = type(getattr(database, "obj", database))
         if kind not in self._built:
             query = self._build()
-            self._built[kind] = (query, *query.sql())
+            # in the database's own dialect, even for a query bound to no model
+            self._built[kind] = (query, *database.get_sql_context().sql(query).query())
         query, sql, params = self._built[kind]
         return query, database.execute_sql(
             sql, [values[p.name] if type(p) is _Slot else p for p in params])
