@@ -1,7 +1,7 @@
 """The read side: every ticket or file a user sees is loaded through a scoped query here."""
 from peewee import JOIN, fn
 
-from .db import among, unindexed
+from .db import among, on_sqlite, unindexed
 from .models import (
     AgentDepartment,
     Attachment,
@@ -79,20 +79,39 @@ def scope_shape(user):
     return "all" if oversees(user) else "agent" if user.has_role("agent") else "none"
 
 
+# an agent whose scope holds fewer tickets than this has a list of them gathered from the
+# indexes and sorted; a larger scope is read in the list's order, each ticket checked
+FEW_IN_SCOPE = 2000
+
+
 def scope_of(shape, user, following=True, listed=False):
     """The tickets of a scope of ``shape`` for ``user`` (an id or a prepared query's slot
     will do: only an agent's scope names the user). ``listed``: the tickets are read in
-    a list's sort order, and the agent's departments and assignments are checked on each
-    (``db.unindexed``): they hold a large share of all tickets, which SQLite would
-    otherwise gather from their indexes and sort."""
+    a list's sort order. When the agent's departments and assignments hold a large share
+    of all tickets, each ticket read in that order is checked (``db.unindexed``): SQLite
+    would otherwise gather them all from their indexes and sort them. A small scope (a
+    department of a few hundred tickets among a million) is gathered and sorted: read in
+    the list's order, a page of it would walk nearly every ticket."""
     if shape == "all":
         return Ticket.select()
     if shape == "none":
         return Ticket.select().where(False)
-    department, assignee = (unindexed(Ticket.department), unindexed(Ticket.assignee)) \
-        if listed else (Ticket.department, Ticket.assignee)
+    condition = _agent_condition(user, following, Ticket.department, Ticket.assignee)
+    if listed and on_sqlite() and not _few(condition):
+        condition = _agent_condition(user, following, unindexed(Ticket.department),
+                                     unindexed(Ticket.assignee))
+    return Ticket.select().where(condition)
+
+
+def _agent_condition(user, following, department, assignee):
     mine = department.in_(department_ids_of(user)) | (assignee == getattr(user, "id", user))
-    return Ticket.select().where(mine | Ticket.id.in_(worked_on_by(user)) if following else mine)
+    return mine | Ticket.id.in_(worked_on_by(user)) if following else mine
+
+
+def _few(condition):
+    """Whether fewer than FEW_IN_SCOPE tickets meet ``condition``, counted through the
+    indexes it names and stopping at that many."""
+    return Ticket.select(Ticket.id).where(condition).limit(FEW_IN_SCOPE).count() < FEW_IN_SCOPE
 
 
 def worked_on_by(user):
