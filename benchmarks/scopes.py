@@ -34,7 +34,8 @@ def add_small_department():
                             fs_uniquifier=secrets.token_hex(16), confirmed_at=utcnow())
         UserRoles.create(user=agent, role=Role.get(name="agent"))
         AgentDepartment.create(agent=agent, department=team)
-        Ticket.update(department=team, assignee=None).where(Ticket.id % 33331 == 7).execute()
+        every = Ticket.id - Ticket.id / 33331 * 33331  # id modulo 33,331, on both databases
+        Ticket.update(department=team, assignee=None).where(every == 7).execute()
 
 
 def shortcuts(client):

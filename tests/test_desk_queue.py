@@ -32,6 +32,7 @@ def scope_size(request, monkeypatch):
     """The agent's list read both ways: a small scope gathered from the indexes and
     sorted, a large one read in the list's order with each ticket checked."""
     monkeypatch.setattr(queries, "FEW_IN_SCOPE", request.param)
+    monkeypatch.setattr(queries, "_small_scopes", {})
 
 
 def test_the_queue_opens_on_open_tickets_most_urgent_first(client_of, agent, tickets,
