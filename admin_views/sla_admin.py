@@ -187,9 +187,9 @@ def days_off(view, context, model, name):
 
 
 def weekly_hours(view, context, model, name):
-    seconds = sum((h.end.hour * 60 + h.end.minute - h.start.hour * 60 - h.start.minute) * 60
-                  for h in model.hours)
-    return _("%(hours)s hours a week", hours=display.decimal(seconds / 3600))
+    minutes = sum(h.end.hour * 60 + h.end.minute - h.start.hour * 60 - h.start.minute
+                  for h in model.week)
+    return _("%(hours)s hours a week", hours=display.decimal(minutes / 60))
 
 
 class WorkCalendarView(ForgetsPlans, AdminOnly, DirectoryView):
@@ -217,6 +217,18 @@ class WorkCalendarView(ForgetsPlans, AdminOnly, DirectoryView):
         count = (CalendarDay.select(fn.COUNT(CalendarDay.id))
                  .where(CalendarDay.calendar == WorkCalendar.id))
         return WorkCalendar.select(WorkCalendar, count.alias("days_off"))
+
+    def get_list(self, *args, **kwargs):
+        """The page's calendars with their hours, read in one more query."""
+        count, calendars = super().get_list(*args, **kwargs)
+        if isinstance(calendars, list):
+            week = {}
+            for hours in WorkHours.select().where(
+                    WorkHours.calendar.in_([c.id for c in calendars])):
+                week.setdefault(hours.calendar_id, []).append(hours)
+            for calendar in calendars:
+                calendar.week = week.get(calendar.id, [])
+        return count, calendars
 
     def validate_form(self, form):
         valid = super().validate_form(form)

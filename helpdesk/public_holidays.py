@@ -3,8 +3,6 @@ package (names in Indonesian). Days already there are left as they are, so a dat
 an administrator corrected, and the cuti bersama added by hand, survive a new import."""
 from datetime import date
 
-import holidays
-
 from . import sla_plans
 from .db import atomic
 from .sla_models import CalendarDay, SlaPlan, WorkCalendar
@@ -30,6 +28,8 @@ def calendar_named(name=None):
 def import_year(calendar, year):
     """Add the year's public holidays the calendar lacks; returns the CalendarDay rows
     added, by date."""
+    import holidays  # here: a tenth of a second to import, which every start would pay
+
     official = holidays.Indonesia(years=year, language="id")
     with atomic():
         known = {day.day for day in days_of(calendar, year)}

@@ -6,7 +6,7 @@ from datetime import date, time
 import pytest
 
 from helpdesk import sla_plans
-from helpdesk.models import HelpTopic
+from helpdesk.models import AuditEntry, HelpTopic
 from helpdesk.sla_models import CalendarDay, SlaPlan, WorkCalendar, WorkHours
 
 from conftest import csrf_from, login
@@ -92,6 +92,8 @@ def test_a_plan_is_made_and_made_the_default(as_admin):
             plan.resolution_working, plan.is_default) == (1, True, 4, True, False)
     listing = as_admin.get("/admin/sla_plan/").text
     assert "1 working hours" in listing and "4 working hours" in listing
+    entry = AuditEntry.get(AuditEntry.target_kind == "sla_plan")
+    assert (entry.action, entry.target_label) == ("directory_created", "Kilat")
 
     old = default_plan()
     made = submit(as_admin, f"/admin/sla_plan/edit/?id={plan.id}", {**PLAN, "is_default": "y"})
