@@ -87,11 +87,13 @@ FALLBACK = Targets(plan_id=None, first_response_seconds=8 * 3600,
 
 
 def _read():
-    """Read every plan anew and keep them. Opens a connection only when none is open: in
-    a request or a lifecycle transaction the open one is used, and left open."""
-    if db.database.is_closed():
-        with db.database.connection_context():
-            return _read()
+    if not _database().is_closed():  # (inside a transaction: closing would break it)
+        return _read_open()
+    with db.database.connection_context():
+        return _read_open()
+
+
+def _read_open():
     by_calendar = calendars()
     plans, default = {}, FALLBACK
     for plan in SlaPlan.select().order_by(SlaPlan.id.desc()):
