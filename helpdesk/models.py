@@ -18,6 +18,7 @@ from peewee import (
 from .db import db, utcnow
 from .intake_models import InboundMail
 from .outbox_models import JobRun, OutboxAttachment, OutboxMail
+from .sla_models import SLA_MODELS, SlaPlan
 from .summary_models import OpenTally, ReportDay, ReportDuration
 
 STAFF_ROLES = ("agent", "supervisor", "admin")
@@ -143,7 +144,8 @@ class HelpTopic(db.Model):
     name = CharField(unique=True, max_length=120)
     description = TextField(default="")
     department = ForeignKeyField(Department, backref="topics")
-    sla_hours = IntegerField(default=48)
+    sla_hours = IntegerField(default=48)  # the promise before SLA plans (sla_plan)
+    sla_plan = ForeignKeyField(SlaPlan, null=True, backref="topics", on_delete="SET NULL")
     active = BooleanField(default=True)
     sort_order = IntegerField(default=0)
 
@@ -373,6 +375,7 @@ ALL_MODELS = (
     UserRoles,
     Department,
     AgentDepartment,
+    *SLA_MODELS,
     HelpTopic,
     Ticket,
     TicketParticipant,
