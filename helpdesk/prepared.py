@@ -89,22 +89,24 @@ def execute(sql, params):
         if not runs or name in _unpreparable or database.in_transaction():
             seen[name] = 1
             return database.execute_sql(sql, params)
-        if not _prepare(database, name, key):
+        if not _prepare(database, name, key, first=_PREPARED not in seen.values()):
             return database.execute_sql(sql, params)
         seen[name] = _PREPARED
     arguments = f" ({', '.join(['%s'] * len(params))})" if params else ""
     return database.execute_sql(f"EXECUTE {name}{arguments}", params)
 
 
-def _prepare(database, name, key):
+def _prepare(database, name, key, first):
     """``PREPARE`` the statement ``key`` (its SQL and parameters' types) as ``name`` on the
-    connection; False if the server refuses it (logged, and never tried again)."""
+    connection; False if the server refuses it (logged, and never tried again). The
+    ``first`` one on a connection also sets the connection's ``plan_cache_mode``."""
     sql, types = key
     numbers = iter(range(1, len(types) + 1))
     text = _PLACEHOLDER.sub(lambda _: f"${next(numbers)}", sql)
+    prepare = (f"PREPARE {name} ({', '.join(types)}) AS {text}" if types
+               else f"PREPARE {name} AS {text}")
     try:
-        database.execute_sql(f"PREPARE {name} ({', '.join(types)}) AS {text}" if types
-                             else f"PREPARE {name} AS {text}", ())
+        database.execute_sql(f"{_PLAN_MODE}; {prepare}" if first else prepare, ())
     except ProgrammingError as error:
         _unpreparable.add(name)
         _log.warning("Not prepared on the server (%s): %s", error, sql)
@@ -113,6 +115,7 @@ def _prepare(database, name, key):
 
 
 _log = logging.getLogger(__name__)
+_PLAN_MODE = "SET plan_cache_mode = force_generic_plan"
 _PLACEHOLDER = re.compile(r"%s")
 _names = {}  # (statement, its parameters' types) -> name of the prepared statement
 _seen = weakref.WeakKeyDictionary()  # driver connection -> {name: runs, or _PREPARED}
