@@ -9,7 +9,8 @@ the desk homes (supervisor, agent) and a search, as ``benchmarks/load.py`` reque
 A statement's time runs from the driver's ``execute`` to its last row fetched (SQLite
 steps through the rows while they are read, PostgreSQL sends them all at once), medians
 over ``--repeat`` requests. ``request`` is the whole request in the same process, ``other``
-what the request spent outside the statements (Python, mostly), ``server cpu`` the CPU time
+what the request spent outside the statements (Python, mostly), ``app cpu`` this process's
+CPU time per request (the statements' timing included), ``server cpu`` the CPU time
 of the PostgreSQL server process serving the connection, per request (read from /proc, so
 only for a server on this machine; the app's pool keeps one connection for this one
 thread). Each database is measured in its own process, one after the other. Pages only
@@ -138,7 +139,7 @@ def measure_one(args):
     app = bench_app(args.url)
     logging.getLogger("helpdesk.access").setLevel(logging.WARNING)
     pages = _pages(app, args)
-    wanted = [n for n in args.only.split(",") if n] or list(pages)
+    wanted = [n for n in re.split(r",(?! )", args.only) if n] or list(pages)
     log = []
     _watch(db.database.obj, log)
     found = {}
@@ -148,7 +149,7 @@ def measure_one(args):
             page()
         requests, runs = [], []
         server = _server_process(db)
-        server_cpu = _cpu_seconds(server)
+        server_cpu, app_cpu = _cpu_seconds(server), time.process_time()
         for _ in range(args.repeat):
             log.clear()
             start = time.perf_counter()
@@ -161,6 +162,7 @@ def measure_one(args):
         statements = [[sql, statistics.median(run[n][1] for run in same) * 1000]
                       for n, sql in enumerate(shape)]
         found[name] = {"request": statistics.median(requests) * 1000,
+                       "app": (time.process_time() - app_cpu) * 1000 / args.repeat,
                        "server": (_cpu_seconds(server) - server_cpu) * 1000 / args.repeat,
                        "statements": statements}
     return found
@@ -203,18 +205,20 @@ def main():
             print(f"  {url.split(':')[0]:<16} {len(entry['statements']):3d} statements "
                   f"{sql_ms:7.2f} ms   request {entry['request']:7.2f} ms   "
                   f"other {entry['request'] - sql_ms:7.2f} ms   "
-                  f"server cpu {entry['server']:5.2f} ms")
+                  f"app cpu {entry['app']:6.2f} ms   server cpu {entry['server']:5.2f} ms")
             for sql, ms in entry["statements"]:
                 print(f"    {ms:7.3f}  {_one_line(sql, args.sql)}")
-    print(f"\n{'page':<24}" + "".join(f" {u.split(':')[0][:16]:>16} stmts  sql ms  req ms"
-                                       " server" for u in args.url))
+    print("\nCPU ms per request (app + server) and statements per page")
+    print(f"{'page':<24}" + "".join(f" {u.split(':')[0][:16]:>16} stmts  sql ms  req ms"
+                                    "    app server  total" for u in args.url))
     for page in first:
         cells = []
         for url in args.url:
             entry = results[url][page]
             sql_ms = sum(ms for _, ms in entry["statements"])
             cells.append(f" {'':>16} {len(entry['statements']):5d} {sql_ms:7.2f} "
-                         f"{entry['request']:7.2f} {entry['server']:6.2f}")
+                         f"{entry['request']:7.2f} {entry['app']:6.2f} {entry['server']:6.2f} "
+                         f"{entry['app'] + entry['server']:6.2f}")
         print(f"{page:<24}" + "".join(cells))
 
 
