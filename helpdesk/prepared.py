@@ -13,6 +13,7 @@ is what iterating the query would: model objects, with the joined ones attached.
 On PostgreSQL the statement is also prepared on the server, once per connection (``execute``):
 planning a join of five tables took the server longer (about 1 ms) than running it (0.15
 ms), on every ticket page."""
+import itertools
 import logging
 import re
 import weakref
@@ -65,12 +66,13 @@ class Prepared:
 def execute(sql, params):
     """``db.database.execute_sql(sql, params)`` for a statement whose text is built once
     and run often. On PostgreSQL, the second time a connection runs it, it is prepared on
-    the server (``PREPARE``, one more round trip), and runs from then on as ``EXECUTE``: the
-    server parses and plans it at most a few times per connection instead of at every run,
-    and after five runs keeps a generic plan when that costs no more than planning anew
-    (``plan_cache_mode``). A pooled connection serves many requests, so most statements are
-    prepared once per connection; a connection opened for one request (a URL without the
-    pool) prepares only what it runs twice. Nothing is prepared inside a transaction (a
+    the server (``PREPARE``, one more round trip), and runs from then on as ``EXECUTE`` with
+    one generic plan (``plan_cache_mode``, set with the connection's first ``PREPARE``):
+    the server parses and plans it once per connection instead of at every run. These
+    statements read by key or by a few values of even weight (write them so: a generic
+    plan does not see the values). A pooled connection serves many requests, so most
+    statements are prepared once per connection; a connection opened for one request (a
+    URL without the pool) prepares only what it runs twice. Nothing is prepared inside a transaction (a
     ``PREPARE`` failing there would end it), nor a statement the server cannot prepare."""
     database = db.database
     if not isinstance(getattr(database, "obj", database), PostgresqlDatabase):
@@ -78,8 +80,8 @@ def execute(sql, params):
     params = tuple(params)
     key = (sql, tuple(_server_type(value) for value in params))
     name = _names.get(key)
-    if name is None:
-        name = _names[key] = f"helpdesk_{len(_names)}"
+    if name is None:  # one name per statement, also when two threads meet it at once
+        name = _names.setdefault(key, f"helpdesk_{next(_numbers)}")
     connection = database.connection()
     seen = _seen.get(connection)
     if seen is None:
@@ -118,6 +120,7 @@ _log = logging.getLogger(__name__)
 _PLAN_MODE = "SET plan_cache_mode = force_generic_plan"
 _PLACEHOLDER = re.compile(r"%s")
 _names = {}  # (statement, its parameters' types) -> name of the prepared statement
+_numbers = itertools.count()
 _seen = weakref.WeakKeyDictionary()  # driver connection -> {name: runs, or _PREPARED}
 _PREPARED = -1
 _unpreparable = set()
