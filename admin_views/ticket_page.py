@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, request, send_file, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
-from peewee import JOIN
+from peewee import JOIN, SQL, Value
 
 from helpdesk import lifecycle, queries
 from helpdesk.intake import files as intake_files
@@ -211,19 +211,55 @@ _agents = Prepared(lambda: queries.agents_of(slot("department"))
                    .select(User.id, User.full_name, User.email))
 
 
+CANNED, DEPARTMENTS, AGENTS = 1, 2, 3
+
+
+def _choices_query(with_agents):
+    """(kind, id, name, more) of the reply's canned responses (title, body), the
+    departments the ticket can be transferred to, and (``with_agents``) the agents it can
+    be assigned to (name, e-mail address): the three reads above as one statement, each
+    kind in its own order."""
+    query = (CannedResponse.select(Value(CANNED), CannedResponse.id, CannedResponse.title,
+                                   CannedResponse.body)
+             .where(CannedResponse.active, CannedResponse.department.is_null()
+                    | (CannedResponse.department == slot("department")))
+             + Department.select(Value(DEPARTMENTS), Department.id, Department.name,
+                                 SQL("NULL"))
+             .where(Department.active, Department.id != slot("department")))
+    if with_agents:
+        query += (queries.agents_of(slot("department"))
+                  .select(Value(AGENTS), User.id, User.full_name, User.email).order_by())
+    return query.order_by(SQL("1, 3, 4")).tuples()
+
+
+_choices = {with_agents: Prepared(lambda with_agents=with_agents: _choices_query(with_agents))
+            for with_agents in (False, True)}
+
+
+def _choices_for(ticket, with_agents):
+    """The choices of the reply, transfer and (``with_agents``) assign forms:
+    ([CannedResponse], [Department], [User])."""
+    found = {CANNED: [], DEPARTMENTS: [], AGENTS: []}
+    make = {CANNED: lambda id, title, body: CannedResponse(id=id, title=title, body=body),
+            DEPARTMENTS: lambda id, name, _: Department(id=id, name=name),
+            AGENTS: lambda id, name, email: User(id=id, full_name=name, email=email)}
+    for kind, *row in _choices[with_agents](department=ticket.department_id):
+        found[kind].append(make[kind](*row))
+    return found[CANNED], found[DEPARTMENTS], found[AGENTS]
+
+
 def _cards(ticket, forms, oversees, limits):
     """The fields of each action card: the form that was sent as it was filled in, the
     others blank (``ticket_cards.blank``: built only when not kept)."""
     cards = {name: ticket_cards.render(name, form, limits) for name, form in forms.items()}
+    canned, departments, agents = _choices_for(ticket, oversees)
     if "reply" not in cards:
-        canned = list(_canned_for(ticket))
         cards["reply"] = ticket_cards.blank(
             "reply", tuple((c.id, c.title, c.body) for c in canned),
             lambda: ReplyForm(canned, formdata=None), limits)
     if "note" not in cards:
         cards["note"] = ticket_cards.blank("note", (), lambda: NoteForm(formdata=None), limits)
     if "transfer" not in cards:
-        departments = list(_other_departments(ticket))
         cards["transfer"] = ticket_cards.blank(
             "transfer", tuple((d.id, d.name) for d in departments),
             lambda: TransferForm(departments, formdata=None), limits)
@@ -231,7 +267,6 @@ def _cards(ticket, forms, oversees, limits):
         cards["status"] = ticket_cards.blank(
             "status", ticket.status, lambda: StatusForm(ticket.status, formdata=None), limits)
     if oversees and "assign" not in cards:
-        agents = list(_agents_for(ticket))
         cards["assign"] = ticket_cards.blank(
             "assign", tuple((a.id, str(a)) for a in agents),
             lambda: AssignForm(agents, formdata=None), limits)

@@ -9,6 +9,7 @@ from flask import current_app
 from flask_security import tf_disabled
 from peewee import JOIN
 
+from . import prepared
 from .models import Role, User, UserRoles
 
 
@@ -37,7 +38,7 @@ def session_user(key):
             User.select(User, UserRoles.id, Role)
             .join(UserRoles, JOIN.LEFT_OUTER).join(Role, JOIN.LEFT_OUTER)
             .where(User.fs_uniquifier == "").sql()[0])
-    rows = database.execute_sql(_SESSION_SQL[kind], (key,)).fetchall()
+    rows = prepared.execute(_SESSION_SQL[kind], (key,)).fetchall()
     if not rows:
         return None
     user_fields, role_fields = User._meta.sorted_fields, Role._meta.sorted_fields

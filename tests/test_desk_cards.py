@@ -3,7 +3,7 @@ what it offers still follows the directory and the page's language, and that its
 sent from the page as shown, is accepted."""
 import re
 
-from helpdesk.models import CannedResponse, Department, Ticket
+from helpdesk.models import CannedResponse, Department, Ticket, User
 
 from conftest import desk_url
 
@@ -25,6 +25,39 @@ def test_the_cards_offer_what_the_directory_holds_now(client_of, citizen, superv
     Department.update(name="Tim Arsip Lama").where(Department.name == "Tim Arsip Baru").execute()
     page = desk.get(desk_url(ticket)).text
     assert ">Tim Arsip Lama</option>" in page and "Tim Arsip Baru" not in page
+
+
+def test_the_cards_offer_only_what_fits_the_ticket_each_list_in_order(
+        client_of, citizen, supervisor, make_user, make_ticket):
+    """Canned responses of the ticket's department or of none, the other active
+    departments, the active agents of the ticket's department: each list by name."""
+    ticket = make_ticket(citizen)  # in Tim SIKS-NG
+    own = Department.get(Department.id == ticket.department_id)
+    other = Department.create(name="Tim Arsip", email="arsip@kemensos.go.id")
+    Department.create(name="Tim Lama", email="lama@kemensos.go.id", active=False)
+    for title, department in [("Zona waktu", None), ("Akun terkunci", own),
+                              ("Hanya arsip", other), ("Berkas rusak", own)]:
+        CannedResponse.create(title=title, body=f"Isi {title}.", department=department)
+    CannedResponse.create(title="Tidak dipakai", body="Lama.", active=False)
+    for name, department in [("Wulan Petugas", own.name), ("Bayu Petugas", own.name),
+                             ("Citra Arsip", other.name)]:
+        make_user(f"{name.split()[0].lower()}@kemensos.go.id", roles=["agent"],
+                  departments=[department], full_name=name)
+    gone = make_user("anton@kemensos.go.id", roles=["agent"], departments=[own.name],
+                     full_name="Anton Lama")
+    User.update(active=False).where(User.id == gone.id).execute()
+    page = client_of(supervisor).get(desk_url(ticket)).text
+
+    def offered(card):
+        form = page[page.index(f'id="{card}"'):page.index("</form>", page.index(f'id="{card}"'))]
+        return re.findall(r'<option[^>]* value="\d+"[^>]*>([^<]+)</option>', form)
+
+    assert offered("reply") == ["Akun terkunci", "Berkas rusak", "Zona waktu"]
+    departments = offered("transfer")
+    assert "Tim Arsip" in departments and own.name not in departments
+    assert "Tim Lama" not in departments and departments == sorted(departments)
+    assert offered("assign") == ["Bayu Petugas", "Wulan Petugas"]
+    assert 'data-body="Isi Akun terkunci."' in page
 
 
 def test_the_cards_follow_the_language_and_the_tickets_status(client_of, citizen, agent,
