@@ -20,11 +20,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app, g
-from flask_mail import BadHeaderError, Connection, Message
+from flask_mail import BadHeaderError, Connection
 from peewee import fn
 
 from .background import Periodic
-from .models import OutboxMail, utcnow
+from .mail_bytes import FastMessage
+from .models import OutboxAttachment, OutboxMail, utcnow
+from .prepared import Prepared, slot
 
 log = logging.getLogger(__name__)
 
@@ -40,18 +42,16 @@ def deliver_pending(now=None, limit=200):
     """Send what is due; returns (sent, failed)."""
     now = now or utcnow()
     _give_up_exhausted(now)
-    due = list(OutboxMail.select()
-               .where(QUEUED, OutboxMail.next_attempt_at <= now)
-               .order_by(OutboxMail.id).limit(limit))
-    claimed = [row for row in due if _claim(row, now)]
+    claimed = _claim_due(now, limit)
     if not claimed:
         return 0, 0
+    files = _files_of(claimed)
     sent = failed = 0
     try:
         with _transport() as send:
             for row in claimed:
                 try:
-                    send(_message(row))
+                    send(_message(row, files.get(row.id, ())))
                 except Exception as exc:  # one bad message must not hold up the others
                     _failed(row, exc, now)
                     failed += 1
@@ -68,16 +68,34 @@ def deliver_pending(now=None, limit=200):
     return sent, failed
 
 
-def _claim(row, now):
-    """Take the row for LEASE, unless another process took it first."""
-    return OutboxMail.update(next_attempt_at=now + LEASE).where(
-        OutboxMail.id == row.id, QUEUED,
-        OutboxMail.next_attempt_at == row.next_attempt_at).execute() == 1
+def _claim_due(now, limit):
+    """Take the first ``limit`` due rows for LEASE in one statement, and return them by
+    id: a row another process claimed meanwhile is no longer due when the UPDATE comes
+    to it (PostgreSQL checks the condition again on the row it waited for; SQLite runs
+    one writer at a time), so it is left to that process."""
+    due = QUEUED & (OutboxMail.next_attempt_at <= now)
+    first = OutboxMail.select(OutboxMail.id).where(due).order_by(OutboxMail.id).limit(limit)
+    claimed = (OutboxMail.update(next_attempt_at=now + LEASE)
+               .where(OutboxMail.id.in_(first), due).returning(OutboxMail).execute())
+    return sorted(claimed, key=lambda row: row.id)
+
+
+def _files_of(rows):
+    """The attachments of ``rows``, by mail id (one query for the batch)."""
+    files = {}
+    for file in OutboxAttachment.select().where(
+            OutboxAttachment.mail.in_([row.id for row in rows])).order_by(OutboxAttachment.id):
+        files.setdefault(file.mail_id, []).append(file)
+    return files
+
+
+_mark_sent = Prepared(lambda: OutboxMail.update(sent_at=slot("at"), last_error=None).where(
+    OutboxMail.id == slot("id")))
 
 
 def _sent(row):
-    OutboxMail.update(sent_at=utcnow(), last_error=None).where(
-        OutboxMail.id == row.id).execute()
+    """Marked as soon as the server took it: a process killed later sends no copy of it."""
+    _mark_sent.run(at=OutboxMail.sent_at.db_value(utcnow()), id=row.id)
 
 
 def _failed(row, exc, now):
@@ -157,15 +175,15 @@ def wake(app=None):
         dispatcher.wake()
 
 
-def _message(row):
-    msg = Message(row.subject, recipients=[row.recipient], body=row.body_text,
+def _message(row, files=()):
+    msg = FastMessage(row.subject, recipients=[row.recipient], body=row.body_text,
                   html=row.body_html or None,
                   sender=current_app.config["MAIL_DEFAULT_SENDER"])
     headers = json.loads(row.headers or "{}")
     if "Message-ID" in headers:
         msg.msgId = headers.pop("Message-ID")
     msg.extra_headers = headers
-    for file in row.files:
+    for file in files:
         msg.attach(file.filename, file.content_type, bytes(file.data))
     return msg
 
