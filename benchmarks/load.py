@@ -5,9 +5,11 @@ gunicorn on loopback (2 sync workers by default), a bounded number of concurrent
     python benchmarks/load.py --tickets 100000 [--backends sqlite,postgresql] [--seconds 15]
         [--sqlite-url sqlite:////tmp/bench_{tickets}.db]
         [--postgres-url postgresql+pool://postgres@127.0.0.1:5432/bench13_{tickets}] [--reuse]
+        [--only WORD]
 
 Each size and backend gets its database filled by ``demo-data`` (its tables dropped first)
 unless --reuse keeps what the URL already holds. ``{tickets}`` in a URL becomes the size.
+``--only`` runs the scenarios whose name contains WORD.
 The scenarios, each run for --seconds by every client at once:
 
 - staff queue, default: ``/admin/ticket/`` and the page its redirect leads to
@@ -142,6 +144,8 @@ def measure(url, args):
     rows = []
     try:
         for name, person, page in scenarios(ids):
+            if args.only not in name:
+                continue
             browsers = [Browser(server.url).sign_in(person) for _ in range(args.clients)]
             for browser in browsers:  # warm: templates compiled, connections opened
                 page(browser)
@@ -163,6 +167,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only", default="", help="the scenarios whose name contains this")
     args = parser.parse_args()
     urls = {"sqlite": args.sqlite_url, "postgresql": args.postgres_url}
     for tickets in (int(n) for n in args.tickets.split(",")):
