@@ -50,7 +50,7 @@ def written_alike(tree):
     """Whether both policies write ``tree`` to the same bytes: text parts only, and
     every header one both write or fold alike."""
     for part in tree.walk():
-        if part.get_content_maintype() not in ("multipart", "text"):
+        if not part.is_multipart() and part.get_content_maintype() != "text":
             return False
         if not all(_header_alike(name, value) for name, value in part.raw_items()):
             return False
