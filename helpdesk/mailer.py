@@ -38,7 +38,10 @@ QUEUED = OutboxMail.sent_at.is_null() & OutboxMail.failed_at.is_null()
 FAILED = OutboxMail.sent_at.is_null() & OutboxMail.failed_at.is_null(False)
 
 
-def deliver_pending(now=None, limit=200):
+BATCH = 200  # messages claimed at once
+
+
+def deliver_pending(now=None, limit=BATCH):
     """Send what is due; returns (sent, failed)."""
     now = now or utcnow()
     _give_up_exhausted(now)
@@ -230,7 +233,10 @@ def _write_eml(msg):
 
 
 def _deliver_all(app):
-    while deliver_pending()[0]:
+    """Send batches while a whole batch went out: after a shorter one nothing else was
+    due (a request that queues mail meanwhile wakes the thread again), and after a failure
+    the next poll tries again."""
+    while deliver_pending()[0] == BATCH:
         pass
 
 
