@@ -24,6 +24,7 @@ from flask_mail import BadHeaderError, Connection
 from peewee import fn
 
 from .background import Periodic
+from .db import db
 from .mail_bytes import FastMessage
 from .models import OutboxAttachment, OutboxMail, utcnow
 from .prepared import Prepared, slot
@@ -73,11 +74,13 @@ def deliver_pending(now=None, limit=BATCH):
 
 def _claim_due(now, limit):
     """Take the first ``limit`` due rows for LEASE in one statement, and return them by
-    id: a row another process claimed meanwhile is no longer due when the UPDATE comes
-    to it (PostgreSQL checks the condition again on the row it waited for; SQLite runs
-    one writer at a time), so it is left to that process."""
+    id. Two processes claiming at once take different rows: on PostgreSQL the rows one
+    has locked are skipped by the other (and a row taken meanwhile is no longer due when
+    checked again); SQLite runs one writer at a time."""
     due = QUEUED & (OutboxMail.next_attempt_at <= now)
     first = OutboxMail.select(OutboxMail.id).where(due).order_by(OutboxMail.id).limit(limit)
+    if db.database.for_update:
+        first = first.for_update(skip_locked=True)
     claimed = (OutboxMail.update(next_attempt_at=now + LEASE)
                .where(OutboxMail.id.in_(first), due).returning(OutboxMail).execute())
     return sorted(claimed, key=lambda row: row.id)
