@@ -5,9 +5,11 @@ gunicorn on loopback (2 sync workers by default), a bounded number of concurrent
     python benchmarks/load.py --tickets 100000 [--backends sqlite,postgresql] [--seconds 15]
         [--sqlite-url sqlite:////tmp/bench_{tickets}.db]
         [--postgres-url postgresql+pool://postgres@127.0.0.1:5432/bench13_{tickets}] [--reuse]
+        [--only WORD]
 
 Each size and backend gets its database filled by ``demo-data`` (its tables dropped first)
 unless --reuse keeps what the URL already holds. ``{tickets}`` in a URL becomes the size.
+``--only`` runs the scenarios whose name contains WORD.
 The scenarios, each run for --seconds by every client at once:
 
 - staff queue, default: ``/admin/ticket/`` and the page its redirect leads to
@@ -18,8 +20,12 @@ The scenarios, each run for --seconds by every client at once:
 
 The clients run in this process and share its cores with the server: on a small machine
 the figures are lower than a separate load generator would show, and noisy; repeat them.
+``cpu ms`` is the app server's CPU per page (gunicorn's processes, until their mail
+threads have sent what the pages queued), steadier than the rate on a busy machine; the
+database server's is not in it.
 """
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -130,6 +136,35 @@ def run(browsers, page, seconds):
     return len(times) / elapsed, statistics.median(times) * 1000, cuts[18] * 1000, failures[0]
 
 
+def server_cpu(pid):
+    """CPU seconds used so far by the process ``pid`` and its children (gunicorn's master
+    and workers, their threads included), read from /proc: steadier than pages per second
+    on a machine shared with other work."""
+    total, ticks = 0.0, os.sysconf("SC_CLK_TCK")
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:  # a worker that has just ended
+        return 0.0
+    total += (int(fields[11]) + int(fields[12])) / ticks
+    return total + sum(server_cpu(int(child)) for child in children)
+
+
+def wait_for_mail(url, timeout=300):
+    """Wait until the server has sent every queued mail (its mail thread falls behind
+    under load), so that a scenario's CPU counts the delivery of its own mail, and only
+    that; returns the seconds it took."""
+    database = connect(url.replace("+pool", ""))
+    started = time.monotonic()
+    with database.connection_context():
+        while time.monotonic() - started < timeout and database.execute_sql(
+                "SELECT COUNT(*) FROM outboxmail WHERE sent_at IS NULL AND failed_at IS NULL"
+        ).fetchone()[0]:
+            time.sleep(0.2)
+    database.close()
+    return time.monotonic() - started
+
+
 def measure(url, args):
     folder = Path(tempfile.mkdtemp(prefix="helpdesk-load-"))
     ids = ticket_ids(url)
@@ -142,10 +177,17 @@ def measure(url, args):
     rows = []
     try:
         for name, person, page in scenarios(ids):
+            if args.only not in name:
+                continue
             browsers = [Browser(server.url).sign_in(person) for _ in range(args.clients)]
             for browser in browsers:  # warm: templates compiled, connections opened
                 page(browser)
-            rows.append((name, *run(browsers, page, args.seconds)))
+            wait_for_mail(url)  # what earlier runs left queued is not this scenario's
+            before = server_cpu(server.process.pid)
+            rate, p50, p95, failed = run(browsers, page, args.seconds)
+            wait_for_mail(url)
+            cpu = (server_cpu(server.process.pid) - before) * 1000 / max(1, rate * args.seconds)
+            rows.append((name, rate, p50, p95, failed, cpu))
     finally:
         server.stop()
     return rows
@@ -163,6 +205,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only", default="", help="the scenarios whose name contains this")
     args = parser.parse_args()
     urls = {"sqlite": args.sqlite_url, "postgresql": args.postgres_url}
     for tickets in (int(n) for n in args.tickets.split(",")):
@@ -173,9 +216,9 @@ def main():
             if not args.reuse:
                 fill(url, tickets)
             print(f"  {'scenario':<50} {'pages/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
-                  f"{'failed':>6}")
-            for name, rate, p50, p95, failed in measure(url, args):
-                print(f"  {name:<50} {rate:8.1f} {p50:8.1f} {p95:8.1f} {failed:6d}",
+                  f"{'failed':>6} {'cpu ms':>7}")
+            for name, rate, p50, p95, failed, cpu in measure(url, args):
+                print(f"  {name:<50} {rate:8.1f} {p50:8.1f} {p95:8.1f} {failed:6d} {cpu:7.1f}",
                       flush=True)
 
 

@@ -20,11 +20,14 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app, g
-from flask_mail import BadHeaderError, Connection, Message
+from flask_mail import BadHeaderError, Connection
 from peewee import fn
 
 from .background import Periodic
-from .models import OutboxMail, utcnow
+from .db import db
+from .mail_bytes import FastMessage
+from .models import OutboxAttachment, OutboxMail, utcnow
+from .prepared import Prepared, slot
 
 log = logging.getLogger(__name__)
 
@@ -36,22 +39,23 @@ QUEUED = OutboxMail.sent_at.is_null() & OutboxMail.failed_at.is_null()
 FAILED = OutboxMail.sent_at.is_null() & OutboxMail.failed_at.is_null(False)
 
 
-def deliver_pending(now=None, limit=200):
+BATCH = 200  # messages claimed at once
+
+
+def deliver_pending(now=None, limit=BATCH):
     """Send what is due; returns (sent, failed)."""
     now = now or utcnow()
     _give_up_exhausted(now)
-    due = list(OutboxMail.select()
-               .where(QUEUED, OutboxMail.next_attempt_at <= now)
-               .order_by(OutboxMail.id).limit(limit))
-    claimed = [row for row in due if _claim(row, now)]
+    claimed = _claim_due(now, limit)
     if not claimed:
         return 0, 0
+    files = _files_of(claimed)
     sent = failed = 0
     try:
         with _transport() as send:
             for row in claimed:
                 try:
-                    send(_message(row))
+                    send(_message(row, files.get(row.id, ())))
                 except Exception as exc:  # one bad message must not hold up the others
                     _failed(row, exc, now)
                     failed += 1
@@ -68,16 +72,36 @@ def deliver_pending(now=None, limit=200):
     return sent, failed
 
 
-def _claim(row, now):
-    """Take the row for LEASE, unless another process took it first."""
-    return OutboxMail.update(next_attempt_at=now + LEASE).where(
-        OutboxMail.id == row.id, QUEUED,
-        OutboxMail.next_attempt_at == row.next_attempt_at).execute() == 1
+def _claim_due(now, limit):
+    """Take the first ``limit`` due rows for LEASE in one statement, and return them by
+    id. Two processes claiming at once take different rows: on PostgreSQL the rows one
+    has locked are skipped by the other (and a row taken meanwhile is no longer due when
+    checked again); SQLite runs one writer at a time."""
+    due = QUEUED & (OutboxMail.next_attempt_at <= now)
+    first = OutboxMail.select(OutboxMail.id).where(due).order_by(OutboxMail.id).limit(limit)
+    if db.database.for_update:
+        first = first.for_update(skip_locked=True)
+    claimed = (OutboxMail.update(next_attempt_at=now + LEASE)
+               .where(OutboxMail.id.in_(first), due).returning(OutboxMail).execute())
+    return sorted(claimed, key=lambda row: row.id)
+
+
+def _files_of(rows):
+    """The attachments of ``rows``, by mail id (one query for the batch)."""
+    files = {}
+    for file in OutboxAttachment.select().where(
+            OutboxAttachment.mail.in_([row.id for row in rows])).order_by(OutboxAttachment.id):
+        files.setdefault(file.mail_id, []).append(file)
+    return files
+
+
+_mark_sent = Prepared(lambda: OutboxMail.update(sent_at=slot("at"), last_error=None).where(
+    OutboxMail.id == slot("id")))
 
 
 def _sent(row):
-    OutboxMail.update(sent_at=utcnow(), last_error=None).where(
-        OutboxMail.id == row.id).execute()
+    """Marked as soon as the server took it: a process killed later sends no copy of it."""
+    _mark_sent.run(at=OutboxMail.sent_at.db_value(utcnow()), id=row.id)
 
 
 def _failed(row, exc, now):
@@ -157,15 +181,15 @@ def wake(app=None):
         dispatcher.wake()
 
 
-def _message(row):
-    msg = Message(row.subject, recipients=[row.recipient], body=row.body_text,
+def _message(row, files=()):
+    msg = FastMessage(row.subject, recipients=[row.recipient], body=row.body_text,
                   html=row.body_html or None,
                   sender=current_app.config["MAIL_DEFAULT_SENDER"])
     headers = json.loads(row.headers or "{}")
     if "Message-ID" in headers:
         msg.msgId = headers.pop("Message-ID")
     msg.extra_headers = headers
-    for file in row.files:
+    for file in files:
         msg.attach(file.filename, file.content_type, bytes(file.data))
     return msg
 
@@ -212,7 +236,10 @@ def _write_eml(msg):
 
 
 def _deliver_all(app):
-    while deliver_pending()[0]:
+    """Send batches while a whole batch went out: after a shorter one nothing else was
+    due (a request that queues mail meanwhile wakes the thread again), and after a failure
+    the next poll tries again."""
+    while deliver_pending()[0] == BATCH:
         pass
 
 

@@ -31,6 +31,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from helpdesk.models import User
 
+from .throttle_memory import storage_uri
+
 DEVICE_COOKIE = "helpdesk_device"
 DEVICES_KEPT = 5  # accounts one browser remembers signing in to
 # where a sign-in completes: the password, or the code that follows it
@@ -189,7 +191,8 @@ def init_app(app, admin):
     """Call after every blueprint and the desk are registered."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter = Limiter(key_func=get_remote_address, app=app, headers_enabled=False,
-                      strategy="moving-window")
+                      strategy="moving-window",
+                      storage_uri=storage_uri(app.config["RATELIMIT_STORAGE_URI"]))
     app.extensions["throttle"] = limiter
     if not any(app.config.get(name) for name in EVERY_REQUEST):
         # Nothing limits another method: spare each such request (the pages) Flask-Limiter

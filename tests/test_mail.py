@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from helpdesk import mailer, notifications
-from helpdesk.db import db
+from helpdesk.db import db, statements_run
 from helpdesk.models import OutboxMail, utcnow
 
 from conftest import free_port
@@ -141,3 +141,15 @@ def test_a_message_that_cannot_be_sent_does_not_hold_up_the_others(app, runner, 
     broken = OutboxMail.get(OutboxMail.recipient == "rusak@contoh.id")
     assert broken.attempts == 1 and broken.sent_at is None and "BadHeader" in broken.last_error
     assert broken.failed_at is not None  # it can never be sent: no more attempts
+
+
+@pytest.mark.parametrize("count", [2, 7])
+def test_a_batch_of_mail_takes_three_statements_and_one_per_message(app, mailbox, count):
+    """The due mail is claimed (with its rows) and its attachments read once for the batch;
+    each message is marked sent as soon as the server took it."""
+    app.extensions["mail_dispatcher"].stop()
+    queue(app, count=count)
+    with app.app_context(), statements_run() as seen:
+        assert mailer.deliver_pending() == (count, 0)
+    assert len(seen) == 3 + count
+    assert len(mailbox.wait(count)) == count

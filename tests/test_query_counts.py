@@ -4,6 +4,7 @@ import pytest
 
 from helpdesk import lifecycle
 from helpdesk.db import statements_run
+from helpdesk.models import OutboxMail
 
 from conftest import login
 from test_tickets import post_ticket
@@ -90,3 +91,24 @@ def test_a_ticket_page_runs_one_statement_per_thing_it_shows(request, client_of,
     browser = client_of(request.getfixturevalue(persona))
     statements(browser, url.format(ticket=ticket))
     assert statements(browser, url.format(ticket=ticket)) == expected
+
+
+def test_a_new_ticket_alerts_any_number_of_agents_in_the_same_statements(
+        app, client, citizen, agent, make_user, topic):
+    """The POST writes the ticket, its entry, search index, event, mails and report tallies
+    once each: the department's agents' alerts are one INSERT with the receipt."""
+    login(client, citizen)
+
+    def posted():
+        with statements_run() as seen:
+            sent = post_ticket(client, topic, subject="Aplikasi tidak bisa dibuka")
+        assert sent.status_code == 302, sent.status_code
+        return len(seen)
+
+    posted()  # warm
+    one_agent = posted()
+    for n in range(4):
+        make_user(f"petugas{n}@kemensos.go.id", roles=["agent"], departments=["Tim SIKS-NG"],
+                  locale=["id", "en"][n % 2])
+    assert posted() == one_agent
+    assert OutboxMail.select().where(OutboxMail.kind == "ticket_opened_staff").count() == 2 + 5

@@ -1,10 +1,15 @@
 """Throttling: failed sign-ins per account and per address, the forms that send mail,
 new tickets, replies and desk POSTs; the 429 page; counts shared through Redis."""
+import threading
+import time
+
 import pytest
 import redis
 
 from app import create_app
 from conftest import PASSWORD, csrf_from, login
+from portal.throttle_memory import SweptMemoryStorage
+from test_tickets import post_ticket
 
 REDIS_URL = "redis://127.0.0.1:6379/11"
 
@@ -192,3 +197,29 @@ def test_counts_are_shared_by_app_servers_through_redis(shared_redis, tight, cit
         for name in ("sla_watch", "mail_dispatcher", "upload_cleaner"):
             if name in second.extensions:
                 second.extensions[name].stop()
+
+
+def _timers():
+    return [t for t in threading.enumerate() if isinstance(t, threading.Timer) and t.is_alive()]
+
+
+def test_counting_a_new_ticket_starts_no_thread(config, citizen, app, topic):
+    app.config["THROTTLE_TICKET_ACCOUNT"] = "3 per hour"
+    client = _from(app, "198.51.100.7")
+    login(client, citizen)
+    for n in range(3):
+        assert post_ticket(client, topic, subject=f"Tiket {n}").status_code == 302
+        assert _timers() == []
+    assert post_ticket(client, topic, subject="Tiket 4").status_code == 429
+
+
+def test_expired_counts_are_swept_by_a_later_count(monkeypatch):
+    storage = SweptMemoryStorage()
+    assert storage.acquire_entry("first", limit=5, expiry=60)
+    storage.events["first"][0].expiry = time.time() - 1  # its window has passed
+    storage.acquire_entry("second", limit=5, expiry=60)
+    assert storage.events["first"]  # swept at most once a second
+    monkeypatch.setattr(storage.timer, "_due", time.monotonic())
+    storage.acquire_entry("second", limit=5, expiry=60)
+    assert storage.events["first"] == [] and len(storage.events["second"]) == 2
+    assert not isinstance(storage.timer, threading.Timer)

@@ -1,0 +1,114 @@
+"""Prints the statements each request of a citizen opening a ticket runs, with the time
+the database call took, and the CPU the request took in all; then what delivering the
+mail it queued costs (the outbox drained into .eml files, as the load benchmark does).
+
+    python benchmarks/creation.py --url sqlite:////path/copy.db [--repeat 50] [--sql]
+
+Use a copy of a ``demo-data`` database: tickets and mail are added. ``--sql`` prints
+every statement of the last repeat, with its time.
+"""
+import argparse
+import logging
+import random
+import re
+import sys
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "tests")]
+
+from _common import bench_app, signed_in  # noqa: E402
+from _faults_kit import hidden_fields  # noqa: E402
+from helpdesk import mailer  # noqa: E402
+from helpdesk.db import db  # noqa: E402
+from helpdesk.models import OutboxMail, utcnow  # noqa: E402
+from helpdesk.settings import DEFAULTS  # noqa: E402
+
+
+class StatementLog:
+    """Wraps the database's ``execute_sql``: each statement with the seconds it took."""
+
+    def __init__(self, database):
+        self.database, self.rows = database, []
+        self._original = database.execute_sql
+
+    def __enter__(self):
+        def timed(sql, params=None, *args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return self._original(sql, params, *args, **kwargs)
+            finally:
+                self.rows.append((sql, time.perf_counter() - start))
+        self.database.execute_sql = timed
+        return self
+
+    def __exit__(self, *exc):
+        del self.database.execute_sql
+
+
+@contextmanager
+def measured(totals, name, log):
+    first = len(log.rows)
+    cpu, wall = time.process_time(), time.perf_counter()
+    yield
+    totals[name]["cpu"] += time.process_time() - cpu
+    totals[name]["wall"] += time.perf_counter() - wall
+    rows = log.rows[first:]
+    totals[name]["statements"] += len(rows)
+    totals[name]["db"] += sum(took for _, took in rows)
+    totals[name]["last"] = rows
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--citizen", default="warga.0@contoh.id")
+    parser.add_argument("--sql", action="store_true")
+    args = parser.parse_args()
+    app = bench_app(args.url)
+    app.config.update({key: "1000000 per hour" for key in DEFAULTS
+                       if key.startswith("THROTTLE_") and isinstance(DEFAULTS[key], str)})
+    for name in ("helpdesk.access", "helpdesk.mailer"):  # a line per request, per mail
+        logging.getLogger(name).setLevel(logging.ERROR)
+    citizen = signed_in(app, args.citizen)
+    topic = re.search(r'<option[^>]*value="(\d+)"',
+                      citizen.get("/tickets/new").get_data(as_text=True)).group(1)
+    with app.app_context(), db.database.connection_context():  # what demo-data left queued
+        OutboxMail.update(sent_at=utcnow()).where(mailer.QUEUED).execute()
+    totals = defaultdict(lambda: defaultdict(float))
+    database = getattr(db.database, "obj", db.database)
+    with StatementLog(database) as log:
+        for n in range(args.repeat + 5):
+            if n == 5:  # warm: templates compiled, statements prepared
+                totals.clear()
+            with measured(totals, "new ticket form", log):
+                page = citizen.get("/tickets/new").get_data(as_text=True)
+            fields = hidden_fields(page, 'class="ticket-form"')
+            fields.update(topic=topic, subject=f"Beban uji {random.randrange(10**9)}",
+                          message="Mohon bantuan, aplikasi tidak bisa dibuka.")
+            with measured(totals, "POST", log):
+                sent = citizen.post("/tickets/new", data=fields)
+            assert sent.status_code == 302, sent.status_code
+            with measured(totals, "ticket page (redirect)", log):
+                assert citizen.get(sent.location).status_code == 200
+            with measured(totals, "mail delivery (.eml)", log), app.app_context(), \
+                    db.database.connection_context():
+                mailer._deliver_all(app)
+    print(f"{'request':<26} {'cpu ms':>7} {'wall ms':>8} {'stmts':>6} {'db ms':>7}")
+    for name, row in totals.items():
+        print(f"{name:<26} {row['cpu'] * 1000 / args.repeat:7.2f} "
+              f"{row['wall'] * 1000 / args.repeat:8.2f} "
+              f"{row['statements'] / args.repeat:6.1f} {row['db'] * 1000 / args.repeat:7.2f}")
+    if args.sql:
+        for name, row in totals.items():
+            print(f"\n{name}")
+            for sql, took in row["last"]:
+                print(f"  {took * 1000:6.3f}  {' '.join(sql.split())[:150]}")
+
+
+if __name__ == "__main__":
+    main()
