@@ -87,15 +87,21 @@ FALLBACK = Targets(plan_id=None, first_response_seconds=8 * 3600,
 
 
 def _read():
+    if not _database().is_closed():  # (inside a transaction: closing would break it)
+        return _read_open()
     with db.database.connection_context():
-        by_calendar = calendars()
-        plans, default = {}, FALLBACK
-        for plan in SlaPlan.select().order_by(SlaPlan.id.desc()):
-            plans[plan.id] = _targets(plan, by_calendar.get(plan.calendar_id, Calendar()))
-            if plan.is_default:
-                default = plans[plan.id]
-        by_topic = {topic_id: plans.get(plan_id, default) for topic_id, plan_id in
-                    HelpTopic.select(HelpTopic.id, HelpTopic.sla_plan).tuples()}
+        return _read_open()
+
+
+def _read_open():
+    by_calendar = calendars()
+    plans, default = {}, FALLBACK
+    for plan in SlaPlan.select().order_by(SlaPlan.id.desc()):
+        plans[plan.id] = _targets(plan, by_calendar.get(plan.calendar_id, Calendar()))
+        if plan.is_default:
+            default = plans[plan.id]
+    by_topic = {topic_id: plans.get(plan_id, default) for topic_id, plan_id in
+                HelpTopic.select(HelpTopic.id, HelpTopic.sla_plan).tuples()}
     read = _Read(by_topic, default)
     with _lock:
         _reads[_database()] = read
