@@ -246,6 +246,13 @@ class Ticket(db.Model):
         return TicketStatus.LABELS.get(self.status, self.status)
 
     @property
+    def answer_due_at(self):
+        """The requester's "answered by": the first response's due time until it is
+        given, then the resolution's."""
+        unanswered = self.first_response_at is None and self.first_response_due_at
+        return self.first_response_due_at if unanswered else self.due_at
+
+    @property
     def requester_status_label(self):
         """The status as its requester reads it ("Waiting for your reply")."""
         return TicketStatus.REQUESTER_LABELS.get(self.status) or self.status_label

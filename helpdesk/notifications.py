@@ -55,7 +55,8 @@ def status_changed(ticket, comment=""):
     requester = ticket.requester
     with force_locale(_locale_of(requester)):
         subject = _("[#%(number)s] Your ticket is now %(status)s: %(subject)s",
-                    number=ticket.number, status=ticket.status_label, subject=ticket.subject)
+                    number=ticket.number, status=ticket.requester_status_label,
+                    subject=ticket.subject)
         _queue_template("ticket_status_requester", requester.email, subject,
                         headers=_requester_headers(ticket), ticket=ticket, user=requester,
                         comment=comment, link=ticket_link(ticket))
