@@ -8,7 +8,8 @@ from .models import Department, Ticket  # (models imports this module once Ticke
 
 
 class TicketHolding(db.Model):
-    ticket = ForeignKeyField(Ticket, backref="holdings", on_delete="CASCADE")
+    ticket = ForeignKeyField(Ticket, backref="holdings", on_delete="CASCADE",
+                             index=False)  # indexed with started_at below
     department = ForeignKeyField(Department, backref="holdings")
     started_at = DateTimeField()
     ended_at = DateTimeField(null=True)

@@ -5,9 +5,9 @@ from peewee import Case, fn
 
 from .. import sla_plans, working_time
 from ..clock_models import TicketHolding
-from ..db import utcnow
+from ..db import db, utcnow
 from ..models import Ticket, TicketStatus, TicketTransfer
-from ..report_sql import exact_seconds
+from ..report_sql import exact_seconds, on_postgres
 
 BATCH = 5000
 
@@ -51,9 +51,18 @@ def _first_response_due(first_id):
 
 
 def _write(due):
-    whens = [(Ticket.id == ticket_id, moment) for ticket_id, moment in due]
-    (Ticket.update({Ticket.first_response_due_at: Case(None, whens)})
-     .where(Ticket.id.between(due[0][0], due[-1][0])).execute())
+    """Set first_response_due_at of [(ticket id, time)]: one statement on PostgreSQL (a
+    CASE of thousands of branches is tested row by row), one prepared statement run for
+    each row on SQLite (no round trips there)."""
+    if on_postgres():
+        from psycopg2.extras import execute_values
+        execute_values(db.database.cursor(), (
+            "UPDATE ticket SET first_response_due_at = v.due FROM (VALUES %s) AS v(id, due) "
+            "WHERE ticket.id = v.id"), due, page_size=len(due))
+    else:
+        db.database.cursor().executemany(
+            "UPDATE ticket SET first_response_due_at = ? WHERE id = ?",
+            [(str(moment), ticket_id) for ticket_id, moment in due])
 
 
 def fill_holdings(first_id=0):

@@ -13,22 +13,25 @@ from playhouse.migrate import migrate
 
 from ..clock_models import TicketHolding
 from ..lifecycle import clocks_fill
-from ..models import DateTimeField, FloatField
+from ..models import DateTimeField
 
 
 def up(migrator, database):
     migrate(
         migrator.add_column("ticket", "first_response_due_at", DateTimeField(null=True)),
         migrator.add_column("ticket", "first_response_breached_at", DateTimeField(null=True)),
-        migrator.add_column("ticket", "resolution_used_seconds", FloatField(default=0)),
         migrator.add_column("ticket", "paused_at", DateTimeField(null=True)),
         migrator.add_column("ticket", "next_due_at", DateTimeField(null=True)),
     )
+    # NOT NULL with its default in one statement: the migrator would copy the table to
+    # add the constraint on SQLite
+    database.execute_sql("ALTER TABLE ticket ADD COLUMN resolution_used_seconds REAL "
+                         "NOT NULL DEFAULT 0")
     clocks_fill.fill_clocks()
     migrate(
         migrator.add_index("ticket", ("next_due_at",), False),
         migrator.add_index("ticket", ("status", "next_due_at"), False),
-        migrator.add_index("ticket", ("department", "status", "next_due_at"), False),
+        migrator.add_index("ticket", ("department_id", "status", "next_due_at"), False),
     )
     database.create_tables([TicketHolding])
     clocks_fill.fill_holdings()
