@@ -10,7 +10,8 @@ from flask_babel import get_locale, lazy_gettext as _l
 from helpdesk.settings import PROJECT_ROOT
 from ops import headers
 
-from . import audit_log, directory, inbound, outbox, reports, survey_admin, tickets
+from . import (audit_log, directory, inbound, outbox, reports, sla_admin, survey_admin,
+               tickets)
 from .base import SecureIndexView
 
 
@@ -35,6 +36,7 @@ def init_admin(app):
     _our_catalog_last(admin.translations_path)
     tickets.register(admin)
     directory.register(admin)
+    sla_admin.register(admin)
     outbox.register(admin)
     inbound.register(admin)
     reports.register(admin)

@@ -17,12 +17,13 @@ from flask_admin.form import BaseForm
 from flask_babel import LazyString, lazy_gettext as _l
 from flask_login import current_user
 from peewee import JOIN, IntegrityError, PeeweeException, fn
-from wtforms.validators import DataRequired, InputRequired, NumberRange, StopValidation
+from wtforms.validators import DataRequired, InputRequired, StopValidation
 from wtfpeewee.fields import SelectQueryField
 
-from helpdesk import audit, display
+from helpdesk import audit, display, sla_plans
 from helpdesk.db import atomic
 from helpdesk.models import AgentDepartment, CannedResponse, Department, HelpTopic, Role, User
+from helpdesk.sla_models import SlaPlan
 
 from .base import AdminOnly, SupervisorOrAdmin
 
@@ -192,19 +193,49 @@ def department_name(view, context, model, name):
     return department.name if department else _l("All departments")
 
 
-class TopicView(AdminOnly, DirectoryView):
-    column_list = ("name", "department", "sla_hours", "active", "sort_order")
+class ForgetsPlans:
+    """Each save or delete, once committed, makes ``sla_plans.targets_for`` read the
+    plans anew: a topic's plan, a plan, a working calendar, its hours and days off."""
+
+    def create_model(self, form):
+        saved = super().create_model(form)
+        sla_plans.forget()
+        return saved
+
+    def update_model(self, form, model):
+        saved = super().update_model(form, model)
+        sla_plans.forget()
+        return saved
+
+    def delete_model(self, model):
+        deleted = super().delete_model(model)
+        sla_plans.forget()
+        return deleted
+
+
+def plan_name(view, context, model, name):
+    plan = model.sla_plan  # loaded by get_query's join
+    return plan.name if plan else _l("Default plan")
+
+
+def plan_query():
+    """Options of the plan select: the active plans (and a topic's own, see edit_form)."""
+    return SlaPlan.select().where(SlaPlan.active).order_by(SlaPlan.name)
+
+
+class TopicView(ForgetsPlans, AdminOnly, DirectoryView):
+    column_list = ("name", "department", "sla_plan", "active", "sort_order")
     column_labels = {"name": _l("Name"), "department": _l("Department"),
-                     "sla_hours": _l("SLA hours"), "active": _l("Active"),
+                     "sla_plan": _l("SLA plan"), "active": _l("Active"),
                      "sort_order": _l("Order")}
     # No related column is sortable or filterable: Flask-Admin would join Department again.
-    column_sortable_list = ("name", "sla_hours", "active", "sort_order")
+    column_sortable_list = ("name", "active", "sort_order")
     column_default_sort = [("sort_order", False), ("name", False)]
     column_searchable_list = (HelpTopic.name,)
     column_filters = (BooleanEqualFilter(HelpTopic.active, _l("Active")),)
-    column_formatters = {"department": department_name}
-    form_columns = ("name", "description", "department", "sla_hours", "active", "sort_order")
-    form_overrides = {"department": SelectQueryField}
+    column_formatters = {"department": department_name, "sla_plan": plan_name}
+    form_columns = ("name", "description", "department", "sla_plan", "active", "sort_order")
+    form_overrides = {"department": SelectQueryField, "sla_plan": SelectQueryField}
     duplicate_message = _l("A help topic with this name already exists.")
     form_args = {
         "name": {"label": _l("Name"), "filters": [strip], "validators": [
@@ -212,16 +243,23 @@ class TopicView(AdminOnly, DirectoryView):
         "description": {"label": _l("Description")},
         "department": {"label": _l("Department"), "query": department_query(),
                        "validators": [required()]},
-        "sla_hours": {"label": _l("SLA hours"), "validators": [
-            InputRequired(message=_l("This field is required.")),
-            NumberRange(1, 720, message=_l("Enter between %(min)d and %(max)d hours."))]},
+        "sla_plan": {"label": _l("SLA plan"), "query": plan_query(), "allow_blank": True,
+                     "blank_text": _l("Default plan")},
         "active": {"label": _l("Active")},
         "sort_order": {"label": _l("Order"), "validators": [
             InputRequired(message=_l("This field is required."))]},
     }
 
     def get_query(self):
-        return HelpTopic.select(HelpTopic, Department).join(Department)
+        return (HelpTopic.select(HelpTopic, Department, SlaPlan).join(Department)
+                .join_from(HelpTopic, SlaPlan, JOIN.LEFT_OUTER))
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        if obj is not None and obj.sla_plan_id is not None:
+            form.sla_plan.query = SlaPlan.select().where(
+                SlaPlan.active | (SlaPlan.id == obj.sla_plan_id)).order_by(SlaPlan.name)
+        return form
 
 
 class CannedView(SupervisorOrAdmin, DirectoryView):

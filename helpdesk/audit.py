@@ -48,6 +48,8 @@ KINDS = {
     "department": _l("Department"),
     "topic": _l("Help topic"),
     "canned": _l("Canned response"),
+    "sla_plan": _l("SLA plan"),
+    "work_calendar": _l("Working calendar"),
     "ticket": _l("Tickets"),
     "report": _l("Reports"),
     "audit_entry": _l("Audit trail"),

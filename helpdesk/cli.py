@@ -220,11 +220,12 @@ def clean_uploads(minutes):
 
 
 def init_app(app):
-    from . import cli_audit, cli_fetch, cli_intake, cli_report, demo
+    from . import cli_audit, cli_fetch, cli_holidays, cli_intake, cli_report, demo
     from .cli_locale import speaking
 
     for command in (init_db, staff, send_mail, sla_check, auto_close, revoke_link,
                     clean_uploads, demo.demo_data, cli_report.report,
                     cli_report.report_summary_command, cli_audit.audit_group,
-                    cli_intake.receive_mail, cli_fetch.fetch_mail):
+                    cli_intake.receive_mail, cli_fetch.fetch_mail,
+                    cli_holidays.holidays_group):
         app.cli.add_command(speaking(command))

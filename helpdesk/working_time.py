@@ -6,7 +6,7 @@ Pure: no database, no Flask. Every datetime in and out is naive UTC, the form th
 database stores; the timetable and closed days are local to the calendar's zone. The
 arithmetic walks whole working intervals (one or a few a day), never minute by minute.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -30,11 +30,14 @@ class Calendar:
     zone: str = WIB
     week: tuple = MONDAY_TO_FRIDAY
     closed: frozenset = frozenset()
+    spans: tuple = field(init=False, repr=False, compare=False)  # the week in seconds
 
     def __post_init__(self):
         if len(self.week) != 7:
             raise ValueError("a week has seven days")
-        object.__setattr__(self, "week", tuple(_merged(tuple(day)) for day in self.week))
+        week = tuple(tuple(tuple(pair) for pair in day) for day in self.week)
+        object.__setattr__(self, "week", week)
+        object.__setattr__(self, "spans", tuple(_merged(day) for day in week))
         object.__setattr__(self, "closed", frozenset(self.closed))
         ZoneInfo(self.zone)  # an unknown zone fails here, not in the middle of a sum
 
@@ -76,12 +79,12 @@ def _working_intervals(calendar, start):
     if calendar is None:
         yield start, NEVER
         return
-    if not any(calendar.week):
+    if not any(calendar.spans):
         raise ValueError("a calendar without working hours never reaches a due time")
     zone = ZoneInfo(calendar.zone)
     day = _local(zone, start).date()
     while True:
-        spans = calendar.week[day.weekday()]
+        spans = calendar.spans[day.weekday()]
         if spans and day not in calendar.closed:
             midnight = datetime.combine(day, _MIDNIGHT)
             for begin, finish in spans:
@@ -165,4 +168,4 @@ def is_working(calendar, moment):
     if local.date() in calendar.closed:
         return False
     offset = _seconds(local.time())
-    return any(begin <= offset < finish for begin, finish in calendar.week[local.weekday()])
+    return any(begin <= offset < finish for begin, finish in calendar.spans[local.weekday()])

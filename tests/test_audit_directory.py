@@ -3,6 +3,7 @@ topics, departments and canned responses created, edited and deleted, with what 
 import json
 
 from helpdesk.models import AuditEntry, CannedResponse, Department, HelpTopic
+from helpdesk.sla_models import SlaPlan
 
 from conftest import csrf_from, login
 from test_directory import admin, as_admin, department_ids, english, submit, user_form  # noqa: F401
@@ -61,11 +62,11 @@ def test_topics_and_departments_created_and_edited_record_the_changed_fields(as_
     submit(as_admin, f"/admin/department/edit/?id={department.id}",
            {"name": "Tim Baru", "description": "Unit baru"})
     form = {"name": "Topik Baru", "description": "", "active": "y", "sort_order": "9",
-            "sla_hours": "24", "department": department_ids("Tim Jaringan")[0]}
+            "sla_plan": "__None", "department": department_ids("Tim Jaringan")[0]}
     submit(as_admin, "/admin/topic/new/", form)
     topic = HelpTopic.get(name="Topik Baru")
     submit(as_admin, f"/admin/topic/edit/?id={topic.id}",
-           {**form, "sla_hours": "48", "department": str(department.id)})
+           {**form, "sla_plan": str(SlaPlan.get().id), "department": str(department.id)})
     made, edited, topic_made, topic_edited = entries()
     assert (made.action, made.target_kind, made.target_label) == (
         "directory_created", "department", "Tim Baru")
@@ -73,7 +74,7 @@ def test_topics_and_departments_created_and_edited_record_the_changed_fields(as_
                                            "description": ["", "Unit baru"]}}
     assert topic_made.action == "directory_created" and topic_made.target_id == topic.id
     assert details(topic_edited) == {"changes": {"department": ["Tim Jaringan", "Tim Baru"],
-                                                 "sla_hours": [24, 48]}}
+                                                 "sla_plan": [None, "Standar 2 × 24 jam"]}}
 
 
 def test_canned_responses_deleted_one_by_one_or_in_bulk_are_recorded(client, make_user):

@@ -298,22 +298,21 @@ def test_departments_list_agents_and_appear_in_forms_at_once(as_admin, agent):
     assert "Tim Baru" in as_admin.get("/admin/topic/new/").text
 
 
-def test_topic_sla_hours_must_be_between_1_and_720(as_admin):
+def test_topics_are_made_with_a_department_and_the_default_plan(as_admin):
     form = {"name": "Topik Baru", "description": "", "active": "y", "sort_order": "9",
-            "department": department_ids("Tim Jaringan")[0]}
-    for hours in ("0", "721", "-3", ""):
-        response = submit(as_admin, "/admin/topic/new/", {**form, "sla_hours": hours})
-        assert response.status_code == 200, hours
-        assert ("Enter between 1 and 720 hours." in response.text
-                or "This field is required." in response.text), hours
+            "department": department_ids("Tim Jaringan")[0], "sla_plan": "__None"}
+    response = submit(as_admin, "/admin/topic/new/", {**form, "sort_order": ""})
+    assert response.status_code == 200 and "This field is required." in response.text
     assert not HelpTopic.select().where(HelpTopic.name == "Topik Baru").exists()
 
-    assert submit(as_admin, "/admin/topic/new/", {**form, "sla_hours": "720"}).status_code == 302
+    assert submit(as_admin, "/admin/topic/new/", form).status_code == 302
     topic = HelpTopic.get(name="Topik Baru")
-    assert topic.sla_hours == 720 and topic.department.name == "Tim Jaringan"
+    assert topic.sla_plan is None and topic.department.name == "Tim Jaringan"
     listing = as_admin.get("/admin/topic/").text
     assert cell(listing, "Topik Baru", "department") == "Tim Jaringan"
-    duplicate = submit(as_admin, "/admin/topic/new/", {**form, "sla_hours": "24"})
+    assert cell(listing, "Topik Baru", "sla_plan") == "Default plan"
+    assert cell(listing, "Data Terpadu", "sla_plan") == "Standar 2 × 24 jam"
+    duplicate = submit(as_admin, "/admin/topic/new/", form)
     assert "A help topic with this name already exists." in duplicate.text
 
 

@@ -100,3 +100,15 @@ def test_the_migration_keeps_every_topics_promise(app):
     assert (email.resolution_seconds, email.resolution_calendar) == (24 * 3600, None)
     assert email.first_response_seconds == other.first_response_seconds == 8 * 3600
     assert other.resolution_seconds == 48 * 3600
+
+
+def test_a_warm_process_reads_targets_without_a_query(app):
+    from helpdesk.db import statements_run
+
+    with app.app_context(), db.database.connection_context():
+        topic = HelpTopic.get(HelpTopic.name == "Data Terpadu")
+        sla_plans.targets_for(topic)
+        with statements_run() as seen:
+            targets = sla_plans.targets_for(topic)
+            assert sla_plans.targets_for(topic.id) is targets
+        assert seen == []
