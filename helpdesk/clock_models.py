@@ -19,4 +19,5 @@ class TicketHolding(db.Model):
     class Meta:
         table_name = "ticket_holding"
         indexes = ((("ticket", "started_at"), False),
-                   (("department", "started_at"), False))
+                   (("department", "started_at"), False),
+                   (("ended_at",), False))  # the reports' holdings ended in a period
