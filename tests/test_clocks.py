@@ -10,7 +10,7 @@ import pytest
 
 from helpdesk import lifecycle
 from helpdesk.clock_models import TicketHolding
-from helpdesk.models import Department, OutboxMail, Ticket, TicketEvent, TicketStatus
+from helpdesk.models import Department, OutboxMail, Ticket, TicketEvent, TicketStatus, utcnow
 
 OPENED = datetime(2026, 11, 2, 3, 0)  # Monday 10:00 WIB
 HOUR = timedelta(hours=1)
@@ -190,3 +190,41 @@ def test_transfers_record_how_long_each_department_held_the_ticket(app, opened, 
     assert (rows[0].working_seconds, rows[0].calendar_seconds) == (7200, 7200)
     # Monday 12:00-16:00 and Tuesday 08:00-10:00 WIB of the 22 hours
     assert (rows[1].working_seconds, rows[1].calendar_seconds) == (6 * 3600, 22 * 3600)
+
+
+def test_a_transfer_of_a_ticket_awaiting_the_citizen_resumes_it_elsewhere(app, opened, agent):
+    data_team = Department.get(name="Tim Data Terpadu")
+    with app.test_request_context():
+        lifecycle.set_status(opened, by=agent, status=TicketStatus.AWAITING, now=OPENED + HOUR)
+        lifecycle.transfer(opened, by=agent, to=data_team, comment="Soal data.",
+                           now=OPENED + 3 * HOUR)
+    ticket = saved(opened)
+    assert ticket.status == TicketStatus.OPEN and ticket.due_at == OPENED + 50 * HOUR
+    assert kinds(opened)[-2:] == ["resumed", "transferred"]
+    held = [(r.department_id, r.ended_at) for r in TicketHolding.select()
+            .where(TicketHolding.ticket == opened).order_by(TicketHolding.id)]
+    assert held == [(opened.department_id, OPENED + 3 * HOUR), (data_team.id, None)]
+
+
+def test_a_reopened_ticket_is_held_anew(app, opened, agent, citizen):
+    with app.test_request_context():
+        lifecycle.set_status(opened, by=agent, status=TicketStatus.RESOLVED, now=OPENED + HOUR)
+        lifecycle.reply(opened, by=citizen, message="Masih gagal.", now=OPENED + 5 * HOUR)
+    held = [(r.started_at, r.ended_at, r.calendar_seconds) for r in TicketHolding.select()
+            .where(TicketHolding.ticket == opened).order_by(TicketHolding.id)]
+    assert held == [(OPENED, OPENED + HOUR, 3600), (OPENED + 5 * HOUR, None, None)]
+
+
+def test_the_queue_puts_the_nearest_due_time_first_and_badges_each_clock(
+        app, client_of, citizen, agent, topic):
+    now = utcnow()
+    with app.test_request_context():
+        late = lifecycle.open_ticket(by=citizen, topic=topic, subject="Sudah lama",
+                                     message="Mohon dibantu.", now=now - 47 * HOUR)
+        fresh = lifecycle.open_ticket(by=citizen, topic=topic, subject="Baru saja",
+                                      message="Mohon dibantu.", now=now)
+    page = client_of(agent).get("/admin/ticket/?flt0_status=open").text
+    assert page.index(f"#{late.number}<") < page.index(f"#{fresh.number}<")
+    row = page[page.index(f"#{late.number}<"):page.index(f"#{fresh.number}<")]
+    # its first response long late, its resolution due within the hour
+    assert "Tanggapan terlambat" in row and "Batas waktu penyelesaian segera tiba" in row
