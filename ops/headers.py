@@ -7,7 +7,8 @@ configured for HTTPS (``PUBLIC_URL`` starting with ``https://`` or
 puts a nonce on its script tags (``Admin(csp_nonce_generator=...)``); its inline event
 handlers were replaced by data attributes read by ``static/desk_handlers.js``
 (``templates/admin/actions.html`` and ``admin/model/row_actions.html``), except the filter
-menu's constant ``onclick="return false;"`` in its ``model/layout.html``, allowed by its hash.
+menu's constant ``onclick="return false;"`` in its ``model/layout.html`` and the constant
+``onclick`` of the inline rows' "Add" buttons, allowed by their hashes.
 Its remaining ``href="javascript:void(0)"`` links (menu toggles, tabs, pagination) do
 nothing by design: ``desk_handlers.js`` cancels following them, which the policy would
 refuse. No inline style either: no desk template writes one, and the widgets' scripts set
@@ -21,7 +22,13 @@ from flask import current_app, g, request
 
 COMMON = ("default-src 'self'; img-src 'self' data:; object-src 'none'; "
           "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-FLASK_ADMIN_HANDLERS = ("return false;",)  # flask_admin 2.2.1, admin/model/layout.html
+FLASK_ADMIN_HANDLERS = (
+    "return false;",  # flask_admin 2.2.1, admin/model/layout.html
+    # the "Add" button of inline rows, one per inline field (admin/model/inline_list_base.html;
+    # no hook replaces it): a working calendar's hours and days off (admin_views/sla_admin.py)
+    "faForm.addInlineField(this, 'hours');",
+    "faForm.addInlineField(this, 'days');",
+)
 
 
 def _hash(source):

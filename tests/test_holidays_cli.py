@@ -68,3 +68,13 @@ def test_the_commands_speak_english_on_request(app, runner):
     said = runner.invoke(args=["holidays", "import", "2027"]).output
     assert "Wed, 10 Mar 2027  Hari Raya Idul Fitri (perkiraan) (public holiday)" in said
     assert said.endswith("18 public holidays of 2027 added to Jam kerja Pusdatin (WIB).\n")
+
+
+def test_the_help_is_in_indonesian(app):
+    from click.testing import CliRunner
+    from flask.cli import FlaskGroup
+
+    flask = FlaskGroup(create_app=lambda: app)
+    said = CliRunner().invoke(flask, ["holidays", "import", "--help"]).output
+    assert "Menambahkan hari libur nasional Indonesia satu tahun ke kalender kerja" in said
+    assert "Nama kalender kerja (bawaan: kalender paket SLA bawaan)." in said

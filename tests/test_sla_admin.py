@@ -233,3 +233,21 @@ def test_saving_a_plan_or_a_day_off_takes_effect_at_once(as_admin):
         "days-0-day": "2027-08-17", "days-0-name": "Hari Kemerdekaan", "days-0-kind": "holiday"})
     assert saved.status_code == 302
     assert sla_plans.targets_for(topic).first_response_calendar.closed == {date(2027, 8, 17)}
+
+
+def test_the_lists_ask_as_many_queries_for_many_rows_as_for_one(as_admin):
+    from helpdesk.db import statements_run
+
+    def queries(url):
+        with statements_run() as seen:
+            assert as_admin.get(url).status_code == 200
+        return len(seen)
+
+    one = {url: queries(url) for url in ("/admin/work_calendar/", "/admin/sla_plan/")}
+    for n in range(3):
+        calendar = WorkCalendar.create(name=f"Balai {n}", zone="Asia/Makassar")
+        WorkHours.create(calendar=calendar, weekday=n, start=time(8), end=time(12))
+        SlaPlan.create(name=f"Paket {n}", calendar=calendar)
+    assert {url: queries(url) for url in one} == one and min(one.values()) > 0
+    listing = as_admin.get("/admin/work_calendar/").text
+    assert listing.count("4 hours a week") == 3

@@ -112,3 +112,21 @@ def test_a_warm_process_reads_targets_without_a_query(app):
             targets = sla_plans.targets_for(topic)
             assert sla_plans.targets_for(topic.id) is targets
         assert seen == []
+
+
+def test_a_first_read_inside_a_transaction_keeps_its_connection(app):
+    """As when the lifecycle opens a ticket on a cold process: the plans are read on the
+    transaction's connection, which stays open for the rest of it."""
+    from helpdesk.db import atomic
+
+    with app.app_context():
+        db.database.connect(reuse_if_open=True)  # as a request's is opened
+        sla_plans.forget()
+        with atomic():
+            topic = HelpTopic.get(HelpTopic.name == "Data Terpadu")
+            HelpTopic.update(sort_order=7).where(HelpTopic.id == topic.id).execute()
+            assert sla_plans.targets_for(topic).resolution_seconds == 48 * 3600
+            assert not db.database.is_closed()
+            HelpTopic.update(sort_order=8).where(HelpTopic.id == topic.id).execute()
+        assert HelpTopic.get_by_id(topic.id).sort_order == 8
+        db.database.close()

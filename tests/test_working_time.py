@@ -222,3 +222,12 @@ def test_the_same_hours_in_another_zone_are_the_same_local_times(calendar, start
         other = Calendar(zone, calendar.week, calendar.closed)
         shift = timedelta(hours=hours)
         assert add(other, start - shift, seconds) == add(wib, start, seconds) - shift
+
+
+@settings(deadline=None)
+@given(cases())
+def test_working_moments_are_the_ones_that_count(case):
+    calendar, moment, _, _ = case
+    assert is_working(calendar, moment) == (measure(calendar, moment, moment + MICRO) > 0)
+    # and the first working moment from there is the moment itself when it is one
+    assert (add(calendar, moment, 0) == moment) == is_working(calendar, moment)
