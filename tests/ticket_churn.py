@@ -13,7 +13,7 @@ STEPS = ("open", "claim", "release", "resolve", "reopen", "close", "transfer", "
          "reply", "confirm", "withdraw", "overdue")
 
 
-def step(app, chance, staff, citizens):
+def step(chance, staff, citizens):
     """One change chosen by ``chance``; a refusal (the ticket moved meanwhile) is fine."""
     kind = chance.choice(STEPS)
     agent, supervisor = User.get_by_id(chance.choice(staff)), User.get_by_id(staff[-1])
@@ -66,7 +66,7 @@ def churn(config, staff, citizens, seed, steps, threads=2):
         with app.test_request_context(), db.database.connection_context():
             for _ in range(steps):
                 try:
-                    step(app, chance, staff, citizens)
+                    step(chance, staff, citizens)
                 except Exception as exc:  # noqa: BLE001 (returned to the test)
                     errors.append(repr(exc))
 
