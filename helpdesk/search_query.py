@@ -146,12 +146,17 @@ def _newest_matches(query, public_only, within):
         sql += f" AND s.ticket IN ({within_sql})" if within is not None else ""
         sql = f"SELECT ticket, ts_rank(document, query), id FROM ({sql + limit}) s"
         return list(db.database.execute_sql(sql, [query, *within_params]))
-    if within is None:  # FTS5 gives the newest matches first, ranked
-        sql = ("SELECT search_text.ticket, -bm25(search_text), search_text.rowid "
-               "FROM search_text WHERE search_text MATCH ?")
+    if within is None:  # FTS5 gives the newest matches first; ranked when few
+        sql = "FROM search_text WHERE search_text MATCH ?"
         sql += " AND search_text.public = 1" if public_only else ""
-        sql += f" ORDER BY search_text.rowid DESC LIMIT {RANK_LIMIT + 1}"
-        return list(db.database.execute_sql(sql, [_fts5(query)]))
+        rows = list(db.database.execute_sql(
+            f"SELECT search_text.ticket, search_text.rowid {sql} "
+            f"ORDER BY search_text.rowid DESC LIMIT {RANK_LIMIT + 1}", [_fts5(query)]))
+        if len(rows) > RANK_LIMIT:  # not ranked: bm25() counts every row holding each
+            return [(ticket, 0, row) for ticket, row in rows]  # word (0.1 s at 1M)
+        scores = dict(db.database.execute_sql(
+            f"SELECT search_text.rowid, -bm25(search_text) {sql}", [_fts5(query)]))
+        return [(ticket, scores[row], row) for ticket, row in rows]
     held, params = _held(query, public_only)  # a few tickets: their rows, checked
     sql = (f"SELECT s.ticket, s.words, s.id FROM search_source s WHERE {held} "
            f"AND s.ticket IN ({within_sql})")
