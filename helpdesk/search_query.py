@@ -7,14 +7,17 @@ words under three letters whole), affixes removed on both sides ("pembayaran" fi
 Cost bounded whatever the number of tickets:
 
 - ``find`` reads the newest matching rows, at most ``RANK_LIMIT`` + 1 of them, with their
-  rank (SQLite ``bm25``, PostgreSQL ``ts_rank``). If that is all of them, the tickets are
+  rank (PostgreSQL ``ts_rank``; SQLite's ``bm25`` only when there are no more, as it
+  counts every row holding each word). If that is all of them, the tickets are
   ordered by their best row's rank, ties newest first: ranking costs at most
   ``RANK_LIMIT`` rows. A word found nowhere costs one index probe.
 - A term with more matches than that (a word in most subjects) is not ranked: the tickets
   come newest first. Where the matches are dense the queue walks the tickets newest first
   and probes the index for each (``page / density`` probes: a few hundred for a word in
   one ticket in ten); where they are sparse it reads the matches once (``density x rows``).
-  The density is what the first read saw. A citizen's own tickets are each probed.
+  The density is what the first read saw, times the share of its tickets the list holds
+  (``listed``: a word filling another department is rare in an agent's list). A
+  citizen's own tickets are each probed.
 - ``snippets`` marks the best row of each ticket on the page only.
 
 On SQLite only the first read uses FTS5 (a MATCH costs about a millisecond to set up,
