@@ -149,7 +149,7 @@ class TicketView(StaffOnly, CheapUrls, TicketPage, KeyedFilters, ModelView):
         found = None
         if search and search.strip():
             page_end = ((page or 0) + 1) * (page_size or self.page_size)
-            condition, found = ticket_search(search, page_end)
+            condition, found = ticket_search(search, page_end, listed=query)
             query = query.where(condition)
             if found is not None and sort_column is None:  # by relevance, else newest
                 query = query.order_by(*found.order())
@@ -264,7 +264,7 @@ def _following():
     return any(key.endswith("_worked_on") for key in request.args)
 
 
-def ticket_search(term, page_end=100):
+def ticket_search(term, page_end=100, listed=None):
     """(condition, ``Found`` or None): a ticket number (``8881358`` or ``#8881358``)
     matches exactly; a term with ``@`` matches the requester's e-mail address (through
     the requester index); other words match the subject, a message, response or note
@@ -273,7 +273,8 @@ def ticket_search(term, page_end=100):
     term = term.strip()
     if re.fullmatch(r"#?\d{1,9}", term):
         return Ticket.number == int(term.lstrip("#")), None
-    found = None if "@" in term else search_query.find(term, page_end=page_end)
+    found = None if "@" in term else search_query.find(term, page_end=page_end,
+                                                        listed=listed)
     if found is not None:
         return found.condition, found
     return Ticket.requester.in_(User.select(User.id).where(User.email ** f"%{term}%")), None
