@@ -82,7 +82,11 @@ def _run(query, matches, older=None, wanted=0):
         sql = (f"WITH recent AS MATERIALIZED ({matches}) {rank}recent UNION ALL {rank}"
                f"({older}) found WHERE (SELECT count(*) FROM recent) < {int(wanted)}")
         params = [query] * 4
-    rows = sorted(db.database.execute_sql(sql, params), key=lambda row: -row[2])
+    # the server's estimate of a part it will not read (its matches collected and sorted)
+    # may pass jit_above_cost: compiling then costs more than the part. SET LOCAL in the
+    # same query string lasts as long as it (one implicit transaction), one round trip
+    rows = sorted(db.database.execute_sql(f"SET LOCAL jit = off; {sql}", params),
+                  key=lambda row: -row[2])
     return rows[:wanted] if older is not None else rows
 
 
