@@ -53,7 +53,7 @@ def newest(query, public_only, limit, top):
                            _matches(public_only, wanted, older, "s.id + 0"), wanted)
     if edge > floor:
         density = len(rows) / NEWEST_ROWS
-        walk = wanted / density < WALK_COST * density * (edge - floor)
+        walk = density and wanted / density < WALK_COST * density * (edge - floor)
         rows += _run(query, _matches(public_only, wanted, recent + f" AND s.id <= {edge}",
                                      "s.id") if walk else
                      _matches(public_only, wanted, recent, "s.id + 0"))
