@@ -14,6 +14,9 @@ split in three parts, newest first, each read only when the ones before held few
    in many of them, as the first part showed, is walked instead);
 3. the older rows: their matches taken from the whole index and sorted (a term rare lately).
 
+A term the first part found nowhere reads the other two in one statement (the older part
+only if the recent one held too few).
+
 The recent index covers the ids after a multiple of ``RECENT_STEP``: between one and three
 steps of rows. ``keep_recent`` (the scheduler, hourly) builds it again further on when the
 rows passed that. Its condition is written ``id + 0 > n``, and the parts bound ids the same
