@@ -1,6 +1,8 @@
 """Prints each read page's SQL statements with the time each took, on one or more
 databases side by side: the staff queue (its redirect and the page), the desk's ticket page,
-the desk homes (supervisor, agent) and a search, as ``benchmarks/load.py`` requests them.
+the desk homes (supervisor, agent) and a search, as ``benchmarks/load.py`` requests them,
+and other searches: a word in few rows (the newest), a word found nowhere, a prefix, two
+words, an agent's search and a citizen's on "Tiket saya" (the citizen with most tickets).
 
     python benchmarks/statements.py --url sqlite:////path/bench.db \
         --url postgresql+pool://postgres@127.0.0.1:5432/bench_100000 [--repeat 30]
@@ -87,8 +89,12 @@ def _pages(app, args):
     database = connect(args.url.replace("+pool", ""))
     with database.connection_context():
         top = database.execute_sql("SELECT MAX(id) FROM ticket").fetchone()[0]
+        citizen = database.execute_sql(
+            'SELECT u.email FROM ticket t JOIN "users" u ON u.id = t.requester_id '
+            "GROUP BY u.email ORDER BY count(*) DESC, u.email LIMIT 1").fetchone()[0]
     database.close()
     staff, agent = signed_in(app, args.staff), signed_in(app, args.agent)
+    mine = signed_in(app, citizen)
     ids = random.Random(13).choices(range(1, top + 1), k=args.repeat + 5)
     picked = iter(ids * 3)
 
@@ -99,12 +105,19 @@ def _pages(app, args):
             assert response.status_code == status, (path, response.status_code)
         return page
 
+    search = "/admin/ticket/?flt0_status=any&search="
     return {"queue redirect": get(staff, "/admin/ticket/", 302),
             "queue": get(staff, "/admin/ticket/?flt0_status=open"),
             "ticket page": get(staff, lambda: f"/admin/ticket/details/?id={next(picked)}"),
             "desk home, supervisor": get(staff, "/admin/"),
             "desk home, agent": get(agent, "/admin/"),
-            "search": get(staff, "/admin/ticket/?flt0_status=any&search=sinkronisasi")}
+            "search": get(staff, search + "sinkronisasi"),
+            "search, few rows": get(staff, search + "beban"),
+            "search, nowhere": get(staff, search + "zzqxjw"),
+            "search, prefix": get(staff, search + "sinkron"),
+            "search, two words": get(staff, search + "lupa+sandi"),
+            "search, agent": get(agent, search + "sinkronisasi"),
+            "search, my tickets": get(mine, "/tickets/?q=sinkronisasi")}
 
 
 def _server_process(db):

@@ -8,14 +8,18 @@
 - the audit pruner, ``audit.prune`` every AUDIT_PRUNE_SECONDS (a day): entries older than
   AUDIT_RETENTION_DAYS go (safe to run twice);
 - the mail intake, ``intake.imap.poll`` every INTAKE_POLL_SECONDS when INTAKE_IMAP_URL is
-  set (safe to run twice and in several processes: a message is known by its Message-ID)."""
+  set (safe to run twice and in several processes: a message is known by its Message-ID);
+- on PostgreSQL, the search's recent index, ``search_recent.keep_recent`` every
+  SEARCH_WINDOW_SECONDS (an hour): built again further on once three steps of rows came
+  (one process at a time: the others find it locked and leave it)."""
 import logging
 
 from flask import request
 
-from . import audit, jobs, lifecycle, uploads
+from . import audit, jobs, lifecycle, search_recent, uploads
 from .intake import imap as mail_intake
 from .background import Periodic
+from .report_sql import on_postgres
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +52,11 @@ def _prune_audit(app):
                  app.config["AUDIT_RETENTION_DAYS"])
 
 
+def _keep_search_window(app):
+    if on_postgres() and search_recent.keep_recent():
+        log.info("search: the index of recent rows moved on")
+
+
 def _fetch_mail(app):
     run = mail_intake.poll(app.config)
     if run.fetched and "mail_dispatcher" in app.extensions:
@@ -76,6 +85,10 @@ def init_app(app):
         pruner = Periodic(app, "audit-pruner", "AUDIT_PRUNE_SECONDS", _prune_audit)
         app.extensions["audit_pruner"] = pruner
         app.before_request(pruner.ensure_started)  # by requests, not CLI commands
+    if app.config["SEARCH_WINDOW_SECONDS"]:
+        window = Periodic(app, "search-window", "SEARCH_WINDOW_SECONDS", _keep_search_window)
+        app.extensions["search_window"] = window
+        app.before_request(window.ensure_started)  # by requests, not CLI commands
     if app.config["UPLOAD_CLEAN_SECONDS"]:
         cleaner = Periodic(app, "upload-cleaner", "UPLOAD_CLEAN_SECONDS", _clean_uploads)
         app.extensions["upload_cleaner"] = cleaner

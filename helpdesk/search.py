@@ -10,8 +10,10 @@ text's letters and digits, read through a GIN index. SQLite: the rows in
 the stems of each text (one per word, so its positions are those of the words as
 written and ``snippet()`` marks the original words). The lifecycle adds a row with each
 ticket and entry (``index_entry``); ``rebuild`` fills the tables from
-the tickets in batches (migration 0013, demo data). Finding: ``search_query``.
+the tickets in batches (migration 0013, demo data). Finding: ``search_query``; on
+PostgreSQL also through a GIN index of the recent rows only (``search_recent``).
 """
+from . import search_recent
 from .db import db
 from .models import EntryKind, ThreadEntry, Ticket
 from .report_sql import on_postgres
@@ -65,6 +67,8 @@ def create_table(fresh=False):
         _postgres_configuration()
     for statement in POSTGRES_TABLE if on_postgres() else SQLITE_TABLE:
         db.database.execute_sql(statement)
+    if on_postgres():
+        search_recent.create_index()  # moved on as rows come (``search_recent``)
 
 
 def drop_tables():

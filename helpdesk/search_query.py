@@ -30,6 +30,7 @@ import re
 
 from peewee import SQL, Case, NodeList
 
+from . import search_recent
 from .db import among, db
 from .models import Ticket
 from .report_sql import on_postgres
@@ -123,14 +124,15 @@ def find(term, public_only=False, within=None, page_end=100, listed=None):
     query = query_of(term)
     if query is None:
         return None
-    rows = _newest_matches(query, public_only, within) if query != NOWHERE else []
+    top = _top() if on_postgres() and within is None and query != NOWHERE else None
+    rows = _newest_matches(query, public_only, within, top) if query != NOWHERE else []
     if len(rows) <= RANK_LIMIT:
         best = {}
         for ticket, score, _ in rows:
             best[ticket] = max(score, best.get(ticket, score))
         ranked = sorted(best, key=lambda ticket: (-best[ticket], -ticket))
         return Found(query, public_only, Ticket.id.in_(ranked), ranked)
-    if within is None and not _dense(rows, page_end, _share(listed, rows)):
+    if within is None and not _dense(rows, page_end, _share(listed, rows), top):
         condition = among(Ticket.id, NodeList((_matching_tickets(query, public_only),),
                                               parens=True))  # PostgreSQL: matches first
     else:  # dense, or few tickets to look at (``within``: the query is narrowed to them)
@@ -138,8 +140,16 @@ def find(term, public_only=False, within=None, page_end=100, listed=None):
     return Found(query, public_only, condition, None)
 
 
-def _newest_matches(query, public_only, within):
-    """(ticket, score: higher is better, row) of the newest RANK_LIMIT + 1 matching rows."""
+def _top():
+    """The newest search row's id (PostgreSQL)."""
+    return db.database.execute_sql("SELECT max(id) FROM search_text").fetchone()[0] or 0
+
+
+def _newest_matches(query, public_only, within, top=None):
+    """(ticket, score: higher is better, row) of the newest RANK_LIMIT + 1 matching rows
+    (``top``: the newest row's id, PostgreSQL's search of all tickets)."""
+    if top is not None:  # in parts of bounded cost
+        return search_recent.newest(query, public_only, RANK_LIMIT + 1, top)
     limit = f" ORDER BY s.id DESC LIMIT {RANK_LIMIT + 1}"
     within_sql, within_params = within.sql() if within is not None else ("", [])
     if on_postgres():  # ranks only the rows kept
@@ -186,12 +196,14 @@ def _share(listed, rows):
     return kept / len(tickets)
 
 
-def _dense(rows, page_end, share=1):
+def _dense(rows, page_end, share=1, newest=None):
     """Whether walking the tickets newest first, probing each, reads fewer rows than
     reading every match: the newest matches' share of the newest rows tells (times
-    ``share``, the part of them the list holds)."""
-    table = "search_text" if on_postgres() else "search_source"
-    newest = db.database.execute_sql(f"SELECT max(id) FROM {table}").fetchone()[0] or 1
+    ``share``, the part of them the list holds; ``newest``: the newest row's id, if read
+    already)."""
+    if not newest:
+        table = "search_text" if on_postgres() else "search_source"
+        newest = db.database.execute_sql(f"SELECT max(id) FROM {table}").fetchone()[0] or 1
     oldest_seen = min(row for _, _, row in rows)
     density = len(rows) * share / max(1, newest - oldest_seen + 1)
     if not density:

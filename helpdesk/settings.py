@@ -84,6 +84,9 @@ DEFAULTS = {
     # AUDIT_PRUNE_SECONDS by each app process (0 = only `flask audit prune`)
     "AUDIT_RETENTION_DAYS": 730,
     "AUDIT_PRUNE_SECONDS": 86400,
+    # PostgreSQL search: every SEARCH_WINDOW_SECONDS each app process checks whether the
+    # index of the recent rows should move on (helpdesk/search_recent.py; 0 = never)
+    "SEARCH_WINDOW_SECONDS": 3600,
     # Logs: one line per request and the app's messages on standard error, from LOG_LEVEL
     # up, as JSON lines when LOG_JSON is true (see ops/logs.py)
     "LOG_JSON": False,

@@ -118,6 +118,7 @@ def test_config(tmp_path, smtp_port):
         "AUTO_CLOSE_CHECK_SECONDS": 0,  # and the auto-closer
         "UPLOAD_CLEAN_SECONDS": 0,  # and the upload cleaner
         "AUDIT_PRUNE_SECONDS": 0,  # and the audit pruner
+        "SEARCH_WINDOW_SECONDS": 0,  # and the search's recent index
         "INTAKE_POLL_SECONDS": 0,  # and the mail intake (fetch-mail)
         # Fast but real hashing (see STACK-NOTES)
         "SECURITY_HASHING_SCHEMES": ["hex_md5"],
