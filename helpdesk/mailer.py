@@ -279,10 +279,11 @@ class _SmtpConnection(Connection):
         self.timeout = timeout
 
     def send(self, message, envelope_from=None):
-        if self.host is not None:
-            self.host.refused = {}
+        host = self.host  # Flask-Mail may connect anew after MAIL_MAX_EMAILS messages
+        if host is not None:
+            host.refused = {}
         super().send(message, envelope_from)
-        return self.host.refused if self.host is not None else {}
+        return host.refused if host is not None else {}
 
     def configure_host(self):
         factory = _SMTP_SSL if self.mail.use_ssl else _SMTP

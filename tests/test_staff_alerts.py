@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 from playhouse.migrate import PostgresqlMigrator, migrate
 from peewee import CharField
 
-from helpdesk import lifecycle, mailer, migrations
+from helpdesk import lifecycle, mailer, migrations, notifications
 from helpdesk.db import db
 from helpdesk.models import Department, OutboxMail, SchemaVersion, Ticket, utcnow
 
@@ -163,6 +163,26 @@ def test_a_refused_recipient_is_refused_alone(app, citizen, make_user, make_tick
     deliver(app)
     [again] = mailbox.to(gone)
     assert again.envelope_to == [gone] and again["Message-ID"] == message_id
+
+
+def test_a_refused_recipient_keeps_the_attachments(app, refusing, mailbox):
+    app.extensions["mail_dispatcher"].stop()
+    sink_port = app.extensions["mail"].port
+    refusing({"dua@kemensos.go.id": "550 5.1.1 Mailbox unavailable"})
+    with app.app_context():
+        row = notifications.queue_rendered(
+            "satu@kemensos.go.id, dua@kemensos.go.id", "Laporan", "Terlampir.",
+            files=[("laporan.csv", "text/csv", b"tanggal,jumlah\n")])
+    assert deliver(app) == (1, 0)
+    refused = OutboxMail.get(OutboxMail.recipient == "dua@kemensos.go.id")
+    assert refused.failed_at is not None and OutboxMail.get_by_id(row.id).sent_at is not None
+    app.extensions["mail"].port = sink_port
+    with app.app_context():
+        assert mailer.retry([refused.id]) == 1
+    assert deliver(app) == (1, 0)
+    [again] = mailbox.to("dua@kemensos.go.id")
+    [file] = [part for part in again.iter_attachments()]
+    assert file.get_filename() == "laporan.csv" and file.get_content() == "tanggal,jumlah\n"
 
 
 def test_every_recipient_refused_for_good_fails_the_message_once(app, citizen, make_user,
