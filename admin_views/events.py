@@ -5,6 +5,8 @@ from flask_babel import gettext as _
 from helpdesk import queries
 from helpdesk.models import TicketStatus
 
+from .formatters import lateness
+
 
 def timeline(ticket, entries):
     """[("entry", entry) | ("event", event, sentence)] in time order."""
@@ -39,9 +41,18 @@ def describe(event):
                                  days=detail.get("days", "?")),
         TicketStatus.RESOLVED: lambda: _("Resolved by %(name)s", name=actor),
         TicketStatus.CLOSED: lambda: _("Closed by %(name)s", name=actor),
-        "overdue": lambda: _("Overdue: the answer was not given in time"),
+        "overdue": lambda: _("Overdue: not resolved in time (%(late)s late)",
+                             late=late()) if "late" in detail
+        else _("Overdue: the answer was not given in time"),
+        "response_overdue": lambda: _("First response overdue (%(late)s late)", late=late()),
+        "awaiting": lambda: _("Set to await the citizen by %(name)s", name=actor),
+        "resumed": lambda: (_("The requester replied: open again")
+                            if detail.get("reason") == "reply"
+                            else _("Open again (%(name)s)", name=actor)),
         "rated": lambda: _("%(name)s answered the satisfaction survey", name=actor),
     }.get(event.kind)
+    def late():
+        return lateness(detail.get("late", 0))
     sentence = text() if text else event.kind
     comment = detail.get("comment")
     return f"{sentence}: {comment}" if comment else sentence

@@ -6,8 +6,9 @@ from flask import g
 from flask_babel import format_decimal, format_number, format_percent, gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from helpdesk import clock_risk
 from helpdesk.display import clock
-from helpdesk.models import TicketStatus
+from helpdesk.models import TicketStatus, utcnow
 from helpdesk.survey_index import rounded
 
 from .queue_rows import page_text, url_with_id
@@ -50,6 +51,12 @@ def share(value):
 # escape() (Markup.format costs several times more), the ticket's URL is built once and
 # their constant words translated once.
 UNASSIGNED, OVERDUE = _l("unassigned"), _l("Overdue")
+# what the queue says of a clock that needs attention (``clock_risk``): (text, badge)
+RISKS = {(clock_risk.FIRST_RESPONSE, clock_risk.LATE): (_l("Response late"), "danger"),
+         (clock_risk.FIRST_RESPONSE, clock_risk.AT_RISK): (_l("Response due soon"), "warning"),
+         (clock_risk.RESOLUTION, clock_risk.LATE): (OVERDUE, "danger"),
+         (clock_risk.RESOLUTION, clock_risk.AT_RISK): (_l("Resolution due soon"), "warning")}
+PAUSED = _l("Paused")
 
 
 def time_column(view, context, model, name):
@@ -99,11 +106,21 @@ def _status_label(status):
 
 
 def due_column(view, context, model, name):
-    shown = time_column(view, context, model, "due_at")
-    if model.overdue:
-        return Markup(f'<span class="overdue">{shown} <span class="badge badge-danger">'
-                      f'{escape(page_text(OVERDUE))}</span></span>')
-    return shown
+    """The nearer due time of the running clocks, with a badge for each clock late or due
+    within the next working hours (``clock_risk``); "Paused" while awaiting the citizen."""
+    shown = time_column(view, context, model, name)
+    if model.status == TicketStatus.AWAITING:
+        return Markup(f'{shown} <span class="badge badge-secondary clock-paused">'
+                      f'{escape(page_text(PAUSED))}</span>')
+    if "page_now" not in g:
+        g.page_now = utcnow()
+    badges = [RISKS[risk] for risk in clock_risk.risks(model, g.page_now)]
+    if not badges:
+        return shown
+    late = any(kind == "danger" for _, kind in badges)
+    return Markup(f'<span class="{"overdue" if late else "at-risk"}">{shown}' + "".join(
+        f' <span class="badge badge-{kind}">{escape(page_text(text))}</span>'
+        for text, kind in badges) + "</span>")
 
 
 def related_name(view, context, model, name):
@@ -121,6 +138,7 @@ LIST = {
     "created_at": time_column,
     "updated_at": time_column,
     "due_at": due_column,
+    "next_due_at": due_column,
 }
 
 

@@ -71,9 +71,11 @@ class StatusFilter(ChoiceFilter):
     def apply(self, query, value):
         if value == self.ANY:
             return query
-        # open tickets are few, read from the (status, due_at) index; resolved and closed
-        # ones are most of them, read in the list's order and checked one by one
-        column = Ticket.status if value == TicketStatus.OPEN else unindexed(Ticket.status)
+        # open and awaiting tickets are few, read from the (status, next_due_at) index;
+        # resolved and closed ones are most of them, read in the list's order and checked
+        # one by one
+        column = Ticket.status if value not in (TicketStatus.RESOLVED, TicketStatus.CLOSED) \
+            else unindexed(Ticket.status)
         return query.where(column == value)
 
 

@@ -3,7 +3,8 @@
 Every page is one query for the rows (requester, topic, department and assignee joined)
 plus the session user, their roles and the filters' options: the same number of queries
 whatever the page size. No COUNT runs (prev/next pager); the default view is the open
-tickets, most urgent first, served by the (status, due_at) index.
+tickets, most urgent first (the nearer due time of either clock), served by the
+(status, next_due_at) index.
 """
 import re
 
@@ -32,7 +33,8 @@ LIST_ARGS = ("search", "sort", "page", "page_size")
 # requester, topic, department and assignee: each column read costs on every row
 SHOWN = (Ticket.id, Ticket.number, Ticket.subject, Ticket.status, Ticket.topic,
          Ticket.department, Ticket.requester, Ticket.assignee, Ticket.created_at,
-         Ticket.updated_at, Ticket.due_at, Ticket.overdue,
+         Ticket.updated_at, Ticket.due_at, Ticket.overdue, Ticket.next_due_at,
+         Ticket.first_response_due_at, Ticket.first_response_at,
          Requester.id, Requester.full_name, Requester.email)
 
 
@@ -48,21 +50,23 @@ class TicketView(StaffOnly, CheapUrls, TicketPage, KeyedFilters, ModelView):
     named_filter_urls = True
 
     column_list = ("number", "subject", "requester", "topic", "department", "status",
-                   "assignee", "created_at", "updated_at", "due_at")
+                   "assignee", "created_at", "updated_at", "next_due_at")
     column_labels = {
         "number": _l("Number"), "subject": _l("Subject"), "requester": _l("Requester"),
         "requester_name": _l("Requester name"), "topic": _l("Help topic"),
         "department": _l("Department"), "status": _l("Status"), "assignee": _l("Assignee"),
         "created_at": _l("Created"), "updated_at": _l("Last activity"), "due_at": _l("Due"),
+        "next_due_at": _l("Due"), "first_response_due_at": _l("First response due"),
         "overdue": _l("Overdue"), "first_response_at": _l("First response"),
         "resolved_at": _l("Resolved"), "closed_at": _l("Closed"),
         "sla_breached_at": _l("SLA breached"),
     }
     column_descriptions = {name: _l("Western Indonesia Time (WIB)")
-                           for name in ("created_at", "updated_at", "due_at")}
+                           for name in ("created_at", "updated_at", "due_at", "next_due_at")}
     column_sortable_list = ("number", "subject", "status", "created_at", "updated_at",
-                            "due_at")
-    column_default_sort = [("due_at", False), ("id", False)]
+                            "next_due_at")
+    # the nearer due time of either clock, kept by the lifecycle and indexed
+    column_default_sort = [("next_due_at", False), ("id", False)]
     column_filters = queue_filters()
     column_formatters = search_column.with_snippets(formatters.LIST)
     table_rows = queue_rows.table_rows
@@ -70,7 +74,8 @@ class TicketView(StaffOnly, CheapUrls, TicketPage, KeyedFilters, ModelView):
     export_types = ["csv", "xlsx"]
     column_export_list = ("number", "subject", "requester", "requester_name", "topic",
                           "department", "status", "assignee", "created_at", "updated_at",
-                          "due_at", "overdue", "first_response_at", "resolved_at",
+                          "first_response_due_at", "due_at", "overdue", "first_response_at",
+                          "resolved_at",
                           "closed_at", "sla_breached_at")
 
     def __init__(self, **kwargs):
@@ -144,7 +149,7 @@ class TicketView(StaffOnly, CheapUrls, TicketPage, KeyedFilters, ModelView):
         found = None
         if search and search.strip():
             page_end = ((page or 0) + 1) * (page_size or self.page_size)
-            condition, found = ticket_search(search, page_end)
+            condition, found = ticket_search(search, page_end, listed=query)
             query = query.where(condition)
             if found is not None and sort_column is None:  # by relevance, else newest
                 query = query.order_by(*found.order())
@@ -259,7 +264,7 @@ def _following():
     return any(key.endswith("_worked_on") for key in request.args)
 
 
-def ticket_search(term, page_end=100):
+def ticket_search(term, page_end=100, listed=None):
     """(condition, ``Found`` or None): a ticket number (``8881358`` or ``#8881358``)
     matches exactly; a term with ``@`` matches the requester's e-mail address (through
     the requester index); other words match the subject, a message, response or note
@@ -268,7 +273,8 @@ def ticket_search(term, page_end=100):
     term = term.strip()
     if re.fullmatch(r"#?\d{1,9}", term):
         return Ticket.number == int(term.lstrip("#")), None
-    found = None if "@" in term else search_query.find(term, page_end=page_end)
+    found = None if "@" in term else search_query.find(term, page_end=page_end,
+                                                        listed=listed)
     if found is not None:
         return found.condition, found
     return Ticket.requester.in_(User.select(User.id).where(User.email ** f"%{term}%")), None

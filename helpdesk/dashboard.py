@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from . import reports, survey_index
+from . import report_holdings, reports, survey_index
 from .models import Department, HelpTopic
 from .report_sql import tuned
 from .reports import NO_FILTERS, Filters, Period
@@ -51,6 +51,13 @@ TABLES = {
     "agents": (_l("By agent"),
                (Column("name", _l("Agent"), TEXT), Column("created", _l("Assigned"), COUNT),
                 *_COMMON)),
+    # which department used the time: the holdings ended in the period (report_holdings)
+    "held": (_l("Time held per department"),
+             (Column("name", _l("Department"), TEXT),
+              Column("holdings", _l("Tickets held"), COUNT),
+              Column("working_seconds", _l("Working time held"), DURATION),
+              Column("working_average", _l("Working time per ticket held"), DURATION),
+              Column("calendar_seconds", _l("Calendar time held"), DURATION))),
 }
 
 SERIES_COLUMNS = (Column("day", _l("Day"), TEXT), Column("created", _l("Created"), COUNT),
@@ -77,7 +84,8 @@ TIMES = ((("response", "median"), _l("Median first response")),
          (("resolution", "p90"), _l("90th percentile of resolution")))
 
 # The steps of ``build``, for a progress bar
-STEPS = ("headline", "times", "sla", "topics", "departments", "agents", "series", "survey")
+STEPS = ("headline", "times", "sla", "topics", "departments", "agents", "held", "series",
+         "survey")
 
 
 @dataclass
@@ -133,6 +141,8 @@ def build(period, filters=NO_FILTERS, *, now, breaches=50, progress=None):
             "departments", reports.by_department(period, filters, now=now, **shared())),
         "agents": lambda: board.tables.__setitem__(
             "agents", reports.by_agent(period, filters, now=now, **shared())),
+        "held": lambda: board.tables.__setitem__(
+            "held", report_holdings.held_by_department(period, filters)),
         "series": lambda: setattr(board, "series", reports.daily(period, filters)),
         "survey": lambda: setattr(board, "survey", survey_index.panel(period, filters)),
     }

@@ -154,17 +154,22 @@ def atomic():
     return db.database.atomic()
 
 
+_ONCE_PER_CONNECTION = ("PREPARE ", "SET plan_cache_mode")
+
+
 @contextmanager
 def statements_run():
     """Collect the SQL statements this thread runs inside the block (for tests and
-    benchmarks that check a page's query count; other threads are not counted)."""
+    benchmarks that check a page's query count; other threads are not counted). A
+    statement prepared on the PostgreSQL server (``prepared.execute``) counts once, as its
+    ``EXECUTE``: the ``PREPARE`` before is paid once per connection, not per request."""
     seen = []
     database = db.database.obj
     real = database.execute_sql
     me = threading.get_ident()
 
     def counting(sql, params=None, *args, **kwargs):
-        if threading.get_ident() == me:
+        if threading.get_ident() == me and not sql.startswith(_ONCE_PER_CONNECTION):
             seen.append(sql)
         return real(sql, params, *args, **kwargs)
     database.execute_sql = counting

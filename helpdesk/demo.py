@@ -23,6 +23,7 @@ from . import demo_survey, migrations, report_summary, search, seed as seeding, 
 from .cli_locale import option
 from .db import atomic, db
 from .report_sql import on_postgres
+from .lifecycle import clocks_fill
 from .demo_bulk import BulkWriter
 from .demo_history import Calendar, Story
 from .models import (
@@ -268,6 +269,9 @@ def add_tickets(rng, count, citizens, now):
             advance(len(story.tickets))
         story.clear()
         writer.ids_taken(Ticket)
+    with atomic():
+        clocks_fill.fill_clocks(first_id)
+        clocks_fill.fill_holdings(first_id)
     chosen = [first_id + i for i in range(count) if rng.random() < 1 / 30][:ATTACHMENTS]
     with atomic():
         _attach(chosen)

@@ -2,7 +2,6 @@
 import json
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from flask_security import RoleMixin, UserMixin
 from peewee import (
     BigIntegerField,
@@ -12,11 +11,13 @@ from peewee import (
     FloatField,
     ForeignKeyField,
     IntegerField,
+    SQL,
     TextField,
 )
 
 from .db import db, utcnow
 from .intake_models import InboundMail
+from .statuses import TicketStatus  # noqa: F401 (imported from here)
 from .outbox_models import JobRun, OutboxAttachment, OutboxMail
 from .sla_models import SLA_MODELS, SlaPlan
 from .summary_models import OpenTally, ReportDay, ReportDuration
@@ -153,14 +154,6 @@ class HelpTopic(db.Model):
         return self.name
 
 
-class TicketStatus:
-    OPEN = "open"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-
-    LABELS = {OPEN: _l("Open"), RESOLVED: _l("Resolved"), CLOSED: _l("Closed")}
-
-
 # the columns of the index the reports' period figures read (the tickets created in it)
 REPORT_COLUMNS = ("created_at", "topic", "department", "assignee", "status", "due_at",
                   "first_response_at", "resolved_at", "response_seconds", "resolution_seconds")
@@ -200,6 +193,16 @@ class Ticket(db.Model):
     late_seconds = FloatField(null=True)
     # the new-ticket form's one-time key: the same form sent twice opens one ticket
     submission_key = CharField(max_length=64, null=True)
+    # the two clocks (``lifecycle.clocks``): the first response is due by
+    # first_response_due_at (breached_at: the watch found it late and alerted); due_at is
+    # the resolution's due time, the clock having used resolution_used_seconds when it
+    # stopped at paused_at (awaiting the citizen, resolved, closed); next_due_at is the
+    # nearer due time of the clocks running, the queue's default order
+    first_response_due_at = DateTimeField(null=True)
+    first_response_breached_at = DateTimeField(null=True)
+    resolution_used_seconds = FloatField(default=0, constraints=[SQL("DEFAULT 0")])
+    paused_at = DateTimeField(null=True)
+    next_due_at = DateTimeField(null=True)
 
     class Meta:
         indexes = (
@@ -212,7 +215,12 @@ class Ticket(db.Model):
             (("created_at",), False),
             (("updated_at",), False),  # queue sorted by last activity
             (("subject",), False),  # queue sorted by subject
-            (("due_at",), False),  # queue of every status, most urgent first
+            (("due_at",), False),
+            # the queue's default order, nearest due time first: of every status, of one
+            # status, and an agent's departments' open tickets
+            (("next_due_at",), False),
+            (("status", "next_due_at"), False),
+            (("department", "status", "next_due_at"), False),
             (("requester", "submission_key"), True),  # NULLs (no key) never collide
             # reports (helpdesk/reports.py): the period's figures by each time column
             (("first_response_at",), False),
@@ -236,6 +244,18 @@ class Ticket(db.Model):
     @property
     def status_label(self):
         return TicketStatus.LABELS.get(self.status, self.status)
+
+    @property
+    def answer_due_at(self):
+        """The requester's "answered by": the first response's due time until it is
+        given, then the resolution's."""
+        unanswered = self.first_response_at is None and self.first_response_due_at
+        return self.first_response_due_at if unanswered else self.due_at
+
+    @property
+    def requester_status_label(self):
+        """The status as its requester reads it ("Waiting for your reply")."""
+        return TicketStatus.REQUESTER_LABELS.get(self.status) or self.status_label
 
 
 # the reports' tickets still waiting for an answer or a resolution (a few thousand of a
@@ -337,27 +357,6 @@ class TicketTransfer(db.Model):
         indexes = ((("created_at",), False),)
 
 
-class AuditEntry(db.Model):
-    """Who did what to the accounts, the directory and the exports (``helpdesk.audit``).
-    The actor's address is kept as it was, so an entry outlives the account."""
-
-    at = DateTimeField(default=utcnow)
-    actor = ForeignKeyField(User, null=True, backref="audit_entries", on_delete="SET NULL",
-                            index=False)  # indexed with ``at`` below
-    actor_email = CharField(max_length=255, default="")  # or the address typed at sign-in
-    action = CharField(max_length=40)
-    target_kind = CharField(max_length=40, default="")
-    target_id = IntegerField(null=True)
-    target_label = CharField(max_length=255, default="")
-    address = CharField(max_length=64, default="")  # the client's, after ProxyFix
-    details = TextField(default="{}")  # JSON: what changed, old → new; never a secret
-
-    class Meta:
-        table_name = "audit_entry"
-        indexes = ((("at",), False), (("action", "at"), False), (("actor", "at"), False),
-                   (("actor_email", "at"), False))
-
-
 class SchemaVersion(db.Model):
     """Migrations applied to this database (see helpdesk/migrations)."""
 
@@ -366,6 +365,8 @@ class SchemaVersion(db.Model):
 
 
 # these refer to Ticket, so they are read once Ticket exists; import them from here
+from .audit_models import AuditEntry  # noqa: E402
+from .clock_models import TicketHolding  # noqa: E402
 from .link_models import TicketLink  # noqa: E402
 from .survey_models import SURVEY_MODELS  # noqa: E402
 
@@ -393,6 +394,7 @@ ALL_MODELS = (
     ReportDuration,
     OpenTally,
     TicketLink,
+    TicketHolding,
     InboundMail,
     *SURVEY_MODELS,
 )

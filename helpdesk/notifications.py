@@ -55,7 +55,8 @@ def status_changed(ticket, comment=""):
     requester = ticket.requester
     with force_locale(_locale_of(requester)):
         subject = _("[#%(number)s] Your ticket is now %(status)s: %(subject)s",
-                    number=ticket.number, status=ticket.status_label, subject=ticket.subject)
+                    number=ticket.number, status=ticket.requester_status_label,
+                    subject=ticket.subject)
         _queue_template("ticket_status_requester", requester.email, subject,
                         headers=_requester_headers(ticket), ticket=ticket, user=requester,
                         comment=comment, link=ticket_link(ticket))
@@ -89,11 +90,13 @@ def status_link(ticket, requester, link, send=True):
                         headers=_requester_headers(ticket), **context)
 
 
-def requester_replied(ticket, entry, reopened=False):
+def requester_replied(ticket, entry, reopened=False, resumed=False):
     """The requester wrote: the assignee is told, or the department when nobody has it."""
     _alert_staff(_handlers(ticket), ticket, "ticket_message_staff",
                  (lambda: _("The requester replied and the ticket was reopened"))
-                 if reopened else (lambda: _("The requester replied")),
+                 if reopened else (lambda: _("The requester replied: the ticket is open "
+                                             "again")) if resumed
+                 else (lambda: _("The requester replied")),
                  message=entry.body, attachments=entry.attachments)
 
 
@@ -150,6 +153,14 @@ def overdue(ticket):
     _alert_staff(_handlers(ticket), ticket, "ticket_overdue_staff",
                  lambda: _("Overdue: the answer was due by %(due)s",
                            due=when(ticket.due_at)))
+
+
+def response_overdue(ticket):
+    """The first response is late: the assignee is told, or the department when nobody
+    has it."""
+    _alert_staff(_handlers(ticket), ticket, "ticket_response_overdue_staff",
+                 lambda: _("First response overdue: it was due by %(due)s",
+                           due=when(ticket.first_response_due_at)))
 
 
 def report_made(recipient, *, workbook, filename, board, made_by, made_at):

@@ -119,18 +119,25 @@ def backlog(filters, now, ages):
 def desk_counts(user):
     """An agent's desk home and the queue's shortcuts: among the open tickets they can
     act on (``queries.tickets_actionable_by``), all, those assigned to them, the
-    unassigned and those flagged overdue."""
+    unassigned and those flagged overdue; apart from them, those awaiting the citizen
+    (not open for the desk: nothing is due from it, and they are never overdue), counted
+    on the tickets through the (department, status, next_due_at) index."""
     oversees = queries.oversees(user)
     if not oversees and not user.has_role("agent"):
-        return {"open": 0, "mine": 0, "none": 0, "overdue": 0}
+        return {"open": 0, "mine": 0, "none": 0, "overdue": 0, "awaiting": 0}
 
     def named(me):
         theirs = (Value(1) == 1) if oversees \
             else OpenTally.department.in_(queries.department_ids_of(me))
+        their_tickets = (Value(1) == 1) if oversees \
+            else Ticket.department.in_(queries.department_ids_of(me))
         return {"open": _tallied(theirs | (OpenTally.assignee == me)),
                 "mine": _tallied(OpenTally.assignee == me),
                 "none": _tallied((OpenTally.assignee == 0) & theirs),
                 "overdue": _tallied((OpenTally.overdue == 1)
-                                    & (theirs | (OpenTally.assignee == me)))}
+                                    & (theirs | (OpenTally.assignee == me))),
+                "awaiting": Ticket.select(fn.COUNT(SQL("*"))).where(
+                    Ticket.status == TicketStatus.AWAITING,
+                    their_tickets | (Ticket.assignee == me))}
 
     return _counts(("desk", oversees), named, [user.id])

@@ -218,7 +218,8 @@ _agents_in = Prepared(lambda: agents_of(slot("department")))
 
 
 # the events a requester reads in their ticket's thread
-STATUS_EVENTS = ("resolved", "closed", "reopened", "confirmed", "withdrawn", "auto_closed")
+STATUS_EVENTS = ("resolved", "closed", "reopened", "confirmed", "withdrawn", "auto_closed",
+                 "awaiting", "resumed")
 
 
 def named(users):

@@ -31,7 +31,7 @@ from .summary_models import DAY_COUNTERS, OpenTally, ReportDay, ReportDuration
 
 # what the summary follows of a ticket, in this order
 STATE = (Ticket.created_at, Ticket.topic, Ticket.department, Ticket.assignee, Ticket.due_at,
-         Ticket.first_response_at, Ticket.resolved_at, Ticket.closed_at,
+         Ticket.first_response_due_at, Ticket.first_response_at, Ticket.resolved_at, Ticket.closed_at,
          Ticket.response_seconds, Ticket.resolution_seconds, Ticket.status, Ticket.overdue)
 TRACKED = {field.name for field in STATE}
 DURATIONS = (Ticket.response_seconds, Ticket.resolution_seconds)  # kinds 0 and 1
@@ -129,7 +129,7 @@ def event_counters(kind, by_requester):
 def contributions(state, zone, events=()):
     """{(table, key): Counter of columns} that one ticket state adds, with its counted
     events ([(moment, counters)], see ``EVENT_COUNTERS``)."""
-    (created, topic, department, assignee, due, answered, resolved, closed,
+    (created, topic, department, assignee, due, answer_due, answered, resolved, closed,
      *durations, status, overdue) = state
     group = _group(state)
     made = defaultdict(Counter)
@@ -140,7 +140,9 @@ def contributions(state, zone, events=()):
     cohort["created"] += 1
     if answered is not None:
         cohort["answered"] += 1
-        cohort["answered_in_time"] += answered <= due
+        # each clock by its own due time (tickets from before the first response had
+        # one: by the resolution's)
+        cohort["answered_in_time"] += answered <= (answer_due or due)
         made[(ReportDay, (local_day(answered, zone), *group))]["responses"] += 1
     if resolved is not None:
         cohort["resolved"] += 1
@@ -310,6 +312,13 @@ def _prepared_upsert(table, count):
         table, [{name: slot(f"{name}{n}") for name in names} for n in range(count)]))
 
 
+def _state_columns():
+    """STATE, with NULL for a column the ticket table does not have yet (a migration
+    older than the column rebuilds the summary; a later one rebuilds it again)."""
+    present = {column.name for column in db.database.get_columns("ticket")}
+    return [field if field.column_name in present else SQL("NULL") for field in STATE]
+
+
 def rebuild(progress=None, batch=20000):
     """Recompute the summary tables (KEYS) from every ticket, its counted events and its
     transfers (tickets read in batches by id; the sums are kept in memory: a few hundred
@@ -323,9 +332,9 @@ def rebuild(progress=None, batch=20000):
         ReportDay.delete().execute()
         ReportDuration.delete().execute()
         OpenTally.delete().execute()
-        last = 0
+        last, columns = 0, _state_columns()
         while True:
-            rows = list(Ticket.select(Ticket.id, *STATE).where(Ticket.id > last)
+            rows = list(Ticket.select(Ticket.id, *columns).where(Ticket.id > last)
                         .order_by(Ticket.id).limit(batch).tuples())
             for ticket_id, *state in rows:
                 for key, counts in contributions(state, zone).items():

@@ -11,7 +11,7 @@ NAMES = (*TABLES, "series", "breaches")
 HOUR = 3600
 # Plain ASCII words of the file names (Indonesian, the helpdesk's language)
 FILE_WORDS = {"topics": "topik", "departments": "unit", "agents": "petugas",
-              "breaches": "terlambat"}
+              "held": "waktu-unit", "breaches": "terlambat"}
 
 _WEEK = Column("day", _l("Week from"), TEXT)
 

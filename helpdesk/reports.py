@@ -135,14 +135,18 @@ def _add_past_due(rows, period, filters, now, dimensions):
     ("unanswered") or a resolution ("unresolved"): the only figures the summary cannot
     hold, read from the tickets through partial indexes (a few thousand at most), one
     statement each, per (topic, department, assignee) and added up here."""
-    cohort = filters.condition() & period.holds(Ticket.created_at) & (Ticket.due_at < now)
+    # (a ticket awaiting its requester is never late: its clocks wait with it)
+    cohort = filters.condition() & period.holds(Ticket.created_at) & (
+        Ticket.status != TicketStatus.AWAITING)
     columns = {"topic": Ticket.topic, "department": Ticket.department,
                "agent": Ticket.assignee}
-    for name, missing in (("unanswered", Ticket.first_response_at),
-                          ("unresolved", Ticket.resolved_at)):
+    answer_due = fn.COALESCE(Ticket.first_response_due_at, Ticket.due_at)
+    for name, missing, due in (("unanswered", Ticket.first_response_at, answer_due),
+                               ("unresolved", Ticket.resolved_at, Ticket.due_at)):
         counted = {dimension: {} for dimension in rows}
         query = (Ticket.select(*columns.values(), fn.COUNT(SQL("*")))
-                 .where(cohort & missing.is_null()).group_by(*columns.values()).tuples())
+                 .where(cohort & missing.is_null() & (due < now))
+                 .group_by(*columns.values()).tuples())
         for *keys, n in query:
             for dimension, key in (("all", 0), *zip(columns, keys)):
                 if dimension in counted:
@@ -189,7 +193,8 @@ def sla(period, filters=NO_FILTERS, *, now, limit=50, offset=0, figures_read=Non
     breaches = [*_breaches(Ticket.late_seconds, resolved_late, Ticket.late_seconds.desc(),
                            wanted),
                 *_breaches(seconds_between(now, Ticket.due_at),
-                           cohort & Ticket.resolved_at.is_null() & (Ticket.due_at < now),
+                           cohort & Ticket.resolved_at.is_null() & (Ticket.due_at < now)
+                           & (Ticket.status != TicketStatus.AWAITING),
                            Ticket.due_at, wanted)]
     breaches.sort(key=lambda b: (-b["late"], b["id"]))
     return {**_shares(row), "breach_count": int(row["breach_count"] or 0),

@@ -124,6 +124,8 @@ def status_change(event):
                      "not_solved": _("You said the problem is not solved; the ticket was "
                                      "reopened.")}.get(event.data.get("reason"),
                                                        _("The helpdesk reopened this ticket.")),
+        "awaiting": _("The helpdesk is waiting for your reply."),
+        "resumed": _("Your reply reached the helpdesk; the ticket is open again."),
         "confirmed": _("You confirmed the problem is solved; the ticket was closed."),
         "withdrawn": _("You closed this ticket."),
         "auto_closed": _("The ticket was closed automatically by the system: there was no "

@@ -28,7 +28,8 @@ def history(app, citizen, agent, colleague, data_agent):
     10:00, +2 h, +20 h; T3 2 Nov 09:00 (colleague), +3 h, +30 h, closed 4 Nov; T4 3 Nov
     08:00, +4 h, resolved 12 h late at +60 h; T5 5 Nov 12:00 Data Terpadu, answered +6 h,
     transferred to Tim SIKS-NG at +7 h, still open; T9 27 Nov 10:00 Data Terpadu, never
-    answered; T6 30 Nov 23:59:59; T7 1 Dec 00:00 and T8 2 Dec 09:00 (after the period)."""
+    answered; T6 30 Nov 23:59:59, never answered (its first response was due 1 Dec 16:00,
+    8 working hours later); T7 1 Dec 00:00 and T8 2 Dec 09:00 (after the period)."""
     siks = HelpTopic.get(name="Aplikasi SIKS-NG")
     data = HelpTopic.get(name="Data Terpadu")
     made = {}

@@ -40,7 +40,8 @@ def test_the_queue_opens_on_open_tickets_most_urgent_first(client_of, agent, tic
     desk = client_of(agent)
     first = desk.get("/admin/ticket/")
     assert first.status_code == 302 and first.headers["Location"].endswith("?flt0_status=open")
-    Ticket.update(due_at=utcnow() - timedelta(hours=1)).where(
+    late = utcnow() - timedelta(hours=1)  # (the queue's order: the nearer due time)
+    Ticket.update(due_at=late, next_due_at=late).where(
         Ticket.id == tickets["other"].id).execute()
     page = desk.get(first.headers["Location"]).text
     shown = [t.number for t in tickets.values() if str(t.number) in page]
@@ -117,7 +118,7 @@ def test_queue_queries_do_not_grow_with_the_page_size(client_of, supervisor, cit
     large = count_queries(desk, "/admin/ticket/?flt0_status=open&page_size=100")
     assert len(numbers_on(desk.get("/admin/ticket/?flt0_status=open&page_size=100").text)) == 30
     assert len(small) == len(large)
-    assert not any("COUNT(" in sql.upper() for sql in large)
+    assert not any("_WRAPPED" in sql.upper() for sql in large)  # no pager COUNT of the list
 
 
 def test_a_hand_made_sort_falls_back_to_the_default_order(client_of, agent, tickets):

@@ -8,7 +8,7 @@ from conftest import login
 from helpdesk import intake, lifecycle
 from helpdesk.db import db
 from helpdesk.intake_models import InboundMail
-from helpdesk.models import Attachment, EntryKind, TicketStatus, ThreadEntry
+from helpdesk.models import Attachment, EntryKind, Ticket, TicketStatus, ThreadEntry
 from intake_helpers import HELPDESK, deliver, intake_config, receive, text_of
 from mail_samples import ENGLISH_QUOTE, message, reply_to
 from samples import EXE, PDF
@@ -182,3 +182,13 @@ def test_the_same_message_from_two_processes_at_once_is_taken_in_once(app, answe
     assert sorted(kinds) == ["duplicate", "reply"]
     assert len(entries_of(ticket)) == 2
     assert InboundMail.select().count() == 1
+
+
+def test_a_reply_by_e_mail_resumes_a_ticket_awaiting_the_requester(app, answered, agent):
+    ticket, answer = answered
+    with app.test_request_context():
+        lifecycle.set_status(ticket, by=agent, status=TicketStatus.AWAITING,
+                             comment="Mohon kirim foto KTP.")
+    assert receive(app, reply_to(answer)).kind == "reply"
+    resumed = Ticket.get_by_id(ticket.id)
+    assert resumed.status == TicketStatus.OPEN and resumed.paused_at is None

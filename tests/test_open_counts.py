@@ -31,7 +31,9 @@ def counted_desk(user):
     visible = queries.tickets_actionable_by(user).where(Ticket.status == TicketStatus.OPEN)
     return {"open": visible.count(), "mine": visible.where(Ticket.assignee == user.id).count(),
             "none": visible.where(Ticket.assignee.is_null()).count(),
-            "overdue": visible.where(Ticket.overdue).count()}
+            "overdue": visible.where(Ticket.overdue).count(),
+            "awaiting": queries.tickets_actionable_by(user).where(
+                Ticket.status == TicketStatus.AWAITING).count()}
 
 
 def tally_rows():

@@ -28,7 +28,7 @@ def test_the_workbook_is_written_with_progress(runner, history, tmp_path):
     result = report(runner, *NOVEMBER, "--out", str(out), "--by", "kepala@kemensos.go.id")
     assert result.exit_code == 0, result.output
     assert "Menghitung laporan" in result.output
-    assert "8/8 Survei Kepuasan Masyarakat (SKM)" in result.output  # one plain line per step outside a terminal
+    assert "9/9 Survei Kepuasan Masyarakat (SKM)" in result.output  # one plain line per step outside a terminal
     assert f"Buku kerja ditulis: {out}" in result.output
     figures = cover(out.read_bytes())
     assert figures["Tiket dibuat"] == 7 and figures["Selesai"] == 4

@@ -51,7 +51,8 @@ def test_the_cover_names_the_period_filters_maker_and_figures(november):
     board, body, _csvs = november
     book = openpyxl.load_workbook(io.BytesIO(body))
     assert book.sheetnames == ["Ringkasan", "Per topik bantuan", "Per unit", "Per petugas",
-                               "Per hari", "Tiket melewati batas waktu", "SKM"]
+                               "Lama ditangani per unit", "Per hari",
+                               "Tiket melewati batas waktu", "SKM"]
     cover = book["Ringkasan"]
     assert cover["A1"].value == "Laporan helpdesk"
     values = cover_values(cover)
@@ -76,7 +77,7 @@ def test_the_cover_names_the_period_filters_maker_and_figures(november):
         "Dibuka kembali oleh pemohon": 1, "Median tanggapan pertama": 3,
         "Persentil ke-90 tanggapan pertama": pytest.approx(5.2),
         "Median penyelesaian": 25, "Persentil ke-90 penyelesaian": pytest.approx(51),
-        "Dijawab tepat waktu": pytest.approx(5 / 6), "Selesai tepat waktu": 0.5,
+        "Dijawab tepat waktu": pytest.approx(5 / 7), "Selesai tepat waktu": 0.5,
         "Tiket melewati batas waktu": 3}
     assert values["Median tanggapan pertama"].number_format == "0.00"
     assert values["Dijawab tepat waktu"].number_format == "0.0%"
@@ -96,7 +97,7 @@ def test_each_table_has_numbers_shares_and_hours(november):
     assert topics.column_dimensions["A"].width > 20
     rows = table_rows(topics)
     siks = [c.value for c in rows["Aplikasi SIKS-NG"]]
-    assert siks == ["Aplikasi SIKS-NG", 5, 4, 2.5, 25, 1, 0.75, 4, 0, 0, 1]
+    assert siks == ["Aplikasi SIKS-NG", 5, 4, 2.5, 25, 0.8, 0.75, 4, 0, 0, 1]
     assert [c.value for c in rows["Data Terpadu"]] == ["Data Terpadu", 2, 0, 6, None, 0.5, 0, 2,
                                                        0, 0, 0]
     cells = rows["Aplikasi SIKS-NG"]
@@ -104,12 +105,18 @@ def test_each_table_has_numbers_shares_and_hours(november):
                                                    "0", "0", "0", "0"]
     departments = table_rows(book["Per unit"])
     assert [c.value for c in departments["Tim SIKS-NG"]] == [
-        "Tim SIKS-NG", 6, 4, 3, 25, 1, pytest.approx(0.6), 5, 1, 0, 0, 0, 1]
+        "Tim SIKS-NG", 6, 4, 3, 25, pytest.approx(5 / 6), pytest.approx(0.6), 5, 1, 0, 0, 0, 1]
     assert [c.value for c in departments["Tim Data Terpadu"]][-5:] == [0, 1, 0, 0, 0]
     agents = table_rows(book["Per petugas"])
     assert [c.value for c in agents["Petugas"]] == [
         "Petugas", 3, 3, 2, 20, 1, pytest.approx(2 / 3), 1]
     assert [c.value for c in agents["Rina Rekan"]][:5] == ["Rina Rekan", 1, 1, 3, 30]
+    held = book["Lama ditangani per unit"]  # hours (see test_reports.py)
+    assert [c.value for c in held[1]] == [
+        "Unit", "Tiket ditangani", "Waktu kerja ditangani (jam)",
+        "Waktu kerja per tiket ditangani (jam)", "Waktu kalender ditangani (jam)"]
+    assert [c.value for c in table_rows(held)["Tim SIKS-NG"]] == [
+        "Tim SIKS-NG", 5, 38, pytest.approx(7.6), 113]
 
 
 def test_the_series_has_a_date_per_day(november):
@@ -201,7 +208,7 @@ def test_csv_with_a_decimal_comma_after_semicolons(november):
                          "Median penyelesaian (jam)", "Dijawab tepat waktu (%)",
                          "Selesai tepat waktu (%)", "Terbuka saat ini", "Ditutup oleh pemohon",
                          "Ditutup otomatis", "Dibuka kembali oleh pemohon"]
-    assert topics[1:] == [["Aplikasi SIKS-NG", "5", "4", "2,5", "25", "100", "75", "4", "0", "0",
+    assert topics[1:] == [["Aplikasi SIKS-NG", "5", "4", "2,5", "25", "80", "75", "4", "0", "0",
                            "1"],
                           ["Data Terpadu", "2", "0", "6", "", "50", "0", "2", "0", "0", "0"]]
     agents = parsed(csvs["agents", ";"], ";")
@@ -215,7 +222,7 @@ def test_csv_with_a_decimal_comma_after_semicolons(november):
 def test_csv_with_a_decimal_point_after_commas(november, history):
     _board, _body, csvs = november
     departments = {row[0]: row for row in parsed(csvs["departments", ","], ",")}
-    assert departments["Tim SIKS-NG"] == ["Tim SIKS-NG", "6", "4", "3", "25", "100", "60", "5", "1",
+    assert departments["Tim SIKS-NG"] == ["Tim SIKS-NG", "6", "4", "3", "25", "83.33", "60", "5", "1",
                                           "0", "0", "0", "1"]
     breaches = parsed(csvs["breaches", ","], ",")
     assert breaches[0][-1] == "Terlambat (jam)"

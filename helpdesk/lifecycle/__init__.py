@@ -5,7 +5,9 @@ queue the e-mails. Mail is delivered after commit (see ``mailer``), so a failed 
 never undoes a change. Functions take the acting user explicitly and never read the
 request, so the web, the CLI and cron call them the same way.
 
-``citizen`` holds what requesters do, ``desk`` what staff do, ``sla`` the deadline watch,
+``citizen`` holds what requesters do, ``desk`` what staff do, ``sla`` the deadline watch
+of both clocks, ``clocks`` the first response's and the resolution's clocks (paused while
+awaiting the citizen) and the departments' holdings,
 ``closing`` how a resolution is confirmed, disputed or closed by itself,
 ``survey`` the requester's rating of a closed ticket.
 """

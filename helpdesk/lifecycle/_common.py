@@ -8,6 +8,7 @@ from peewee import Case
 
 from .. import prepared, queries, report_summary, search, survey, uploads
 from ..db import atomic, db
+from . import clocks
 from ..report_sql import exact_seconds
 from ..models import Attachment, Ticket, TicketEvent, TicketParticipant, TicketStatus, ThreadEntry
 
@@ -60,12 +61,12 @@ def seconds_since_created(current, when):
     return None if when is None else (when - current.created_at).total_seconds()
 
 
-def seconds_late(current, resolved):
-    """How long after its due time a ticket resolved at ``resolved`` was (None when it
-    was not late, or is not resolved)."""
-    if resolved is None or resolved <= current.due_at:
+def seconds_late(due, resolved):
+    """How long after its due time ``due`` a ticket resolved at ``resolved`` was (None
+    when it was not late, or is not resolved)."""
+    if resolved is None or resolved <= due:
         return None
-    return (resolved - current.due_at).total_seconds()
+    return (resolved - due).total_seconds()
 
 
 # each time the reports measure from the ticket's creation, and the column keeping it
@@ -117,20 +118,36 @@ def add_entry(ticket, author, kind, body, stored, now, new_ticket=False):
     return entry
 
 
-def status_changes(current, status, now):
-    """The fields that move with a status: the times for reports and the overdue flag
-    (cleared when the ticket is no longer open; the breach stays in sla_breached_at)."""
+def status_changes(current, status, now, department=None):
+    """The fields that move with a status: the times for reports, the overdue flag
+    (cleared when the ticket is no longer open; the breach stays in sla_breached_at),
+    the resolution clock and the nearer due time (``clocks``), the departments'
+    holdings (of ``department`` when a transfer reopens the ticket)."""
+    clocks.holding_moves(current, status, now, department)
+    changes = clocks.moving(current, status, now)
     if status == TicketStatus.RESOLVED:
-        resolved, changes = now, {Ticket.closed_at: None}
+        resolved = now
+        changes[Ticket.closed_at] = None
     elif status == TicketStatus.CLOSED:
-        resolved, changes = current.resolved_at or now, {Ticket.closed_at: now}
+        resolved = current.resolved_at or now
+        changes[Ticket.closed_at] = now
     else:
-        return {Ticket.status: TicketStatus.OPEN, Ticket.resolved_at: None,
-                Ticket.resolution_seconds: None, Ticket.late_seconds: None,
-                Ticket.closed_at: None}
-    return {**changes, Ticket.status: status, Ticket.resolved_at: resolved,
-            Ticket.resolution_seconds: seconds_since_created(current, resolved),
-            Ticket.late_seconds: seconds_late(current, resolved), Ticket.overdue: False}
+        changes.update({Ticket.status: status, Ticket.resolved_at: None,
+                        Ticket.resolution_seconds: None, Ticket.late_seconds: None,
+                        Ticket.closed_at: None})
+        if status == TicketStatus.AWAITING:
+            changes[Ticket.overdue] = False  # a paused clock is never late
+        return with_next_due(current, changes)
+    due = changes.get(Ticket.due_at, current.due_at)
+    changes.update({Ticket.status: status, Ticket.resolved_at: resolved,
+                    Ticket.resolution_seconds: seconds_since_created(current, resolved),
+                    Ticket.late_seconds: seconds_late(due, resolved), Ticket.overdue: False})
+    return with_next_due(current, changes)
+
+
+def with_next_due(current, changes):
+    """``changes`` with the ticket's nearer due time (the queue's order) following them."""
+    return {**changes, Ticket.next_due_at: clocks.next_due(current, changes)}
 
 
 def after_closing(ticket, by, now):

@@ -1,11 +1,11 @@
 """What requesters do: open a ticket, reply to it."""
 import secrets
-from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
 from .. import notifications, prepared, report_summary
 from ..models import EntryKind, Ticket, TicketStatus, utcnow
+from . import clocks
 from ._common import (InvalidTransition, NotAllowed, add_entry, change, event, locked,
                       refreshed, status_changes, stored_files, transaction)
 
@@ -21,7 +21,8 @@ class AlreadyOpened(Exception):
 
 def open_ticket(*, by, topic, subject, message, files=(), submission_key=None, now=None):
     """A citizen opens a ticket under a help topic; returns the ticket. The topic's
-    department gets it, due after the topic's SLA hours. A ``submission_key`` this citizen
+    department gets it; its first response and resolution are due after the targets of
+    the topic's plan (``clocks.opening``). A ``submission_key`` this citizen
     already used raises AlreadyOpened with that ticket: the unique (requester, key) index
     settles even two requests at once; the repeat's stored files are removed."""
     now = now or utcnow()
@@ -31,7 +32,8 @@ def open_ticket(*, by, topic, subject, message, files=(), submission_key=None, n
         ticket = _create_with_number(
             subject=" ".join(subject.split()), topic=topic, department=topic.department,
             requester=by, status=TicketStatus.OPEN, created_at=now, updated_at=now,
-            due_at=now + timedelta(hours=topic.sla_hours), submission_key=submission_key)
+            submission_key=submission_key, **clocks.opening(topic, now))
+        clocks.hold(ticket, topic.department_id, now)
         entry = add_entry(ticket, by, EntryKind.MESSAGE, message, stored, now, new_ticket=True)
         event(ticket, by, "opened", now)
         notifications.ticket_opened(ticket, entry, with_files=bool(stored))
@@ -39,7 +41,8 @@ def open_ticket(*, by, topic, subject, message, files=(), submission_key=None, n
 
 
 def reply(ticket, *, by, message, files=(), now=None):
-    """The requester adds a message; a resolved ticket is reopened; the assignee (or the
+    """The requester adds a message; a resolved ticket is reopened, one awaiting the
+    requester is open again (its resolution clock runs on); the assignee (or the
     department, when nobody has the ticket) is alerted. Returns the entry."""
     now = now or utcnow()
     if by.id != ticket.requester_id:
@@ -53,11 +56,12 @@ def reply(ticket, *, by, message, files=(), now=None):
         entry = add_entry(ticket, by, EntryKind.MESSAGE, message, stored, now)
         changes = {Ticket.updated_at: now}
         reopened = current.status == TicketStatus.RESOLVED
-        if reopened:
+        if reopened or current.status == TicketStatus.AWAITING:
             changes.update(status_changes(current, TicketStatus.OPEN, now))
-            event(ticket, by, "reopened", now, reason="reply")
+            event(ticket, by, "reopened" if reopened else "resumed", now, reason="reply")
         change(ticket, changes)
-        notifications.requester_replied(refreshed(ticket), entry, reopened=reopened)
+        notifications.requester_replied(refreshed(ticket), entry, reopened=reopened,
+                                        resumed=current.status == TicketStatus.AWAITING)
     return entry
 
 

@@ -3,9 +3,11 @@ from flask_babel import lazy_gettext as _l
 
 from .. import notifications, queries, report_summary
 from ..models import Department, EntryKind, Ticket, TicketStatus, TicketTransfer, utcnow
+from . import clocks
 from ._common import (InvalidTransition, NotAllowed, add_entry, after_closing, change, event,
                       locked, participate, refreshed, require_desk_access,
-                      seconds_since_created, status_changes, stored_files, transaction)
+                      seconds_since_created, status_changes, stored_files, transaction,
+                      with_next_due)
 
 
 def claim(ticket, *, by, now=None):
@@ -70,8 +72,8 @@ def respond(ticket, *, by, message, files=(), status=None, now=None):
         new_status = status if status and status != current.status else None
         if new_status:
             changes.update(status_changes(current, new_status, now))
-            event(ticket, by, _status_event(new_status), now)
-        change(ticket, changes)
+            event(ticket, by, _status_event(current, new_status), now)
+        change(ticket, with_next_due(current, changes))
         participate(ticket, by)
         if new_status == TicketStatus.CLOSED:
             after_closing(ticket, by, now)
@@ -110,9 +112,13 @@ def transfer(ticket, *, by, to, comment, now=None):
                                        number=ticket.number, department=to.name))
         source = Department.get_by_id(current.department_id)
         changes = {Ticket.department: to, Ticket.assignee: None, Ticket.updated_at: now}
-        if current.status != TicketStatus.OPEN:
-            changes.update(status_changes(current, TicketStatus.OPEN, now))
-            event(ticket, by, "reopened", now, reason="transfer")
+        if current.status in clocks.HELD:  # the department it leaves lets go
+            clocks.let_go(current, now)
+            clocks.hold(ticket, to, now)
+        if current.status != TicketStatus.OPEN:  # (reopened: held by ``to`` from now)
+            changes.update(status_changes(current, TicketStatus.OPEN, now, department=to))
+            event(ticket, by, _status_event(current, TicketStatus.OPEN), now,
+                  reason="transfer")
         change(ticket, changes)
         participate(ticket, by)
         TicketTransfer.create(ticket=ticket, source=source, target=to, created_at=now)
@@ -149,7 +155,8 @@ def assign(ticket, *, by, to, now=None):
 
 
 def set_status(ticket, *, by, status, comment="", now=None):
-    """Open, resolve or close; the requester is told by e-mail."""
+    """Open, await the requester (the resolution clock pauses), resolve or close; the
+    requester is told by e-mail."""
     now = now or utcnow()
     require_desk_access(ticket, by)
     _check_status(status)
@@ -162,7 +169,7 @@ def set_status(ticket, *, by, status, comment="", now=None):
                                        status=TicketStatus.LABELS[status]))
         change(ticket, {**status_changes(current, status, now), Ticket.updated_at: now})
         participate(ticket, by)
-        done = event(ticket, by, _status_event(status), now,
+        done = event(ticket, by, _status_event(current, status), now,
                      **({"comment": comment} if comment else {}))
         if status == TicketStatus.CLOSED:
             after_closing(ticket, by, now)
@@ -175,8 +182,12 @@ def _check_status(status):
         raise InvalidTransition(_l("Unknown status."))
 
 
-def _status_event(status):
-    return "reopened" if status == TicketStatus.OPEN else status
+def _status_event(current, status):
+    """The event's kind: "resumed" when a ticket awaiting its requester is open again
+    (not a reopening), "reopened" when a resolved or closed one is, else the status."""
+    if status == TicketStatus.OPEN:
+        return "resumed" if current.status == TicketStatus.AWAITING else "reopened"
+    return status
 
 
 def _closed(ticket):

@@ -9,6 +9,7 @@ from .. import search
 from ..models import Ticket
 
 log = logging.getLogger(__name__)
+BATCH = 5000  # tickets indexed per round of statements
 
 
 def up(migrator, database):
@@ -20,4 +21,4 @@ def up(migrator, database):
         done += count
         log.info("search index: %d of %d tickets", done, total)
 
-    search.rebuild(progress=progress)
+    search.rebuild(progress=progress, batch=BATCH)
