@@ -48,6 +48,24 @@ def status_column(view, context, model, name):
     return Markup('<span class="badge badge-{} mail-{}">{}</span>').format(style, key, label)
 
 
+SHOWN = 2  # addresses of a message to several people shown in the list
+
+
+def recipients_column(view, context, model, name):
+    """A message to several people (each in Bcc): its first addresses and how many more;
+    the details page lists them all."""
+    addresses = model.recipients
+    if len(addresses) <= SHOWN:
+        return ", ".join(addresses)
+    more = ngettext("and %(num)d more", "and %(num)d more", len(addresses) - SHOWN)
+    return Markup('{} <span class="text-muted" title="{}">{}</span>').format(
+        ", ".join(addresses[:SHOWN]), ", ".join(addresses), more)
+
+
+def all_recipients_column(view, context, model, name):
+    return Markup("<br>").join(model.recipients)
+
+
 def error_column(view, context, model, name):
     return Markup('<small class="text-break">{}</small>').format(model.last_error or "")
 
@@ -83,10 +101,11 @@ class OutboxView(AdminOnly, KeyedFilters, ModelView):
     column_default_sort = ("id", True)
     column_searchable_list = (OutboxMail.recipient, OutboxMail.subject)
     column_filters = (MailStatusFilter("status", _l("Status"), OutboxMail.sent_at),)
-    column_formatters = {"status": status_column, "last_error": error_column,
+    column_formatters = {"recipient": recipients_column, "status": status_column,
+                         "last_error": error_column,
                          **{name: time_column for name in TIMES},
                          "next_attempt_at": next_attempt_column}
-    column_formatters_detail = {"status": status_column,
+    column_formatters_detail = {"recipient": all_recipients_column, "status": status_column,
                                 **{name: time_column for name in TIMES}}
 
     def search_placeholder(self):

@@ -156,7 +156,8 @@ class MailSink:
         text = " ".join(part.get_content() for part in message.walk()
                         if part.get_content_maintype() == "text")
         with self.lock:
-            self.messages.append((str(message["To"]), str(message["Subject"]), text))
+            # who got it: a staff alert's recipients are each a Bcc, in no header
+            self.messages.append((", ".join(envelope.rcpt_tos), str(message["Subject"]), text))
         return "250 OK"
 
     def start(self):

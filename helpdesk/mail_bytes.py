@@ -33,11 +33,20 @@ class _LegacySMTP(Compat32):
 
 
 LEGACY_SMTP = _LegacySMTP(linesep="\r\n", max_line_length=LINE)
+UNDISCLOSED = "undisclosed-recipients:;"  # RFC 5322's empty group: the To of Bcc-only mail
 
 
 class FastMessage(Message):
     """Flask-Mail's message, put into bytes by the legacy policy where the result is the
     same (Flask-Mail's SMTP connection and the .eml writer both call ``as_bytes``)."""
+
+    def _message(self):
+        """A message sent only to Bcc addresses names none of them: Flask-Mail (0.10.0)
+        writes an empty To, which some servers refuse; an empty group is what they expect."""
+        tree = super()._message()
+        if self.bcc and not self.recipients:
+            tree.replace_header("To", UNDISCLOSED)
+        return tree
 
     def as_bytes(self):
         tree = self._message()  # Flask-Mail 0.10.0: the MIME tree its as_bytes writes

@@ -21,12 +21,13 @@ from pathlib import Path
 
 from flask import current_app, g
 from flask_mail import BadHeaderError, Connection
-from peewee import fn
+from peewee import Value, fn
 
 from .background import Periodic
-from .db import db
+from .db import atomic, db
 from .mail_bytes import FastMessage
 from .models import OutboxAttachment, OutboxMail, utcnow
+from .outbox_models import recipient_of
 from .prepared import Prepared, slot
 
 log = logging.getLogger(__name__)
@@ -55,12 +56,16 @@ def deliver_pending(now=None, limit=BATCH):
         with _transport() as send:
             for row in claimed:
                 try:
-                    send(_message(row, files.get(row.id, ())))
+                    refused = send(_message(row, files.get(row.id, ())))
                 except Exception as exc:  # one bad message must not hold up the others
-                    _failed(row, exc, now)
+                    if not _refused_apart(row, exc, now):
+                        _failed(row, exc, now)
                     failed += 1
                 else:
-                    _sent(row)
+                    if refused:  # the server took it for some of its recipients only
+                        _refused_apart(row, smtplib.SMTPRecipientsRefused(refused), now)
+                    else:
+                        _sent(row)
                     sent += 1
     except (OSError, smtplib.SMTPException) as exc:  # could not connect (or sign in) at all
         if is_permanent(exc):  # a setting to fix: the mail waits, failed, for Retry all
@@ -124,6 +129,54 @@ def _failed(row, exc, now):
                     error)
 
 
+def _refused_apart(row, exc, now):
+    """A message to several people that the server refused for some of them (``exc``, an
+    ``SMTPRecipientsRefused``): the row keeps the addresses that took it, marked sent, and
+    the refused ones go to rows of their own with the same message, one for the answers
+    worth retrying (4xx: backoff as usual) and one for the refusals for good (5xx: failed,
+    for an administrator to see and retry). When the server refused every address, the
+    row keeps the temporary refusals and the permanent ones get their own row. Returns
+    False when there is nothing to split (one recipient, or one kind of refusal for all)."""
+    if not isinstance(exc, smtplib.SMTPRecipientsRefused) or len(row.recipients) < 2:
+        return False
+    answers = {address.lower(): answer for address, answer in exc.recipients.items()}
+    groups = {"sent": [], "later": [], "never": []}
+    for address in row.recipients:
+        answer = answers.get(address.lower())
+        groups["sent" if answer is None else "never" if answer[0] >= 500 else "later"].append(
+            address)
+    parts = [(name, addresses) for name, addresses in groups.items() if addresses]
+    if len(parts) < 2:
+        return False
+    with atomic():
+        for n, (name, addresses) in enumerate(parts):
+            part = row if n == 0 else _copy(row, addresses)
+            if n == 0:
+                row.recipient = recipient_of(addresses)
+                OutboxMail.update(recipient=row.recipient).where(
+                    OutboxMail.id == row.id).execute()
+            if name == "sent":
+                _sent(part)
+            else:
+                _failed(part, smtplib.SMTPRecipientsRefused(
+                    {a: answers[a.lower()] for a in addresses}), now)
+    return True
+
+
+def _copy(row, addresses):
+    """A new outbox row with ``row``'s message (and files) for ``addresses``."""
+    fields = {name: getattr(row, name) for name in (
+        "subject", "body_text", "body_html", "headers", "kind", "created_at", "attempts")}
+    part = OutboxMail.create(recipient=recipient_of(addresses), **fields)
+    files = OutboxAttachment.select(OutboxAttachment.filename, OutboxAttachment.content_type,
+                                    OutboxAttachment.data, Value(part.id)).where(
+        OutboxAttachment.mail == row.id)
+    OutboxAttachment.insert_from(files, [
+        OutboxAttachment.filename, OutboxAttachment.content_type, OutboxAttachment.data,
+        OutboxAttachment.mail]).execute()
+    return part
+
+
 def is_permanent(exc):
     """A refusal that retrying will not change: an SMTP 5xx answer (recipient unknown,
     sign-in refused, message rejected) or a message that cannot be built. Connection
@@ -182,9 +235,12 @@ def wake(app=None):
 
 
 def _message(row, files=()):
-    msg = FastMessage(row.subject, recipients=[row.recipient], body=row.body_text,
-                  html=row.body_html or None,
-                  sender=current_app.config["MAIL_DEFAULT_SENDER"])
+    addresses = row.recipients
+    several = len(addresses) > 1  # each in Bcc: no recipient sees another's address
+    msg = FastMessage(row.subject, recipients=[] if several else addresses,
+                      bcc=addresses if several else None, body=row.body_text,
+                      html=row.body_html or None,
+                      sender=current_app.config["MAIL_DEFAULT_SENDER"])
     headers = json.loads(row.headers or "{}")
     if "Message-ID" in headers:
         msg.msgId = headers.pop("Message-ID")
@@ -194,16 +250,43 @@ def _message(row, files=()):
     return msg
 
 
+class _Answers:
+    """Keeps what ``sendmail`` returns, the recipients the server refused while it took the
+    message for others: Flask-Mail's ``Connection.send`` (0.10.0) drops it."""
+
+    refused = {}
+
+    def sendmail(self, *args, **kwargs):
+        self.refused = super().sendmail(*args, **kwargs)
+        return self.refused
+
+
+class _SMTP(_Answers, smtplib.SMTP):
+    pass
+
+
+class _SMTP_SSL(_Answers, smtplib.SMTP_SSL):
+    pass
+
+
 class _SmtpConnection(Connection):
     """Flask-Mail's connection with a timeout: its own has none, so a server that accepts
-    and never answers would block the sender forever."""
+    and never answers would block the sender forever. ``send`` returns the recipients the
+    server refused ({address: (code, answer)}), empty when it took the message for all."""
 
     def __init__(self, mail, timeout):
         super().__init__(mail)
         self.timeout = timeout
 
+    def send(self, message, envelope_from=None):
+        host = self.host  # Flask-Mail may connect anew after MAIL_MAX_EMAILS messages
+        if host is not None:
+            host.refused = {}
+        super().send(message, envelope_from)
+        return host.refused if host is not None else {}
+
     def configure_host(self):
-        factory = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
+        factory = _SMTP_SSL if self.mail.use_ssl else _SMTP
         host = factory(self.mail.server, self.mail.port, timeout=self.timeout)
         if self.mail.use_tls:
             host.starttls()
@@ -231,8 +314,9 @@ def _write_eml(msg):
     path = folder / f"{utcnow():%Y%m%d-%H%M%S}-{name}.eml"
     path.write_bytes(msg.as_bytes())
     links = re.findall(r"https?://\S+", msg.body or "")
-    log.warning("mail to %s saved as %s%s", ", ".join(msg.recipients), path,
+    log.warning("mail to %s saved as %s%s", ", ".join(msg.recipients or msg.bcc), path,
                 f" — links: {' '.join(links)}" if links else "")
+    return {}
 
 
 def _deliver_all(app):

@@ -4,7 +4,6 @@ Called from inside the lifecycle's transaction, so a mail exists only if the cha
 that caused it was committed. Delivery is ``mailer``'s job.
 """
 import json
-import secrets
 from functools import lru_cache
 from email.utils import make_msgid, parseaddr
 from urllib.parse import urlsplit
@@ -13,11 +12,11 @@ from flask import current_app, g, has_request_context, render_template, url_for
 from flask_babel import force_locale, format_date, format_timedelta, gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_security.recoverable import generate_reset_link
-from markupsafe import escape
 
 from . import prepared, queries, reply_addresses
 from .display import when
 from .models import OutboxAttachment, OutboxMail, User
+from .outbox_models import recipient_of
 from .spreadsheet import XLSX_MIMETYPE
 
 
@@ -234,44 +233,31 @@ def intake_welcome(user, ticket):
 
 def _alert_staff(recipients, ticket, kind, headline, message=None, attachments=(),
                  exclude=None, queued_with=()):
-    """One alert per staff member, each in their own language. The alert differs between
-    staff members of one language only by the name it greets, so it is rendered once per
-    language and each name is put in its place; the alerts are queued in one statement
-    (with the outbox rows ``queued_with``)."""
-    files = list(attachments)
-    greeted = _Greeted()
-    rendered, rows = {}, list(queued_with)
+    """One alert per language of the staff members told, each a Bcc of it: a department
+    of forty agents gets one message (one SMTP transaction), not forty, and no agent sees
+    another's address. Alone in their language, a staff member is greeted by name; several
+    are greeted as the department's agents (every alert to several people goes to the
+    ticket's department). The alerts are queued in one statement (with the outbox rows
+    ``queued_with``)."""
+    by_locale = {}
     for user in recipients:
-        if exclude is not None and user.id == exclude.id:
-            continue
-        locale = _locale_of(user)
-        if locale not in rendered:
-            with force_locale(locale):
-                text = str(headline())
-                rendered[locale] = (f"[#{ticket.number}] {text}: {ticket.subject}",
-                                    *_rendered("ticket_alert_staff", ticket=ticket,
-                                               user=greeted, headline=text, message=message,
-                                               attachments=files, link=staff_link(ticket)))
-        subject, body, html = rendered[locale]
-        rows.append(_outbox_row(user.email, subject, greeted.put(body, user),
-                                greeted.put(html, user, escape), kind=kind,
-                                headers=_thread_headers(ticket)))
+        if exclude is None or user.id != exclude.id:
+            by_locale.setdefault(_locale_of(user), []).append(user)
+    files = list(attachments)
+    rows = list(queued_with)
+    for locale, users in by_locale.items():
+        with force_locale(locale):
+            text = str(headline())
+            greeted = users[0] if len(users) == 1 else _(
+                "agents of %(department)s", department=ticket.department.name)
+            body, html = _rendered("ticket_alert_staff", ticket=ticket, addressee=greeted,
+                                   headline=text, message=message, attachments=files,
+                                   link=staff_link(ticket))
+        rows.append(_outbox_row(recipient_of(user.email for user in users),
+                                f"[#{ticket.number}] {text}: {ticket.subject}", body, html,
+                                kind=kind, headers=_thread_headers(ticket)))
     if rows:
         prepared.insert_many(OutboxMail, rows)
-
-
-class _Greeted:
-    """Stands for the recipient's name in an alert rendered for several people: a mark
-    no text contains (private-use characters around a random number)."""
-
-    def __init__(self):
-        self.mark = f"\ue000{secrets.token_hex(8)}\ue000"
-
-    def __str__(self):
-        return self.mark
-
-    def put(self, text, user, quote=str):
-        return text.replace(self.mark, str(quote(str(user))))
 
 
 def _handlers(ticket):

@@ -8,7 +8,9 @@ from .db import db, utcnow
 class OutboxMail(db.Model):
     """An e-mail waiting to be sent; written in the transaction of the change it reports."""
 
-    recipient = CharField(max_length=255)
+    # one address, or several (", " between them) for one message to several staff members:
+    # then each is a Bcc and the message shows none of them (migration 0027 made it text)
+    recipient = TextField()
     subject = CharField(max_length=255)
     body_text = TextField()
     body_html = TextField(null=True)
@@ -23,6 +25,19 @@ class OutboxMail(db.Model):
 
     class Meta:
         indexes = ((("sent_at", "next_attempt_at"), False), (("sent_at", "failed_at"), False))
+
+    @property
+    def recipients(self):
+        return addresses_in(self.recipient)
+
+
+def addresses_in(recipient):
+    """The addresses of an outbox row's ``recipient``."""
+    return [address.strip() for address in recipient.split(",") if address.strip()]
+
+
+def recipient_of(addresses):
+    return ", ".join(addresses)
 
 
 class OutboxAttachment(db.Model):

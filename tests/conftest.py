@@ -44,6 +44,7 @@ class Sink:
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=policy.default)
+        message.envelope_to = list(envelope.rcpt_tos)  # who got it (a Bcc is in no header)
         with self.cond:
             self.messages.append(message)
             self.cond.notify_all()
@@ -61,7 +62,7 @@ class Sink:
         deadline = time.monotonic() + timeout
         with self.cond:
             while True:
-                found = [m for m in self.messages if address in m["To"]]
+                found = [m for m in self.messages if any(address in to for to in m.envelope_to)]
                 if len(found) >= count or time.monotonic() > deadline:
                     assert len(found) >= count, f"no mail to {address} in {self.messages}"
                     return found

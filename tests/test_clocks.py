@@ -162,7 +162,8 @@ def test_each_clocks_breach_is_an_event_with_how_late_alerted_once(app, opened, 
     late = TicketEvent.get(TicketEvent.kind == "response_overdue")
     assert late.data == {"clock": "first_response", "late": 3600}
     alerts = OutboxMail.select().where(OutboxMail.kind == "ticket_response_overdue_staff")
-    assert sorted(m.recipient for m in alerts) == sorted([agent.email, colleague.email])
+    assert sorted(a for m in alerts for a in m.recipients) == sorted([agent.email,
+                                                                      colleague.email])
     assert all("Tanggapan pertama terlambat" in m.subject for m in alerts)
 
     with app.app_context():

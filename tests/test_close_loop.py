@@ -107,8 +107,8 @@ def test_the_department_is_alerted_when_nobody_has_the_ticket(app, citizen, agen
     with app.test_request_context():
         lifecycle.set_status(ticket, by=supervisor, status=TicketStatus.RESOLVED)
         lifecycle.report_unsolved(ticket, by=citizen, message="Belum bisa.")
-    alerted = {m.recipient for m in OutboxMail.select().where(
-        OutboxMail.kind == "ticket_message_staff")}
+    alerted = {a for m in OutboxMail.select().where(
+        OutboxMail.kind == "ticket_message_staff") for a in m.recipients}
     assert alerted == {agent.email, colleague.email}
 
 

@@ -19,6 +19,8 @@ ALLOWED = {
     "helpdesk/demo.py": (TICKET_WRITE,),  # invents history in bulk, sends nothing
     "helpdesk/migrations/0005_reports.py": (TICKET_WRITE,),  # transfers of older events
     "helpdesk/notifications.py": (OUTBOX_WRITE,),
+    # no new mail: the recipients a server refused move to a row of their own
+    "helpdesk/mailer.py": (OUTBOX_WRITE,),
 }
 
 

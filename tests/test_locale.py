@@ -27,6 +27,15 @@ def test_browser_language_is_used_when_nothing_was_chosen(client):
     assert "Buka Tiket Baru" in other.text
 
 
+def test_each_request_follows_its_own_browser_language(client):
+    """The answer kept for one Accept-Language is not another's."""
+    english, indonesian = "Open a New Ticket", "Buka Tiket Baru"
+    for header, words in [("en-US,en;q=0.9", english), ("id,en;q=0.5", indonesian),
+                          ("en-US,en;q=0.9", english), ("de, en;q=0.1", english),
+                          ("", indonesian), ("fr-FR", indonesian)]:
+        assert words in client.get("/", headers={"Accept-Language": header}).text, header
+
+
 def test_unknown_lang_is_ignored(client):
     assert "Buka Tiket Baru" in client.get("/?lang=xx").text
 

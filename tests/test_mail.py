@@ -148,8 +148,11 @@ def test_a_batch_of_mail_takes_three_statements_and_one_per_message(app, mailbox
     """The due mail is claimed (with its rows) and its attachments read once for the batch;
     each message is marked sent as soon as the server took it."""
     app.extensions["mail_dispatcher"].stop()
-    queue(app, count=count)
-    with app.app_context(), statements_run() as seen:
-        assert mailer.deliver_pending() == (count, 0)
+    with app.app_context(), db.database.connection_context():
+        queue(app, count=2)  # on PostgreSQL a connection prepares what it runs twice
+        assert mailer.deliver_pending() == (2, 0)
+        queue(app, count=count)
+        with statements_run() as seen:
+            assert mailer.deliver_pending() == (count, 0)
     assert len(seen) == 3 + count
-    assert len(mailbox.wait(count)) == count
+    assert len(mailbox.wait(2 + count)) == 2 + count

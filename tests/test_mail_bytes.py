@@ -94,3 +94,15 @@ def test_the_mail_of_a_new_ticket_takes_the_quick_path(app, citizen, agent, make
             msg.date = 1_700_000_000
             assert written_alike(msg._message()), row.subject
             assert same_bytes(msg)
+
+
+def test_a_message_to_several_people_names_none_of_them(app):
+    """Each recipient of a staff alert is a Bcc: the To is the empty group, written alike."""
+    msg = message("[#1234567] Tiket baru untuk Tim SIKS-NG: aplikasi", "Isi\n", "<p>Isi</p>",
+                  "Helpdesk Pusdatin Kesos <helpdesk@kemensos.go.id>", "x@contoh.id", {})
+    msg.recipients, msg.bcc = [], ["satu@kemensos.go.id", "dua@kemensos.go.id"]
+    with app.app_context():
+        assert same_bytes(msg)
+        raw = msg.as_bytes()
+    assert b"\r\nTo: undisclosed-recipients:;\r\n" in raw
+    assert b"satu@" not in raw and b"dua@" not in raw

@@ -43,6 +43,17 @@ def test_a_session_cookie_copied_before_sign_out_is_refused_after_it(app, citize
     assert not _opens_tickets(client)
 
 
+def test_a_new_secret_key_refuses_the_old_cookies_unless_kept_as_a_fallback(app, citizen):
+    client = app.test_client()
+    _sign_in(client, citizen)
+    thief = _copy(app, client, ["session"])
+    old = app.config["SECRET_KEY"]
+    app.config.update(SECRET_KEY="another-secret", SECRET_KEY_FALLBACKS=[old])
+    assert _opens_tickets(thief)
+    app.config.update(SECRET_KEY_FALLBACKS=[])
+    assert thief.get("/tickets/").status_code == 302  # signed out: the cookie's key is gone
+
+
 def test_a_remember_cookie_copied_before_sign_out_is_refused_after_it(app, citizen):
     client = app.test_client()
     _sign_in(client, citizen, remember=True)

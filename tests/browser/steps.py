@@ -135,10 +135,11 @@ def mails_about(mailbox, address, words, count=1, timeout=15):
     deadline = time.monotonic() + timeout
     while True:
         found = [m for m in mailbox.messages
-                 if address in m["To"] and (words in m["Subject"] or words in text_of(m))]
+                 if any(address in to for to in m.envelope_to)
+                 and (words in m["Subject"] or words in text_of(m))]
         if len(found) >= count or time.monotonic() > deadline:
             assert len(found) >= count, (
                 f"no mail to {address} about {words!r}; got "
-                f"{[(m['To'], m['Subject']) for m in mailbox.messages]}")
+                f"{[(m.envelope_to, m['Subject']) for m in mailbox.messages]}")
             return found
         time.sleep(0.1)
