@@ -150,16 +150,26 @@ def server_cpu(pid):
     return total + sum(server_cpu(int(child)) for child in children)
 
 
-def wait_for_mail(url, timeout=300):
-    """Wait until the server has sent every queued mail (its mail thread falls behind
-    under load), so that a scenario's CPU counts the delivery of its own mail, and only
-    that; returns the seconds it took."""
+def newest_mail(url):
+    """The id of the newest outbox row: mail queued before this run (left by another
+    program, or due later) is not waited for."""
+    database = connect(url.replace("+pool", ""))
+    with database.connection_context():
+        newest = database.execute_sql("SELECT MAX(id) FROM outboxmail").fetchone()[0] or 0
+    database.close()
+    return newest
+
+
+def wait_for_mail(url, after, timeout=300):
+    """Wait until the server has sent every mail queued since the outbox row ``after``
+    (its mail thread falls behind under load), so that a scenario's CPU counts the
+    delivery of its own mail, and only that; returns the seconds it took."""
     database = connect(url.replace("+pool", ""))
     started = time.monotonic()
     with database.connection_context():
         while time.monotonic() - started < timeout and database.execute_sql(
                 "SELECT COUNT(*) FROM outboxmail WHERE sent_at IS NULL AND failed_at IS NULL"
-        ).fetchone()[0]:
+                f" AND id > {int(after)}").fetchone()[0]:
             time.sleep(0.2)
     database.close()
     return time.monotonic() - started
@@ -168,6 +178,7 @@ def wait_for_mail(url, timeout=300):
 def measure(url, args):
     folder = Path(tempfile.mkdtemp(prefix="helpdesk-load-"))
     ids = ticket_ids(url)
+    after = newest_mail(url)
     server = LiveServer(folder, database_url=url, threads=1, workers=args.workers)
     # the clients are one citizen on one address opening hundreds of tickets a minute: the
     # per-account and per-address ticket limits would answer most of them 429
@@ -182,10 +193,10 @@ def measure(url, args):
             browsers = [Browser(server.url).sign_in(person) for _ in range(args.clients)]
             for browser in browsers:  # warm: templates compiled, connections opened
                 page(browser)
-            wait_for_mail(url)  # what earlier runs left queued is not this scenario's
+            wait_for_mail(url, after)  # what earlier scenarios queued is not this one's
             before = server_cpu(server.process.pid)
             rate, p50, p95, failed = run(browsers, page, args.seconds)
-            wait_for_mail(url)
+            wait_for_mail(url, after)
             cpu = (server_cpu(server.process.pid) - before) * 1000 / max(1, rate * args.seconds)
             rows.append((name, rate, p50, p95, failed, cpu))
     finally:

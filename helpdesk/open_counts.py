@@ -136,8 +136,11 @@ def desk_counts(user):
                 "none": _tallied((OpenTally.assignee == 0) & theirs),
                 "overdue": _tallied((OpenTally.overdue == 1)
                                     & (theirs | (OpenTally.assignee == me))),
+                # the status written in the statement, not as a parameter: PostgreSQL's
+                # generic plan of the prepared statement then knows it is a rare one
+                # (as a parameter it planned for a quarter of a million tickets: 5 ms)
                 "awaiting": Ticket.select(fn.COUNT(SQL("*"))).where(
-                    Ticket.status == TicketStatus.AWAITING,
+                    Ticket.status == SQL(f"'{TicketStatus.AWAITING}'"),
                     their_tickets | (Ticket.assignee == me))}
 
     return _counts(("desk", oversees), named, [user.id])
