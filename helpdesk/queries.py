@@ -105,11 +105,10 @@ def scope_of(shape, user, following=True, listed=False):
     if not listed:
         return Ticket.select().where(
             _agent_condition(user, following, Ticket.department, Ticket.assignee))
-    departments = [d for (d,) in department_ids_of(user).tuples()]
-    if _small_scope(user, following, departments):
+    if _small_scope(user, following):
         return Ticket.select().where(
             _agent_condition(user, following, Ticket.department, Ticket.assignee)
-            if on_sqlite() else among(Ticket.id, _scope_ids(user, following, departments)))
+            if on_sqlite() else among(Ticket.id, _scope_ids(user, following)))
     return Ticket.select().where(_agent_condition(
         user, following, unindexed(Ticket.department), unindexed(Ticket.assignee)))
 
@@ -119,31 +118,32 @@ def _agent_condition(user, following, department, assignee):
     return mine | Ticket.id.in_(worked_on_by(user)) if following else mine
 
 
-def _scope_parts(user, following, departments):
+def _scope_parts(user, following):
     """The ticket ids of an agent's scope, part by part, each read from its own index.
     The departments are given by value: PostgreSQL then knows how many tickets each has."""
     user_id = getattr(user, "id", user)
+    departments = [d for (d,) in department_ids_of(user_id).tuples()]
     parts = [Ticket.select(Ticket.id).where(Ticket.department.in_(departments)),
              Ticket.select(Ticket.id).where(Ticket.assignee == user_id)]
     return parts + [worked_on_by(user_id)] if following else parts
 
 
-def _scope_ids(user, following, departments):
+def _scope_ids(user, following):
     """The parts as one UNION ALL: a ticket may come twice, which ``among`` does not mind."""
-    first, *rest = _scope_parts(user, following, departments)
+    first, *rest = _scope_parts(user, following)
     for part in rest:
         first = first + part
     return first
 
 
-def _small_scope(user, following, departments):
+def _small_scope(user, following):
     """Whether the scope holds fewer than FEW_IN_SCOPE tickets, each part counted up to
     that many (a few milliseconds for a large scope, so it is remembered for a while)."""
     key, now = (getattr(user, "id", user), following), time.monotonic()
     seen = _small_scopes.get(key)
     if seen is None or now - seen[0] > SCOPE_SIZE_SECONDS:
         counted = 0
-        for part in _scope_parts(user, following, departments):
+        for part in _scope_parts(user, following):
             counted += part.limit(FEW_IN_SCOPE - counted).count()
             if counted >= FEW_IN_SCOPE:
                 break
