@@ -21,8 +21,9 @@ The scenarios, each run for --seconds by every client at once:
 The clients run in this process and share its cores with the server: on a small machine
 the figures are lower than a separate load generator would show, and noisy; repeat them.
 ``cpu ms`` is the app server's CPU per page (gunicorn's processes, until their mail
-threads have sent what the pages queued), steadier than the rate on a busy machine; the
-database server's is not in it.
+threads have sent what the pages queued), steadier than the rate on a busy machine; ``db
+ms`` is the PostgreSQL server's CPU per page (its processes serving the database, read from
+/proc: a server on this machine), which shares the same cores.
 """
 import argparse
 import os
@@ -150,6 +151,20 @@ def server_cpu(pid):
     return total + sum(server_cpu(int(child)) for child in children)
 
 
+def database_cpu(url):
+    """CPU seconds used so far by the PostgreSQL server processes connected to the
+    database of ``url`` (0 for SQLite, or a server elsewhere)."""
+    if not url.startswith("postgres"):
+        return 0.0
+    database = connect(url.replace("+pool", ""))
+    with database.connection_context():
+        pids = [pid for pid, in database.execute_sql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()")]
+    database.close()
+    return sum(server_cpu(pid) for pid in pids)
+
+
 def newest_mail(url):
     """The id of the newest outbox row: mail queued before this run (left by another
     program, or due later) is not waited for."""
@@ -194,11 +209,13 @@ def measure(url, args):
             for browser in browsers:  # warm: templates compiled, connections opened
                 page(browser)
             wait_for_mail(url, after)  # what earlier scenarios queued is not this one's
-            before = server_cpu(server.process.pid)
+            before, served = server_cpu(server.process.pid), database_cpu(url)
             rate, p50, p95, failed = run(browsers, page, args.seconds)
             wait_for_mail(url, after)
-            cpu = (server_cpu(server.process.pid) - before) * 1000 / max(1, rate * args.seconds)
-            rows.append((name, rate, p50, p95, failed, cpu))
+            pages = max(1, rate * args.seconds)
+            cpu = (server_cpu(server.process.pid) - before) * 1000 / pages
+            rows.append((name, rate, p50, p95, failed, cpu,
+                         (database_cpu(url) - served) * 1000 / pages))
     finally:
         server.stop()
     return rows
@@ -227,10 +244,10 @@ def main():
             if not args.reuse:
                 fill(url, tickets)
             print(f"  {'scenario':<50} {'pages/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
-                  f"{'failed':>6} {'cpu ms':>7}")
-            for name, rate, p50, p95, failed, cpu in measure(url, args):
-                print(f"  {name:<50} {rate:8.1f} {p50:8.1f} {p95:8.1f} {failed:6d} {cpu:7.1f}",
-                      flush=True)
+                  f"{'failed':>6} {'cpu ms':>7} {'db ms':>6}")
+            for name, rate, p50, p95, failed, cpu, served in measure(url, args):
+                print(f"  {name:<50} {rate:8.1f} {p50:8.1f} {p95:8.1f} {failed:6d} {cpu:7.1f} "
+                      f"{served:6.1f}", flush=True)
 
 
 if __name__ == "__main__":
