@@ -88,10 +88,11 @@ def execute(sql, params):
         seen = _seen[connection] = {}
     runs = seen.get(name, 0)
     if runs != _PREPARED:
-        if not runs or name in _unpreparable or database.in_transaction():
+        first = _PREPARED not in seen.values()
+        if not runs or name in _unpreparable or (first and database.in_transaction()):
             seen[name] = 1
             return database.execute_sql(sql, params)
-        if not _prepare(database, name, key, first=_PREPARED not in seen.values()):
+        if not _prepare(database, name, key, first):
             return database.execute_sql(sql, params)
         seen[name] = _PREPARED
     arguments = f" ({', '.join(['%s'] * len(params))})" if params else ""
@@ -101,15 +102,24 @@ def execute(sql, params):
 def _prepare(database, name, key, first):
     """``PREPARE`` the statement ``key`` (its SQL and parameters' types) as ``name`` on the
     connection; False if the server refuses it (logged, and never tried again). The
-    ``first`` one on a connection also sets the connection's ``plan_cache_mode``."""
+    ``first`` one on a connection also sets the connection's ``plan_cache_mode`` (never
+    inside a transaction, whose rollback would undo the ``SET``). Inside a transaction the
+    ``PREPARE`` runs in a savepoint (one message: ``SAVEPOINT; PREPARE; RELEASE``), so that
+    a refusal does not end the transaction; a statement prepared there outlives the
+    transaction's rollback, as any ``PREPARE`` does."""
     sql, types = key
     numbers = iter(range(1, len(types) + 1))
     text = _PLACEHOLDER.sub(lambda _: f"${next(numbers)}", sql)
     prepare = (f"PREPARE {name} ({', '.join(types)}) AS {text}" if types
                else f"PREPARE {name} AS {text}")
+    within = database.in_transaction()
+    if within:
+        prepare = f"SAVEPOINT {_SAVEPOINT}; {prepare}; RELEASE SAVEPOINT {_SAVEPOINT}"
     try:
         database.execute_sql(f"{_PLAN_MODE}; {prepare}" if first else prepare, ())
     except ProgrammingError as error:
+        if within:
+            database.execute_sql(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}", ())
         _unpreparable.add(name)
         _log.warning("Not prepared on the server (%s): %s", error, sql)
         return False
@@ -118,6 +128,7 @@ def _prepare(database, name, key, first):
 
 _log = logging.getLogger(__name__)
 _PLAN_MODE = "SET plan_cache_mode = force_generic_plan"
+_SAVEPOINT = "helpdesk_prepare"  # db.statements_run does not count this one
 _PLACEHOLDER = re.compile(r"%s")
 _names = {}  # (statement, its parameters' types) -> name of the prepared statement
 _numbers = itertools.count()
