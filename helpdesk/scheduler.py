@@ -9,9 +9,9 @@
   AUDIT_RETENTION_DAYS go (safe to run twice);
 - the mail intake, ``intake.imap.poll`` every INTAKE_POLL_SECONDS when INTAKE_IMAP_URL is
   set (safe to run twice and in several processes: a message is known by its Message-ID);
-- on PostgreSQL, the search's recent index, ``search_recent.keep_recent`` every
-  SEARCH_WINDOW_SECONDS (an hour): built again further on once three steps of rows came
-  (one process at a time: the others find it locked and leave it)."""
+- on PostgreSQL, the search's recent index, ``search_recent.keep_recent`` at the first
+  request and every SEARCH_WINDOW_SECONDS (an hour): built again further on once three
+  steps of rows came (one process at a time: the others find it locked and leave it)."""
 import logging
 
 from flask import request
@@ -57,6 +57,21 @@ def _keep_search_window(app):
         log.info("search: the index of recent rows moved on")
 
 
+def _first_at_once(job):
+    """Start ``job`` with the first request and run it at once, then every period: a
+    process restarted more often than hourly (deploys) would otherwise never check the
+    search's recent index, and searches would read ever more rows."""
+    started = []
+
+    def start():
+        if started:
+            job.ensure_started()
+        else:
+            started.append(True)
+            job.wake()
+    return start
+
+
 def _fetch_mail(app):
     run = mail_intake.poll(app.config)
     if run.fetched and "mail_dispatcher" in app.extensions:
@@ -88,7 +103,7 @@ def init_app(app):
     if app.config["SEARCH_WINDOW_SECONDS"]:
         window = Periodic(app, "search-window", "SEARCH_WINDOW_SECONDS", _keep_search_window)
         app.extensions["search_window"] = window
-        app.before_request(window.ensure_started)  # by requests, not CLI commands
+        app.before_request(_first_at_once(window))  # by requests, not CLI commands
     if app.config["UPLOAD_CLEAN_SECONDS"]:
         cleaner = Periodic(app, "upload-cleaner", "UPLOAD_CLEAN_SECONDS", _clean_uploads)
         app.extensions["upload_cleaner"] = cleaner

@@ -3,10 +3,11 @@ rows through an index of their own, the older rows): whatever the parts' sizes, 
 and "Tiket saya" show the same tickets in the same order as one read of every match, and
 a page runs the same statements with more tickets. The recent index moves on as rows come."""
 import re
+import time
 
 import pytest
 
-from helpdesk import lifecycle, search_query, search_recent
+from helpdesk import lifecycle, scheduler, search_query, search_recent
 from helpdesk.db import db, statements_run
 
 from conftest import TEST_DATABASE_URL
@@ -123,3 +124,24 @@ def test_the_recent_index_moves_on_as_rows_come(monkeypatch, app, tickets):
             assert search_recent.indexed_floor() == search_recent.floor_of(top) > 0
             assert not search_recent.keep_recent()  # until three steps of rows came
         assert search_recent.floor_of(top) == max(0, (top - 2) // 2 * 2)
+
+
+@pytest.mark.alters_schema
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="PostgreSQL's recent index")
+def test_a_process_moves_the_recent_index_on_at_its_first_request(monkeypatch, app, client,
+                                                                  tickets):
+    """Not an hour later: a process restarted more often (deploys) would never do it."""
+    monkeypatch.setattr(search_recent, "RECENT_STEP", 2)
+    monkeypatch.setitem(app.config, "SEARCH_WINDOW_SECONDS", 3600)
+    scheduler.init_app(app)
+    try:
+        client.get("/")
+        with app.app_context(), db.database.connection_context():
+            top = db.database.execute_sql("SELECT max(id) FROM search_text").fetchone()[0]
+            for _ in range(100):
+                if search_recent.indexed_floor():
+                    break
+                time.sleep(0.1)
+            assert search_recent.indexed_floor() == search_recent.floor_of(top) > 0
+    finally:
+        app.extensions["search_window"].stop()
