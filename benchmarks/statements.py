@@ -1,8 +1,8 @@
 """Prints each read page's SQL statements with the time each took, on one or more
 databases side by side: the staff queue (its redirect and the page), the desk's ticket page,
 the desk homes (supervisor, agent) and a search, as ``benchmarks/load.py`` requests them,
-and other searches: a word in few rows (the newest), a word found nowhere, a prefix, two
-words, an agent's search and a citizen's on "Tiket saya" (the citizen with most tickets).
+and other searches: a word in few rows (the newest), a word in a third of the rows, a word
+found nowhere, a prefix, two words, an agent's search and a citizen's on "Tiket saya" (the citizen with most tickets).
 
     python benchmarks/statements.py --url sqlite:////path/bench.db \
         --url postgresql+pool://postgres@127.0.0.1:5432/bench_100000 [--repeat 30]
@@ -112,6 +112,7 @@ def _pages(app, args):
             "desk home, agent": get(agent, "/admin/"),
             "search": get(staff, search + "sinkronisasi"),
             "search, few rows": get(staff, search + "beban"),
+            "search, dense": get(staff, search + "kendala"),
             "search, nowhere": get(staff, search + "zzqxjw"),
             "search, prefix": get(staff, search + "sinkron"),
             "search, two words": get(staff, search + "lupa+sandi"),

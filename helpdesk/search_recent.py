@@ -28,7 +28,7 @@ import re
 from .db import db
 
 CONFIG = "helpdesk_search"
-NEWEST_ROWS = 8192
+NEWEST_ROWS = 2048
 RECENT_STEP = 65536
 INDEX = "search_text_recent"
 LOCK = 0x5EA2C4  # the advisory lock of keep_recent
