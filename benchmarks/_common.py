@@ -20,6 +20,7 @@ def bench_app(database_url=None):
     return create_app({"DATABASE_URL": url, "UPLOAD_FOLDER": str(folder / "uploads"),
                        "MAIL_FOLDER": str(folder / "mail"), "SECRET_KEY": "bench",
                        "MAIL_BACKGROUND_DELIVERY": False, "SLA_CHECK_SECONDS": 0,
+                       "SEARCH_WINDOW_SECONDS": 0,
                        "PUBLIC_URL": "http://localhost"})
 
 
