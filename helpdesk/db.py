@@ -1,16 +1,16 @@
 """The database handle shared by every model, and how it is opened."""
 import logging
 import os
-import select
 import threading
 import weakref
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from peewee import SQL, NodeList, PeeweeException, PostgresqlDatabase, SqliteDatabase, fn
+from peewee import SQL, NodeList, PeeweeException, SqliteDatabase, fn
 from playhouse.db_url import connect, register_database
 from playhouse.flask_utils import FlaskDB
-from playhouse.pool import PooledPostgresqlDatabase
+
+from .postgres import ONCE_PER_CONNECTION, PooledPostgres, Postgres
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -18,82 +18,6 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 5000,
     "synchronous": "normal",
 }
-
-
-class _BeginWithFirstStatement:
-    """PostgreSQL transactions without round trips of their own: ``BEGIN`` goes to the
-    server in one message with the transaction's first statement (``BEGIN; INSERT ...``),
-    and a transaction that ran no statement sends neither ``BEGIN`` nor ``COMMIT``. Each
-    round trip costs the server a message to read and answer and, on a busy machine, the
-    app a wait for a core; a lifecycle call's transaction had two more than statements."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._unsent = threading.local()  # .begin: (driver connection, BEGIN statement)
-
-    def begin(self, isolation_level=None):
-        level = self._isolation_level if isolation_level is None else isolation_level
-        statement = "BEGIN"
-        if level:
-            statement += " TRANSACTION ISOLATION LEVEL " + self._adapter.isolation_level_str(level)
-        if self.is_closed():  # connected now, as peewee's own BEGIN would (autoconnect)
-            super().cursor()
-        self._unsent.begin = (self._state.conn, statement)
-
-    def _take_begin(self, in_transaction=True):
-        """The ``BEGIN`` of the connection's transaction not sent yet (and now forgotten),
-        or None."""
-        unsent = self._unsent.__dict__.pop("begin", None)
-        if unsent is None or unsent[0] is not self._state.conn or self._state.conn is None:
-            return None
-        if in_transaction and not self._state.transactions:
-            return None  # left by a transaction its request abandoned (``close_db``)
-        return unsent[1]
-
-    def _execute_cursor(self, sql, params, **cursor_options):
-        begin = self._take_begin()
-        if begin is not None:
-            sql = f"{begin}; {sql}"
-        return super()._execute_cursor(sql, params, **cursor_options)
-
-    def cursor(self, *args, **kwargs):
-        """A cursor used directly (``executemany``, ``COPY``) starts a transaction not yet
-        begun on the server first."""
-        cursor = super().cursor(*args, **kwargs)
-        begin = self._take_begin()
-        if begin is not None:
-            cursor.execute(begin)
-        return cursor
-
-    def commit(self):
-        if self._take_begin(in_transaction=False) is None:
-            super().commit()
-
-    def rollback(self):
-        if self._take_begin(in_transaction=False) is None:
-            super().rollback()
-
-
-class Postgres(_BeginWithFirstStatement, PostgresqlDatabase):
-    """The database of ``postgresql://`` (a new connection per request)."""
-
-
-class PooledPostgres(_BeginWithFirstStatement, PooledPostgresqlDatabase):
-    """The pool of ``postgresql+pool://``, whose check of an idle connection before it
-    lends it costs no round trip. peewee's sends ``SELECT 1`` to the server, on every
-    request. A connection the server ended (a restart, ``pg_terminate_backend``) has its
-    socket readable, with the server's farewell and the end of the stream; an idle live
-    one has nothing to read (the app does not LISTEN)."""
-
-    def _is_closed(self, conn):
-        if conn.closed or self._adapter.txn_status(conn) != self._adapter.txn_idle:
-            return super()._is_closed(conn)
-        try:
-            waiting = select.poll()
-            waiting.register(conn.fileno(), select.POLLIN)
-            return bool(waiting.poll(0))
-        except (OSError, ValueError):
-            return True
 
 
 register_database(Postgres, "postgresql", "postgres")
@@ -213,7 +137,6 @@ def atomic():
     return db.database.atomic()
 
 
-_ONCE_PER_CONNECTION = ("PREPARE ", "SET plan_cache_mode", "SAVEPOINT helpdesk_prepare;")
 
 
 @contextmanager
@@ -228,7 +151,7 @@ def statements_run():
     me = threading.get_ident()
 
     def counting(sql, params=None, *args, **kwargs):
-        if threading.get_ident() == me and not sql.startswith(_ONCE_PER_CONNECTION):
+        if threading.get_ident() == me and not sql.startswith(ONCE_PER_CONNECTION):
             seen.append(sql)
         return real(sql, params, *args, **kwargs)
     database.execute_sql = counting

@@ -58,12 +58,23 @@ class Prepared:
         query, sql, params = self._built[kind]
         return query, execute(sql, [values[p.name] if type(p) is _Slot else p for p in params])
 
+    def run_later(self, **values):
+        """Run a statement whose result nobody reads: on PostgreSQL inside a transaction,
+        it goes to the server with the transaction's next statement or its COMMIT."""
+        database = db.database
+        kind = type(getattr(database, "obj", database))
+        if kind not in self._built:
+            self.run(**values)
+            return
+        _, sql, params = self._built[kind]
+        execute(sql, [values[p.name] if type(p) is _Slot else p for p in params], later=True)
+
     def first(self, **values):
         """The first row (or None); the query says ``.limit(1)`` itself."""
         return next(iter(self(**values)), None)
 
 
-def execute(sql, params):
+def execute(sql, params, later=False):
     """``db.database.execute_sql(sql, params)`` for a statement whose text is built once
     and run often. On PostgreSQL, the second time a connection runs it, it is prepared on
     the server (``PREPARE``, one more round trip), and runs from then on as ``EXECUTE`` with
@@ -72,8 +83,9 @@ def execute(sql, params):
     statements read by key or by a few values of even weight (write them so: a generic
     plan does not see the values). A pooled connection serves many requests, so most
     statements are prepared once per connection; a connection opened for one request (a
-    URL without the pool) prepares only what it runs twice. Nothing is prepared inside a transaction (a
-    ``PREPARE`` failing there would end it), nor a statement the server cannot prepare."""
+    URL without the pool) prepares only what it runs twice. Nothing is prepared before the
+    connection's plan mode is set (outside a transaction), nor a statement the server
+    cannot prepare. ``later``: see ``Prepared.run_later``."""
     database = db.database
     if not isinstance(getattr(database, "obj", database), PostgresqlDatabase):
         return database.execute_sql(sql, params)
@@ -91,12 +103,12 @@ def execute(sql, params):
         first = _PREPARED not in seen.values()
         if not runs or name in _unpreparable or (first and database.in_transaction()):
             seen[name] = 1
-            return database.execute_sql(sql, params)
+            return database.execute_sql(sql, params, later=later)
         if not _prepare(database, name, key, first):
-            return database.execute_sql(sql, params)
+            return database.execute_sql(sql, params, later=later)
         seen[name] = _PREPARED
     arguments = f" ({', '.join(['%s'] * len(params))})" if params else ""
-    return database.execute_sql(f"EXECUTE {name}{arguments}", params)
+    return database.execute_sql(f"EXECUTE {name}{arguments}", params, later=later)
 
 
 def _prepare(database, name, key, first):

@@ -282,9 +282,9 @@ def _write(delta, batch=500):
                          if model is table)
         rows = [dict(zip(keys, key), **{c: counts.get(c, 0) for c in counters})
                 for key, counts in ordered]
-        if 0 < len(rows) <= PREPARED_ROWS:  # a lifecycle call's: a statement built once
-            fields = table._meta.fields
-            _prepared_upsert(table, len(rows)).run(**{
+        if 0 < len(rows) <= PREPARED_ROWS:  # a lifecycle call's: a statement built once,
+            fields = table._meta.fields  # sent with the next one (the COMMIT, PostgreSQL)
+            _prepared_upsert(table, len(rows)).run_later(**{
                 f"{name}{n}": fields[name].db_value(value)
                 for n, row in enumerate(rows) for name, value in row.items()})
             continue

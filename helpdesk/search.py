@@ -13,7 +13,7 @@ ticket and entry (``index_entry``); ``rebuild`` fills the tables from
 the tickets in batches (migration 0013, demo data). Finding: ``search_query``; on
 PostgreSQL also through a GIN index of the recent rows only (``search_recent``).
 """
-from . import search_recent
+from . import prepared, search_recent
 from .db import db
 from .models import EntryKind, ThreadEntry, Ticket
 from .report_sql import on_postgres
@@ -98,10 +98,10 @@ def _add(rows):
         return
     rows = [(ticket, entry, bool(public), body.translate(MARKS))
             for ticket, entry, public, body in rows]
-    if on_postgres():
-        db.database.execute_sql("INSERT INTO search_text (ticket, entry, public, body) "
-                                "VALUES " + ", ".join(["(%s, %s, %s, %s)"] * len(rows)),
-                                [value for row in rows for value in row])
+    if on_postgres():  # prepared; inside a transaction, sent with its next statement
+        prepared.execute("INSERT INTO search_text (ticket, entry, public, body) VALUES "
+                         + ", ".join(["(%s, %s, %s, %s)"] * len(rows)),
+                         [value for row in rows for value in row], later=True)
         return
     indexed = [stems(row[3]) for row in rows]
     marks = ", ".join(["(?, ?, ?, ?, ?)"] * len(rows))

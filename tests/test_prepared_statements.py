@@ -9,6 +9,7 @@ whatever it ran (a statement the server refuses to prepare, a cursor used direct
 import logging
 
 import pytest
+from peewee import IntegrityError
 
 from helpdesk import accounts, lifecycle, prepared
 from helpdesk.db import atomic, db, statements_run
@@ -150,3 +151,27 @@ def test_a_transaction_opened_before_the_connection_keeps_what_it_wrote(app):
             prepared.create(Department, name="Tim Siang")
         assert {"Tim Pagi", "Tim Siang"} <= _names()
         db.database.close()
+
+
+def test_a_statement_sent_later_is_there_for_the_next_one_and_after_the_commit(connected):
+    param = db.database.param
+    insert = f"INSERT INTO department (name, description, active) VALUES ({param}, '', TRUE)"
+    with atomic():
+        prepared.execute(insert, ["Tim 100% Baru"], later=True)
+        assert "Tim 100% Baru" in _names()
+    with atomic():  # only statements sent later: they go with the COMMIT
+        prepared.execute(insert, ["Tim Akhir"], later=True)
+    assert {"Tim 100% Baru", "Tim Akhir"} <= _names()
+
+
+def test_a_statement_sent_later_that_fails_undoes_its_transaction(connected):
+    param = db.database.param
+    insert = f"INSERT INTO department (name, description, active) VALUES ({param}, '', TRUE)"
+    prepared.create(Department, name="Tim Lama")
+    with pytest.raises(IntegrityError), atomic():
+        prepared.create(Department, name="Tim Batal")
+        prepared.execute(insert, ["Tim Lama"], later=True)  # its name is taken
+    assert "Tim Batal" not in _names()
+    with atomic():  # the connection is usable
+        prepared.create(Department, name="Tim Berikut")
+    assert "Tim Berikut" in _names()
