@@ -42,7 +42,19 @@ def floor_of(top):
 
 def newest(query, public_only, limit, top):
     """(ticket, rank, row id) of the newest ``limit`` rows matching the ``tsquery`` text
-    ``query``, newest first; ``top``: the newest row's id."""
+    ``query``, newest first; ``top``: the newest row's id. Ranked only when fewer than
+    ``limit`` match (else every rank is 0): more are not ranked (``search_query``), and
+    ranking them cost the server a third of the reading (carried through the sort)."""
+    rows = _newest(query, public_only, limit, top)
+    if not rows or len(rows) >= limit:
+        return rows
+    ranks = dict(db.database.execute_sql(
+        f"SELECT id, ts_rank(document, to_tsquery('{CONFIG}', %s)) FROM search_text "
+        "WHERE id = ANY(%s)", [query, [row for _, _, row in rows]]))
+    return [(ticket, ranks[row], row) for ticket, _, row in rows]
+
+
+def _newest(query, public_only, limit, top):
     edge = top - NEWEST_ROWS
     floor = min(floor_of(top), edge)
     recent, older = f"s.id + 0 > {floor} AND s.id + 0 <= {edge}", f"s.id + 0 <= {floor}"
@@ -70,21 +82,21 @@ def _matches(public_only, limit, ids, order):
     column (the planner may walk its index) or ``s.id + 0`` (the matches collected and
     sorted)."""
     public = " AND s.public" if public_only else ""
-    return (f"SELECT s.ticket, s.id, s.document FROM search_text s WHERE s.document @@ "
+    return (f"SELECT s.ticket, s.id FROM search_text s WHERE s.document @@ "
             f"to_tsquery('{CONFIG}', %s){public} AND {ids} ORDER BY {order} DESC "
             f"LIMIT {int(limit)}")
 
 
 def _run(query, matches, older=None, wanted=0):
-    """The rows of ``matches`` ranked; with ``older``, followed by those of ``older`` if
-    ``matches`` held fewer than ``wanted`` (one statement)."""
-    rank = f"SELECT ticket, ts_rank(document, to_tsquery('{CONFIG}', %s)), id FROM "
+    """The rows of ``matches`` as (ticket, 0, row id); with ``older``, followed by those of
+    ``older`` if ``matches`` held fewer than ``wanted`` (one statement)."""
+    rows = "SELECT ticket, 0, id FROM "
     if older is None:
-        sql, params = f"{rank}({matches}) found ORDER BY id DESC", [query, query]
+        sql, params = f"{rows}({matches}) found ORDER BY id DESC", [query]
     else:
-        sql = (f"WITH recent AS MATERIALIZED ({matches}) {rank}recent UNION ALL {rank}"
+        sql = (f"WITH recent AS MATERIALIZED ({matches}) {rows}recent UNION ALL {rows}"
                f"({older}) found WHERE (SELECT count(*) FROM recent) < {int(wanted)}")
-        params = [query] * 4
+        params = [query] * 2
     # the server's estimate of a part it will not read (its matches collected and sorted)
     # may pass jit_above_cost: compiling then costs more than the part. SET LOCAL in the
     # same query string lasts as long as it (one implicit transaction), one round trip
