@@ -211,11 +211,12 @@ def create(model, conflict=None, **values):
     return row
 
 
-def insert_many(model, rows):
+def insert_many(model, rows, later=False):
     """``model.insert_many(rows).execute()`` for dicts of the same keys, its INSERT built
-    once for each number of rows and set of columns."""
+    once for each number of rows and set of columns (``later``: see ``Prepared.run_later``)."""
     made = [_columns(model, values) for values in rows]
     columns = tuple(sorted(made[0].__data__))
     if any(tuple(sorted(row.__data__)) != columns for row in made):
         raise ValueError("rows of different columns")
-    _insert(model, columns, len(made)).run(**_values(model, made))
+    insert = _insert(model, columns, len(made))
+    (insert.run_later if later else insert.run)(**_values(model, made))
