@@ -147,7 +147,8 @@ def _top():
 
 def _newest_matches(query, public_only, within, top=None):
     """(ticket, score: higher is better, row) of the newest RANK_LIMIT + 1 matching rows
-    (``top``: the newest row's id, PostgreSQL's search of all tickets)."""
+    (``top``: the newest row's id, PostgreSQL's search of all tickets); more than
+    RANK_LIMIT are not ranked, and their scores may all be 0."""
     if top is not None:  # in parts of bounded cost
         return search_recent.newest(query, public_only, RANK_LIMIT + 1, top)
     limit = f" ORDER BY s.id DESC LIMIT {RANK_LIMIT + 1}"
@@ -158,7 +159,10 @@ def _newest_matches(query, public_only, within, top=None):
         sql += " AND s.public" if public_only else ""
         sql += f" AND s.ticket IN ({within_sql})" if within is not None else ""
         sql = f"SELECT ticket, ts_rank(document, query), id FROM ({sql + limit}) s"
-        return list(db.database.execute_sql(sql, [query, *within_params]))
+        rows = list(db.database.execute_sql(sql, [query, *within_params]))
+        if len(rows) > RANK_LIMIT:  # not ranked, as the parts read them (search_recent)
+            return [(ticket, 0, row) for ticket, _, row in rows]
+        return rows
     if within is None:  # FTS5 gives the newest matches first; ranked when few
         sql = "FROM search_text WHERE search_text MATCH ?"
         sql += " AND search_text.public = 1" if public_only else ""
