@@ -44,8 +44,12 @@ class Periodic:
             self._wake.clear()
             if self._stop.is_set():
                 break
-            try:
-                with self.app.app_context(), db.database.connection_context():
-                    self.work(self.app)
-            except Exception:  # keep the thread alive whatever happens
-                log.exception("%s failed", self.name)
+            self.run_once()
+
+    def run_once(self):
+        """One run of the work, as the thread does it when it wakes."""
+        try:
+            with self.app.app_context(), db.database.connection_context():
+                self.work(self.app)
+        except Exception:  # keep the thread alive whatever happens
+            log.exception("%s failed", self.name)
