@@ -28,7 +28,6 @@ sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "tests")]
 from _common import bench_app, signed_in  # noqa: E402
 from _faults_kit import hidden_fields  # noqa: E402
 from helpdesk import mailer  # noqa: E402
-from helpdesk.background import Periodic  # noqa: E402
 from helpdesk.db import db  # noqa: E402
 from helpdesk.models import OutboxMail, utcnow  # noqa: E402
 from helpdesk.settings import DEFAULTS  # noqa: E402
@@ -63,8 +62,7 @@ class MailThread:
     request wakes it (its connection handling included)."""
 
     def __init__(self, app):
-        self.dispatcher = Periodic(app, "mail-dispatcher", "MAIL_POLL_SECONDS",
-                                   mailer._deliver_all)
+        self.dispatcher = mailer.dispatcher(app)
         self._asked, self._done = queue.Queue(), queue.Queue()
         threading.Thread(target=self._serve, name="mail-dispatcher", daemon=True).start()
 
