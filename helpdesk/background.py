@@ -1,8 +1,9 @@
 """A daemon thread per app process for recurring work (mail delivery, the SLA watch).
 
 It starts on demand, runs ``work(app)`` every ``app.config[interval_key]`` seconds or at
-once when woken, inside an app context, and survives any error of a run. Wakes that come
-while a run is under way make one more run after it, however many they are.
+once when woken (after ``gather`` seconds, if given), inside an app context, and survives
+any error of a run. Wakes that come while a run is under way (or gathered) make one more
+run after it, however many they are.
 
 Its database connection is the request threads' kind: on SQLite it stays open between
 runs that leave it idle (opening one costs its pragmas, closing the last one checkpoints
@@ -23,8 +24,11 @@ _inherited = []  # connections kept open by a parent process's threads (see belo
 
 
 class Periodic:
-    def __init__(self, app, name, interval_key, work):
+    def __init__(self, app, name, interval_key, work, gather=0):
+        """``gather``: seconds a wake waits before the run, for the wakes that follow it
+        closely to join it (one run for several requests' work)."""
         self.app, self.name, self.interval_key, self.work = app, name, interval_key, work
+        self.gather = gather
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = None
@@ -55,7 +59,8 @@ class Periodic:
     def _run(self):
         try:
             while not self._stop.is_set():
-                self._wake.wait(self.app.config[self.interval_key])
+                if self._wake.wait(self.app.config[self.interval_key]) and self.gather:
+                    self._stop.wait(self.gather)
                 self._wake.clear()
                 if self._stop.is_set():
                     break

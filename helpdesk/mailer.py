@@ -366,9 +366,14 @@ class _Delivery:
             give_up = False
 
 
+# a wake waits this long before delivering: under load the next requests' mail joins the
+# batch (a run for several tickets, not one each); a person waits no longer for it to show
+GATHER = 0.05
+
+
 def dispatcher(app):
     """The thread that delivers the outbox in an app process (started by a wake)."""
-    return Periodic(app, "mail-dispatcher", "MAIL_POLL_SECONDS", _Delivery())
+    return Periodic(app, "mail-dispatcher", "MAIL_POLL_SECONDS", _Delivery(), GATHER)
 
 
 def init_app(app):

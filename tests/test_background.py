@@ -4,6 +4,7 @@ PostgreSQL it goes back to the pool after each run. Many wakes make few runs."""
 import os
 import queue
 import threading
+import time
 
 import pytest
 
@@ -96,6 +97,20 @@ def test_wakes_during_a_run_make_one_more_run(app):
     probe.runs.get(timeout=5), probe.runs.get(timeout=5)
     probe.job.stop()
     assert probe.count == 2
+
+
+def test_wakes_close_together_make_one_run(app):
+    """The mail thread waits a moment after a wake: the mail of the requests that follow
+    closely goes out in the same run."""
+    probe = Probe(app)
+    probe.job.gather = 0.3
+    for _ in range(5):
+        probe.job.wake()
+        time.sleep(0.01)
+    probe.runs.get(timeout=5)
+    time.sleep(0.3)
+    probe.job.stop()
+    assert probe.count == 1
 
 
 @on_sqlite
