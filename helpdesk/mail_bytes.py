@@ -66,12 +66,12 @@ def written_directly(msg):
 
 def _headers(first, msg):
     """The top headers, in Flask-Mail's order, after the part's own (``first``)."""
-    to = _address(msg.recipients[0]) if msg.recipients else (UNDISCLOSED if msg.bcc else "")
+    to = address(msg.recipients[0]) if msg.recipients else (UNDISCLOSED if msg.bcc else "")
     headers = [("Subject", sanitize_subject(msg.subject))] if msg.subject else []
-    headers += [("From", _address(msg.sender)), ("To", to),
+    headers += [("From", address(msg.sender)), ("To", to),
                 ("Date", formatdate(msg.date, localtime=True)), ("Message-ID", msg.msgId)]
     if msg.reply_to:
-        headers.append(("Reply-To", _address(msg.reply_to)))
+        headers.append(("Reply-To", address(msg.reply_to)))
     headers += (msg.extra_headers or {}).items()
     return first + b"".join(header(name, value) for name, value in headers) + b"\r\n"
 
@@ -102,9 +102,10 @@ def _folded(name, value):
 
 
 @lru_cache(maxsize=512)
-def _address(address):
-    """Flask-Mail's form of an address header (the sender and a few recipients recur)."""
-    return sanitize_address(address)
+def address(written):
+    """Flask-Mail's form of an address, for a header or the SMTP envelope (the sender and
+    a few recipients recur)."""
+    return sanitize_address(written)
 
 
 def _text_headers(subtype, text):

@@ -22,12 +22,13 @@ from functools import partial
 from pathlib import Path
 
 from flask import current_app, g
-from flask_mail import BadHeaderError, Connection
+from flask_mail import BadHeaderError
 from peewee import SQL, Value, fn
 
 from .background import Periodic
 from .db import atomic, db
 from .mail_bytes import FastMessage
+from .mail_smtp import SmtpConnection
 from .models import OutboxAttachment, OutboxMail, utcnow
 from .outbox_models import recipient_of
 from .prepared import Prepared, slot
@@ -278,51 +279,6 @@ def _message(row, files=()):
     return msg
 
 
-class _Answers:
-    """Keeps what ``sendmail`` returns, the recipients the server refused while it took the
-    message for others: Flask-Mail's ``Connection.send`` (0.10.0) drops it."""
-
-    refused = {}
-
-    def sendmail(self, *args, **kwargs):
-        self.refused = super().sendmail(*args, **kwargs)
-        return self.refused
-
-
-class _SMTP(_Answers, smtplib.SMTP):
-    pass
-
-
-class _SMTP_SSL(_Answers, smtplib.SMTP_SSL):
-    pass
-
-
-class _SmtpConnection(Connection):
-    """Flask-Mail's connection with a timeout: its own has none, so a server that accepts
-    and never answers would block the sender forever. ``send`` returns the recipients the
-    server refused ({address: (code, answer)}), empty when it took the message for all."""
-
-    def __init__(self, mail, timeout):
-        super().__init__(mail)
-        self.timeout = timeout
-
-    def send(self, message, envelope_from=None):
-        host = self.host  # Flask-Mail may connect anew after MAIL_MAX_EMAILS messages
-        if host is not None:
-            host.refused = {}
-        super().send(message, envelope_from)
-        return host.refused if host is not None else {}
-
-    def configure_host(self):
-        factory = _SMTP_SSL if self.mail.use_ssl else _SMTP
-        host = factory(self.mail.server, self.mail.port, timeout=self.timeout)
-        if self.mail.use_tls:
-            host.starttls()
-        if self.mail.username and self.mail.password:
-            host.login(self.mail.username, self.mail.password)
-        return host
-
-
 @contextmanager
 def _transport():
     """Yields ``send(message)``: over one SMTP connection, or into .eml files."""
@@ -332,7 +288,7 @@ def _transport():
         folder.mkdir(parents=True, exist_ok=True)  # once a batch
         yield partial(_write_eml, folder)
         return
-    connection = _SmtpConnection(current_app.extensions["mail"], config["MAIL_SMTP_TIMEOUT"])
+    connection = SmtpConnection(current_app.extensions["mail"], config["MAIL_SMTP_TIMEOUT"])
     with connection:
         yield connection.send
 

@@ -174,3 +174,15 @@ def test_a_batch_of_mail_takes_one_statement_and_one_per_message(app, mailbox, c
         assert attachment.get_content() == "a,b\n"
 
 
+
+
+def test_every_message_arrives_when_the_connection_is_made_anew(app, mailbox):
+    """After MAIL_MAX_EMAILS messages the SMTP connection is closed and opened again."""
+    app.extensions["mail_dispatcher"].stop()
+    app.extensions["mail"].max_emails = 2
+    queue(app, count=5)
+    with app.app_context(), db.database.connection_context():
+        assert mailer.deliver_pending() == (5, 0)
+    received = mailbox.wait(5)
+    assert sorted(mail["To"] for mail in received) == [f"warga{i}@contoh.id" for i in range(5)]
+    assert not OutboxMail.select().where(OutboxMail.sent_at.is_null()).exists()
