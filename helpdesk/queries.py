@@ -233,11 +233,12 @@ def agents_of(department):
 
 
 def agents_in(department_id):
-    """``agents_of`` a department, as a list (prepared: every new ticket alerts them)."""
+    """``agents_of`` a department, as a list of what an alert needs of them (their
+    names, addresses and languages), prepared: every new ticket alerts them."""
     return list(_agents_in(department=department_id))
 
 
-_agents_in = Prepared(lambda: agents_of(slot("department")))
+_agents_in = Prepared(lambda: agents_of(slot("department")).select(*named(User), User.locale))
 
 
 # the events a requester reads in their ticket's thread
