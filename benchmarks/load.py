@@ -194,11 +194,13 @@ def measure(url, args):
             for browser in browsers:  # warm: templates compiled, connections opened
                 page(browser)
             wait_for_mail(url, after)  # what earlier scenarios queued is not this one's
-            before = server_cpu(server.process.pid)
+            before, clients_before = server_cpu(server.process.pid), time.process_time()
             rate, p50, p95, failed = run(browsers, page, args.seconds)
+            pages = max(1, rate * args.seconds)
+            clients = (time.process_time() - clients_before) * 1000 / pages
             wait_for_mail(url, after)
-            cpu = (server_cpu(server.process.pid) - before) * 1000 / max(1, rate * args.seconds)
-            rows.append((name, rate, p50, p95, failed, cpu))
+            cpu = (server_cpu(server.process.pid) - before) * 1000 / pages
+            rows.append((name, rate, p50, p95, failed, cpu, clients))
     finally:
         server.stop()
     return rows
@@ -227,10 +229,10 @@ def main():
             if not args.reuse:
                 fill(url, tickets)
             print(f"  {'scenario':<50} {'pages/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
-                  f"{'failed':>6} {'cpu ms':>7}")
-            for name, rate, p50, p95, failed, cpu in measure(url, args):
-                print(f"  {name:<50} {rate:8.1f} {p50:8.1f} {p95:8.1f} {failed:6d} {cpu:7.1f}",
-                      flush=True)
+                  f"{'failed':>6} {'cpu ms':>7} {'clients':>7}")
+            for name, rate, p50, p95, failed, cpu, clients in measure(url, args):
+                print(f"  {name:<50} {rate:8.1f} {p50:8.1f} {p95:8.1f} {failed:6d} {cpu:7.1f}"
+                      f" {clients:7.1f}", flush=True)
 
 
 if __name__ == "__main__":
