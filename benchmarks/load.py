@@ -194,7 +194,10 @@ def measure(url, args):
     folder = Path(tempfile.mkdtemp(prefix="helpdesk-load-"))
     ids = ticket_ids(url)
     after = newest_mail(url)
-    server = LiveServer(folder, database_url=url, threads=1, workers=args.workers)
+    # gunicorn as the README's "Production" runs it: no access log of its own (the app
+    # writes a line per request; gunicorn's cost its workers some 17 µs a request)
+    server = LiveServer(folder, database_url=url, threads=1, workers=args.workers,
+                        access_log=False)
     # the clients are one citizen on one address opening hundreds of tickets a minute: the
     # per-account and per-address ticket limits would answer most of them 429
     server.settings.update(THROTTLE_TICKET_ACCOUNT="1000000 per hour",
@@ -211,11 +214,13 @@ def measure(url, args):
                 page(browser)
             wait_for_mail(url, after)  # what earlier scenarios queued is not this one's
             before, served = server_cpu(server.process.pid), database_cpu(url)
+            clients_before = time.process_time()
             rate, p50, p95, failed = run(browsers, page, args.seconds)
-            wait_for_mail(url, after)
             pages = max(1, rate * args.seconds)
+            clients = (time.process_time() - clients_before) * 1000 / pages
+            wait_for_mail(url, after)
             cpu = (server_cpu(server.process.pid) - before) * 1000 / pages
-            rows.append((name, rate, p50, p95, failed, cpu,
+            rows.append((name, rate, p50, p95, failed, cpu, clients,
                          (database_cpu(url) - served) * 1000 / pages))
     finally:
         server.stop()
@@ -245,10 +250,10 @@ def main():
             if not args.reuse:
                 fill(url, tickets)
             print(f"  {'scenario':<50} {'pages/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
-                  f"{'failed':>6} {'cpu ms':>7} {'db ms':>6}")
-            for name, rate, p50, p95, failed, cpu, served in measure(url, args):
-                print(f"  {name:<50} {rate:8.1f} {p50:8.1f} {p95:8.1f} {failed:6d} {cpu:7.1f} "
-                      f"{served:6.1f}", flush=True)
+                  f"{'failed':>6} {'cpu ms':>7} {'clients':>7} {'db ms':>6}")
+            for name, rate, p50, p95, failed, cpu, clients, served in measure(url, args):
+                print(f"  {name:<50} {rate:8.1f} {p50:8.1f} {p95:8.1f} {failed:6d} {cpu:7.1f}"
+                      f" {clients:7.1f} {served:6.1f}", flush=True)
 
 
 if __name__ == "__main__":

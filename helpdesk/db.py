@@ -62,14 +62,22 @@ class AppFlaskDB(FlaskDB):
         database = self.database
         if database.is_closed():
             return
-        if exc is None and _kept_open(database):
+        if exc is None and kept_open(database):
             return
-        while database.in_transaction():
-            database.pop_transaction()
-        try:
-            database.close()  # resets the thread's connection state even when it raises
-        except PeeweeException as error:
-            log.warning("Closing the database connection failed: %s", error)
+        close_connection(database)
+
+
+def close_connection(database):
+    """Close this thread's connection to ``database`` (or hand it back to the pool), in
+    whatever state a failure left it."""
+    if database.is_closed():
+        return
+    while database.in_transaction():
+        database.pop_transaction()
+    try:
+        database.close()  # resets the thread's connection state even when it raises
+    except PeeweeException as error:
+        log.warning("Closing the database connection failed: %s", error)
 
 
 db = AppFlaskDB()
@@ -119,7 +127,7 @@ def among(column, subquery):
     return column == fn.ANY(NodeList((SQL("ARRAY"), subquery)))
 
 
-def _kept_open(database):
+def kept_open(database):
     """Whether the request's connection stays open for the thread's next request: on
     SQLite, when the request left it idle. Opening one costs its pragmas, and closing the
     last one checkpoints the WAL (SQLite's autocheckpoint does that as the WAL grows).

@@ -15,17 +15,20 @@ import json
 import logging
 import re
 import smtplib
+import time
 from contextlib import contextmanager
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from flask import current_app, g
-from flask_mail import BadHeaderError, Connection
-from peewee import Value, fn
+from flask_mail import BadHeaderError
+from peewee import SQL, Value, fn
 
 from .background import Periodic
 from .db import atomic, db
 from .mail_bytes import FastMessage
+from .mail_smtp import SmtpConnection
 from .models import OutboxAttachment, OutboxMail, utcnow
 from .outbox_models import recipient_of
 from .prepared import Prepared, slot
@@ -43,10 +46,12 @@ FAILED = OutboxMail.sent_at.is_null() & OutboxMail.failed_at.is_null(False)
 BATCH = 200  # messages claimed at once
 
 
-def deliver_pending(now=None, limit=BATCH):
-    """Send what is due; returns (sent, failed)."""
+def deliver_pending(now=None, limit=BATCH, give_up=True):
+    """Send what is due; returns (sent, failed). ``give_up``: first mark failed the rows
+    that used every attempt (the claim passes them by in any case)."""
     now = now or utcnow()
-    _give_up_exhausted(now)
+    if give_up:
+        _give_up_exhausted(now)
     claimed = _claim_due(now, limit)
     if not claimed:
         return 0, 0
@@ -81,21 +86,44 @@ def _claim_due(now, limit):
     """Take the first ``limit`` due rows for LEASE in one statement, and return them by
     id. Two processes claiming at once take different rows: on PostgreSQL the rows one
     has locked are skipped by the other (and a row taken meanwhile is no longer due when
-    checked again); SQLite runs one writer at a time."""
-    due = QUEUED & (OutboxMail.next_attempt_at <= now)
-    first = OutboxMail.select(OutboxMail.id).where(due).order_by(OutboxMail.id).limit(limit)
-    if db.database.for_update:
-        first = first.for_update(skip_locked=True)
-    claimed = (OutboxMail.update(next_attempt_at=now + LEASE)
-               .where(OutboxMail.id.in_(first), due).returning(OutboxMail).execute())
+    checked again); SQLite runs one writer at a time. The rows hold what sending needs
+    (the times are not read: converting them took longer than the statement), and
+    whether they have attachments (``has_files``)."""
+    at = OutboxMail.next_attempt_at.db_value
+    claimed = _claim(now=at(now), until=at(now + LEASE), limit=limit,
+                     tries=current_app.config["MAIL_MAX_ATTEMPTS"])
     return sorted(claimed, key=lambda row: row.id)
 
 
+def _claim_query():
+    due = QUEUED & (OutboxMail.next_attempt_at <= slot("now")) & (
+        OutboxMail.attempts < slot("tries"))
+    first = OutboxMail.select(OutboxMail.id).where(due).order_by(OutboxMail.id).limit(
+        slot("limit"))
+    if db.database.for_update:
+        first = first.for_update(skip_locked=True)
+    files = fn.EXISTS(OutboxAttachment.select(SQL("1")).where(
+        OutboxAttachment.mail == OutboxMail.id))
+    return OutboxMail.update(next_attempt_at=slot("until")).where(
+        OutboxMail.id.in_(first), due).returning(*_SENDING, files.alias("has_files"))
+
+
+_SENDING = (OutboxMail.id, OutboxMail.recipient, OutboxMail.subject, OutboxMail.body_text,
+            OutboxMail.body_html, OutboxMail.headers, OutboxMail.attempts)
+
+
+_claim = Prepared(_claim_query)
+
+
 def _files_of(rows):
-    """The attachments of ``rows``, by mail id (one query for the batch)."""
+    """The attachments of ``rows``, by mail id (one query for the batch, none when no row
+    has any)."""
     files = {}
+    ids = [row.id for row in rows if row.has_files]
+    if not ids:
+        return files
     for file in OutboxAttachment.select().where(
-            OutboxAttachment.mail.in_([row.id for row in rows])).order_by(OutboxAttachment.id):
+            OutboxAttachment.mail.in_(ids)).order_by(OutboxAttachment.id):
         files.setdefault(file.mail_id, []).append(file)
     return files
 
@@ -165,7 +193,8 @@ def _refused_apart(row, exc, now):
 
 def _copy(row, addresses):
     """A new outbox row with ``row``'s message (and files) for ``addresses``."""
-    fields = {name: getattr(row, name) for name in (
+    whole = OutboxMail.get_by_id(row.id)  # the claim read only what sending needs
+    fields = {name: getattr(whole, name) for name in (
         "subject", "body_text", "body_html", "headers", "kind", "created_at", "attempts")}
     part = OutboxMail.create(recipient=recipient_of(addresses), **fields)
     files = OutboxAttachment.select(OutboxAttachment.filename, OutboxAttachment.content_type,
@@ -250,66 +279,21 @@ def _message(row, files=()):
     return msg
 
 
-class _Answers:
-    """Keeps what ``sendmail`` returns, the recipients the server refused while it took the
-    message for others: Flask-Mail's ``Connection.send`` (0.10.0) drops it."""
-
-    refused = {}
-
-    def sendmail(self, *args, **kwargs):
-        self.refused = super().sendmail(*args, **kwargs)
-        return self.refused
-
-
-class _SMTP(_Answers, smtplib.SMTP):
-    pass
-
-
-class _SMTP_SSL(_Answers, smtplib.SMTP_SSL):
-    pass
-
-
-class _SmtpConnection(Connection):
-    """Flask-Mail's connection with a timeout: its own has none, so a server that accepts
-    and never answers would block the sender forever. ``send`` returns the recipients the
-    server refused ({address: (code, answer)}), empty when it took the message for all."""
-
-    def __init__(self, mail, timeout):
-        super().__init__(mail)
-        self.timeout = timeout
-
-    def send(self, message, envelope_from=None):
-        host = self.host  # Flask-Mail may connect anew after MAIL_MAX_EMAILS messages
-        if host is not None:
-            host.refused = {}
-        super().send(message, envelope_from)
-        return host.refused if host is not None else {}
-
-    def configure_host(self):
-        factory = _SMTP_SSL if self.mail.use_ssl else _SMTP
-        host = factory(self.mail.server, self.mail.port, timeout=self.timeout)
-        if self.mail.use_tls:
-            host.starttls()
-        if self.mail.username and self.mail.password:
-            host.login(self.mail.username, self.mail.password)
-        return host
-
-
 @contextmanager
 def _transport():
     """Yields ``send(message)``: over one SMTP connection, or into .eml files."""
     config = current_app.config
     if not config["MAIL_SERVER"]:
-        yield _write_eml
+        folder = Path(config["MAIL_FOLDER"])
+        folder.mkdir(parents=True, exist_ok=True)  # once a batch
+        yield partial(_write_eml, folder)
         return
-    connection = _SmtpConnection(current_app.extensions["mail"], config["MAIL_SMTP_TIMEOUT"])
+    connection = SmtpConnection(current_app.extensions["mail"], config["MAIL_SMTP_TIMEOUT"])
     with connection:
         yield connection.send
 
 
-def _write_eml(msg):
-    folder = Path(current_app.config["MAIL_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
+def _write_eml(folder, msg):
     name = re.sub(r"[^A-Za-z0-9._-]", "_", msg.msgId.strip("<>"))
     path = folder / f"{utcnow():%Y%m%d-%H%M%S}-{name}.eml"
     path.write_bytes(msg.as_bytes())
@@ -319,12 +303,33 @@ def _write_eml(msg):
     return {}
 
 
-def _deliver_all(app):
-    """Send batches while a whole batch went out: after a shorter one nothing else was
-    due (a request that queues mail meanwhile wakes the thread again), and after a failure
-    the next poll tries again."""
-    while deliver_pending()[0] == BATCH:
-        pass
+class _Delivery:
+    """The mail thread's work: batches sent while a whole batch went out (after a shorter
+    one nothing else was due: a request that queues mail meanwhile wakes the thread again,
+    and after a failure the next poll tries again). Rows that used every attempt are
+    looked for once every MAIL_POLL_SECONDS, not at each of the many wakes; they only
+    appear when MAIL_MAX_ATTEMPTS is lowered, and the claim passes them by meanwhile."""
+
+    def __init__(self):
+        self.looked = None  # time.monotonic() of the last look
+
+    def __call__(self, app):
+        now = time.monotonic()
+        give_up = self.looked is None or now - self.looked >= app.config["MAIL_POLL_SECONDS"]
+        if give_up:
+            self.looked = now
+        while deliver_pending(give_up=give_up)[0] == BATCH:
+            give_up = False
+
+
+# a wake waits this long before delivering: under load the next requests' mail joins the
+# batch (a run for several tickets, not one each); a person waits no longer for it to show
+GATHER = 0.05
+
+
+def dispatcher(app):
+    """The thread that delivers the outbox in an app process (started by a wake)."""
+    return Periodic(app, "mail-dispatcher", "MAIL_POLL_SECONDS", _Delivery(), GATHER)
 
 
 def init_app(app):
@@ -332,10 +337,9 @@ def init_app(app):
         return
     # a thread per app process sends right after a request queued mail, and retries every
     # MAIL_POLL_SECONDS: no second process is needed in the default setup
-    dispatcher = Periodic(app, "mail-dispatcher", "MAIL_POLL_SECONDS", _deliver_all)
-    app.extensions["mail_dispatcher"] = dispatcher
+    thread = app.extensions["mail_dispatcher"] = dispatcher(app)
 
     @app.teardown_request
     def _deliver_after_change(exc):
         if g.pop("mail_queued", False):
-            dispatcher.wake()
+            thread.wake()

@@ -144,15 +144,45 @@ def test_a_message_that_cannot_be_sent_does_not_hold_up_the_others(app, runner, 
 
 
 @pytest.mark.parametrize("count", [2, 7])
-def test_a_batch_of_mail_takes_three_statements_and_one_per_message(app, mailbox, count):
-    """The due mail is claimed (with its rows) and its attachments read once for the batch;
-    each message is marked sent as soon as the server took it."""
+@pytest.mark.parametrize("files", [0, 1])
+def test_a_batch_of_mail_takes_one_statement_and_one_per_message(app, mailbox, count, files):
+    """The due mail is claimed (with its rows) in one statement, its attachments read once
+    for the batch when it has any, and each message is marked sent as soon as the server
+    took it. The mail thread looks for rows that used every attempt once in a while, a
+    command at each run."""
     app.extensions["mail_dispatcher"].stop()
     with app.app_context(), db.database.connection_context():
         queue(app, count=2)  # on PostgreSQL a connection prepares what it runs twice
         assert mailer.deliver_pending() == (2, 0)
         queue(app, count=count)
+        if files:
+            notifications.queue_rendered("laporan@contoh.id", "Laporan", "Terlampir.",
+                                         files=[("laporan.csv", "text/csv", b"a,b\n")])
         with statements_run() as seen:
-            assert mailer.deliver_pending() == (count, 0)
-    assert len(seen) == 3 + count
-    assert len(mailbox.wait(2 + count)) == 2 + count
+            assert mailer.deliver_pending(give_up=False) == (count + files, 0)
+        assert len(seen) == 1 + files + count + files
+        queue(app, count=1)
+        with statements_run() as seen:
+            assert mailer.deliver_pending() == (1, 0)
+        assert len(seen) == 1 + 1 + 1
+    received = mailbox.wait(3 + count + files)
+    assert len(received) == 3 + count + files
+    if files:
+        report, = [mail for mail in received if mail["To"] == "laporan@contoh.id"]
+        attachment, = report.iter_attachments()
+        assert attachment.get_filename() == "laporan.csv"
+        assert attachment.get_content() == "a,b\n"
+
+
+
+
+def test_every_message_arrives_when_the_connection_is_made_anew(app, mailbox):
+    """After MAIL_MAX_EMAILS messages the SMTP connection is closed and opened again."""
+    app.extensions["mail_dispatcher"].stop()
+    app.extensions["mail"].max_emails = 2
+    queue(app, count=5)
+    with app.app_context(), db.database.connection_context():
+        assert mailer.deliver_pending() == (5, 0)
+    received = mailbox.wait(5)
+    assert sorted(mail["To"] for mail in received) == [f"warga{i}@contoh.id" for i in range(5)]
+    assert not OutboxMail.select().where(OutboxMail.sent_at.is_null()).exists()

@@ -127,7 +127,7 @@ def test_the_recent_index_moves_on_as_rows_come(monkeypatch, app, tickets):
 
 
 @pytest.mark.alters_schema
-@pytest.mark.skipif(not TEST_DATABASE_URL, reason="PostgreSQL's recent index")
+@pytest.mark.postgresql_only
 def test_a_process_moves_the_recent_index_on_at_its_first_request(monkeypatch, app, client,
                                                                   tickets):
     """Not an hour later: a process restarted more often (deploys) would never do it."""

@@ -79,8 +79,8 @@ def next_due(current, changes):
 
 
 def hold(ticket, department, now):
-    """``department`` starts holding the ticket (on PostgreSQL the insert goes with the
-    transaction's next statement)."""
+    """``department`` starts holding the ticket (its INSERT built once: every new ticket
+    runs it; on PostgreSQL it goes with the transaction's next statement)."""
     prepared.insert_many(TicketHolding, [
         {"ticket": ticket, "department": department, "started_at": now}], later=True)
 
