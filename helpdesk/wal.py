@@ -4,12 +4,15 @@ than by the request whose commit crossed ``wal_autocheckpoint``.
 Opening a ticket writes about 80 pages to the log (one per index it changes). With
 SQLite's default threshold (1,000 pages) every twelfth or so POST copied the last tickets'
 pages into the database file and synced it before answering: 7 ms at 100,000 tickets,
-8-10 ms at 1,000,000, the POST's p95. The mail thread, which each new ticket wakes, runs
-a passive checkpoint instead (it waits for no writer and no writer waits for it), at most
-every ``CHECKPOINT_SECONDS``: under load one checkpoint copies dozens of tickets' log,
-whose pages are mostly the same few index pages, for half the CPU per ticket (0.18 ms
-every 12 tickets, 0.08-0.10 every 50 to 100). Connections keep an automatic checkpoint
-at a higher threshold (``db.SQLITE_PRAGMAS``) for processes without the mail thread.
+8-10 ms at 1,000,000. The mail thread, which each new ticket wakes, runs a passive
+checkpoint instead (it waits for no writer and no writer waits for it), at most every
+``CHECKPOINT_SECONDS``: one checkpoint then copies dozens of tickets' log, mostly the same
+few index pages, for half the CPU per ticket (0.18 ms every 12 tickets, 0.08-0.10 every
+50 to 100). Under steady load the log is reused from its start about once a second
+(SQLite restarts it only when a writer finds it all copied) and reaches about 11,000
+pages; past ``wal_autocheckpoint`` (10,000, ``db.SQLITE_PRAGMAS``) the committing request
+copies what is left, as every request did past 1,000 before; that threshold also serves
+processes without the mail thread.
 
 Durability is as before: with ``synchronous=normal`` the log is synced at checkpoints,
 which now come within ``CHECKPOINT_SECONDS`` of busy periods' tickets or at the mail
