@@ -17,9 +17,14 @@ processes without the mail thread.
 Durability is as before: with ``synchronous=normal`` the log is synced at checkpoints,
 which now come within ``CHECKPOINT_SECONDS`` of busy periods' tickets or at the mail
 thread's next wake, where a quiet site kept up to 1,000 pages unsynced for hours."""
+import logging
 import time
 
+from peewee import DatabaseError
+
 from .db import db, on_sqlite
+
+log = logging.getLogger(__name__)
 
 CHECKPOINT_SECONDS = 0.5
 
@@ -37,4 +42,7 @@ class Checkpoints:
                                  and now - self.last < CHECKPOINT_SECONDS):
             return
         self.last = now
-        db.database.execute_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        try:
+            db.database.execute_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        except DatabaseError:  # the mail goes out all the same; a later run tries again
+            log.exception("Checkpointing the WAL failed")
