@@ -8,7 +8,7 @@ from functools import lru_cache
 from email.utils import make_msgid, parseaddr
 from urllib.parse import urlsplit
 
-from flask import current_app, g, has_request_context, render_template, url_for
+from flask import current_app, g, has_request_context, url_for
 from flask_babel import force_locale, format_date, format_timedelta, gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_security.recoverable import generate_reset_link
@@ -325,9 +325,13 @@ def _queue_template(name, recipient, subject, headers=None, kind=None, files=(),
 
 
 def _rendered(name, **context):
-    """The text and HTML bodies of ``templates/email/<name>``."""
-    return (render_template(f"email/{name}.txt", **context),
-            render_template(f"email/{name}.html", **context))
+    """The text and HTML bodies of ``templates/email/<name>``, rendered by the Jinja
+    environment alone: a mail reads none of what the context processors add for pages
+    (the request, the signed-in user, Flask-Security's helpers), which Flask's
+    ``render_template`` ran for each body (four for a new ticket)."""
+    environment = current_app.jinja_env
+    return (environment.get_template(f"email/{name}.txt").render(context),
+            environment.get_template(f"email/{name}.html").render(context))
 
 
 def _thread_headers(ticket, first=False):

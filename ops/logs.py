@@ -12,6 +12,7 @@ import re
 import sys
 import time
 import uuid
+from functools import lru_cache
 
 from flask import g, has_request_context, request, request_finished, request_started
 from pythonjsonlogger.json import JsonFormatter
@@ -78,17 +79,24 @@ def _finished(app, response, **extra):
         return  # a request that never started (an error before Flask dispatched it)
     response.headers["X-Request-ID"] = g.request_id
     duration_ms = round((time.perf_counter() - g.request_started) * 1000, 1)
+    method, status = request.method, response.status_code
     path = _without_tokens(app, request.path)
     user = _user_id()
-    access_log.info("%s %s %s %.1fms user=%s", request.method, path, response.status_code,
-                    duration_ms, user, extra={
-                        "method": request.method, "path": path, "status": response.status_code,
-                        "duration_ms": duration_ms, "user": user})
+    access_log.info("%s %s %s %.1fms user=%s", method, path, status, duration_ms, user,
+                    extra={"method": method, "path": path, "status": status,
+                           "duration_ms": duration_ms, "user": user})
 
 
 def _without_tokens(app, path):
-    prefixes = "|".join(re.escape(app.config[key].rstrip("/")) for key in TOKEN_URLS)
-    return re.sub(f"^({prefixes})/[^/]+", r"\1/[token]", path)
+    return _token_paths(tuple(app.config[key] for key in TOKEN_URLS)).sub(r"\1/[token]", path)
+
+
+@lru_cache(maxsize=8)
+def _token_paths(urls):
+    """The pattern of the token paths, made once per set of their addresses (not a
+    pattern built and looked up again for every request's line)."""
+    prefixes = "|".join(re.escape(url.rstrip("/")) for url in urls)
+    return re.compile(f"^({prefixes})/[^/]+")
 
 
 def _user_id():

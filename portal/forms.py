@@ -51,7 +51,9 @@ def upload_limits():
 def _limits(locale, max_files, max_bytes, extensions):
     return MappingProxyType({"max_files": max_files, "max_mb": uploads.megabytes(max_bytes),
                              "max_bytes": max_bytes, "extensions": list(extensions),
-                             "accept": ",".join("." + ext for ext in extensions)})
+                             "accept": ",".join("." + ext for ext in extensions),
+                             # the rules in one value, for a key of fields kept rendered
+                             "key": (locale, max_files, max_bytes, extensions)})
 
 
 class MessageLength:
@@ -101,6 +103,7 @@ class TicketForm(FlaskForm):
     def __init__(self, topics, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.topics = {str(t.id): t for t in topics}
+        self.topics_key = tuple((t.id, t.name, t.description) for t in topics)  # as shown
         self.topic.choices = [SelectChoice("", _l("— Choose a help topic —"))] + [
             SelectChoice(str(t.id), t.name, render_kw={"data-description": t.description})
             for t in topics]
@@ -139,10 +142,17 @@ class CloseForm(FlaskForm):
 ANSWER_FORMS = {"confirm": ConfirmForm, "unsolved": UnsolvedForm, "close": CloseForm}
 
 
-def answer_forms(formdata=None):
-    """The answer forms of a ticket page, by action (each with its own field prefix)."""
-    return {action: form(prefix=action, formdata=formdata)
-            for action, form in ANSWER_FORMS.items()}
+class AnswerForms:
+    """The answer forms of a ticket page, blank, by action (``answers.close``), each with
+    its own field prefix and made when the page first uses it: a ticket page shows one
+    or two of them, by the ticket's status."""
+
+    def __getattr__(self, action):
+        if action not in ANSWER_FORMS:
+            raise AttributeError(action)
+        form = ANSWER_FORMS[action](prefix=action, formdata=None)
+        setattr(self, action, form)
+        return form
 
 
 class StatusCheckForm(FlaskForm):

@@ -7,6 +7,8 @@ from flask import current_app, has_request_context, request, session
 from flask.globals import _cv_app
 from flask_babel import Babel, Domain, get_locale
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 from wtforms.i18n import messages_path
@@ -105,6 +107,18 @@ def init_app(app):
         pgettext=lambda c, s: domain.get_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: domain.get_translations().unpgettext(c, s, p, n),
         newstyle=True)
+
+    @pass_eval_context
+    def gettext(eval_ctx, string, **variables):
+        """Jinja's newstyle ``gettext`` (jinja2 3.1 ``ext._make_new_gettext``: the
+        translation, Markup when autoescaping, always %-formatted), reached in one call:
+        the extension's ``_`` looks ``gettext`` up in the context and calls it, which
+        calls the translation, each through ``Context.call`` (a page and a new ticket's
+        mails translate some hundred strings)."""
+        text = domain.get_translations().ugettext(string)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+    app.jinja_env.globals.update(_=gettext, gettext=gettext)
     app.before_request(remember_choice)
     app.before_request(wtforms_messages)
     app.jinja_env.globals["url_with_lang"] = url_with_lang

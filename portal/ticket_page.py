@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from helpdesk import lifecycle, queries, survey
 from helpdesk.db import utcnow
 
-from .forms import ANSWER_FORMS, ReplyForm, answer_forms, upload_limits
+from .forms import ANSWER_FORMS, AnswerForms, ReplyForm, upload_limits
 
 # what each page's links are called in both blueprints
 ENDPOINTS = {"page": "ticket", "answer": "answer", "file": "attachment"}
@@ -43,7 +43,7 @@ def show(ticket, *, by, ticket_url, linked=False):
     history = queries.in_time_order(entries, queries.history(ticket, public=True))
     invitation = survey.pending_invitation(ticket, utcnow())
     return render_template("portal/ticket.html", ticket=ticket, history=history, form=form,
-                           answers=answer_forms(), ticket_url=ticket_url, linked=linked,
+                           answers=AnswerForms(), ticket_url=ticket_url, linked=linked,
                            files=queries.attachments_by_entry(entries), limits=upload_limits(),
                            survey_token=invitation and survey.token_for(invitation))
 

@@ -13,6 +13,7 @@ from helpdesk import display, lifecycle, queries, search_query
 from helpdesk.models import Ticket
 
 from . import ticket_page
+from .kept_markup import kept
 from .downloads import send_attachment
 from .fields import form_attachments, form_field, form_message, widget
 from .forms import TicketForm, upload_limits
@@ -142,6 +143,7 @@ portal.add_app_template_filter(display.file_size, "file_size")
 for helper in (form_field, form_message, form_attachments):
     portal.add_app_template_global(helper)
 portal.add_app_template_global(widget, "form_widget")  # a field alone (a CSRF token)
+portal.add_app_template_global(kept)
 
 
 def _own_ticket(number):

@@ -12,9 +12,8 @@ from helpdesk import background
 from helpdesk.background import Periodic
 from helpdesk.db import db
 
-from conftest import TEST_DATABASE_URL
 
-on_sqlite = pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="SQLite's kept connection")
+on_sqlite = pytest.mark.sqlite_only  # SQLite's kept connection
 
 
 class Probe:
@@ -72,7 +71,7 @@ def test_a_run_that_fails_closes_its_connection_and_the_next_opens_another(app):
     assert closed(failed) and closed(again)
 
 
-@pytest.mark.skipif(not TEST_DATABASE_URL, reason="PostgreSQL")
+@pytest.mark.postgresql_only
 def test_a_postgresql_connection_is_let_go_after_each_run(app):
     """Closed, or with ``postgresql+pool://`` back in the pool, as a request's is."""
     probe = Probe(app)

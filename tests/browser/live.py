@@ -35,16 +35,18 @@ def fresh_postgres_database(url, name):
 class LiveServer:
     """``start()`` prepares the database and accounts and waits until the server answers."""
 
-    def __init__(self, folder, smtp_port=None, database_url=None, threads=8, workers=1):
+    def __init__(self, folder, smtp_port=None, database_url=None, threads=8, workers=1,
+                 access_log=True):
         """Without ``smtp_port`` mail is written as .eml files to ``folder/mail``; several
-        ``workers`` for tests that kill one of them."""
+        ``workers`` for tests that kill one of them; ``access_log=False`` runs gunicorn
+        without its access log, as in production (the app logs each request itself)."""
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.database_url = database_url or f"sqlite:///{self.folder / 'helpdesk.db'}"
         self.log_path = self.folder / "server.log"
-        self.threads, self.workers = threads, workers
+        self.threads, self.workers, self.access_log = threads, workers, access_log
         self.settings = {
             "SECRET_KEY": "live-server-secret",
             "SECURITY_TOTP_SECRETS": {"1": "live-server-totp-key"},
@@ -96,7 +98,8 @@ class LiveServer:
         self.process = subprocess.Popen(
             [str(gunicorn), "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
              "--threads", str(self.threads), "--graceful-timeout", "2",
-             "--access-logfile", "-", "--access-logformat", '%(r)s %(s)s %(M)sms',
+             *(["--access-logfile", "-", "--access-logformat", '%(r)s %(s)s %(M)sms']
+               if self.access_log else []),
              "app:create_app()"],
             cwd=PROJECT_ROOT, env=self.env, stdout=self.log_path.open("wb"),
             stderr=subprocess.STDOUT)
