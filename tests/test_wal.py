@@ -11,10 +11,10 @@ from helpdesk import mailer
 from helpdesk.db import db
 from helpdesk.models import Ticket
 
-from conftest import TEST_DATABASE_URL, login
+from conftest import login
 from test_tickets import post_ticket
 
-pytestmark = pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="SQLite's log")
+pytestmark = pytest.mark.sqlite_only  # SQLite's log
 
 
 def database_file(app):
