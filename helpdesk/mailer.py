@@ -32,6 +32,7 @@ from .mail_smtp import SmtpConnection
 from .models import OutboxAttachment, OutboxMail, utcnow
 from .outbox_models import recipient_of
 from .prepared import Prepared, slot
+from .wal import Checkpoints
 
 log = logging.getLogger(__name__)
 
@@ -308,16 +309,19 @@ class _Delivery:
     one nothing else was due: a request that queues mail meanwhile wakes the thread again,
     and after a failure the next poll tries again). Rows that used every attempt are
     looked for once every MAIL_POLL_SECONDS, not at each of the many wakes; they only
-    appear when MAIL_MAX_ATTEMPTS is lowered, and the claim passes them by meanwhile."""
+    appear when MAIL_MAX_ATTEMPTS is lowered, and the claim passes them by meanwhile.
+    Each new ticket wakes it: it also checkpoints SQLite's log (``wal.Checkpoints``)."""
 
     def __init__(self):
         self.looked = None  # time.monotonic() of the last look
+        self.checkpoint = Checkpoints()
 
     def __call__(self, app):
         now = time.monotonic()
         give_up = self.looked is None or now - self.looked >= app.config["MAIL_POLL_SECONDS"]
         if give_up:
             self.looked = now
+        self.checkpoint()
         while deliver_pending(give_up=give_up)[0] == BATCH:
             give_up = False
 
