@@ -46,3 +46,19 @@ def signed_in(app, email):
         session["_user_id"] = user.fs_uniquifier
         session["_fresh"] = True
     return client
+
+
+def postgres_server_pids(url):
+    """The pids of the PostgreSQL server processes connected to the database of ``url``
+    (none for SQLite), asked on a connection of its own."""
+    if not url.startswith("postgres"):
+        return []
+    from playhouse.db_url import connect
+
+    database = connect(url.replace("+pool", ""))
+    with database.connection_context():
+        pids = [pid for pid, in database.execute_sql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()")]
+    database.close()
+    return pids

@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "tests")]
 
-from _common import bench_app, signed_in  # noqa: E402
+from _common import bench_app, postgres_server_pids, signed_in  # noqa: E402
 from _faults_kit import hidden_fields  # noqa: E402
 from helpdesk import mailer  # noqa: E402
 from helpdesk.db import db  # noqa: E402
@@ -104,22 +104,6 @@ def _served():
     return sum(_cpu_seconds(pid) for pid in SERVERS)
 
 
-def _server_processes(url):
-    """The pids of the PostgreSQL server processes connected to the database of ``url``
-    (none for SQLite), asked on a connection of its own."""
-    if not url.startswith("postgres"):
-        return []
-    from playhouse.db_url import connect
-
-    database = connect(url.replace("+pool", ""))
-    with database.connection_context():
-        pids = [pid for pid, in database.execute_sql(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()")]
-    database.close()
-    return pids
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
@@ -151,7 +135,7 @@ def main():
         for n in range(args.repeat + 5):
             if n == 5:  # warm: templates compiled, statements prepared
                 totals.clear()
-                SERVERS[:] = _server_processes(args.url)
+                SERVERS[:] = postgres_server_pids(args.url)
             open_ticket(citizen, topic, totals, log)
             with measured(totals, alone, log):
                 mail.deliver()

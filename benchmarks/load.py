@@ -154,15 +154,9 @@ def server_cpu(pid):
 def database_cpu(url):
     """CPU seconds used so far by the PostgreSQL server processes connected to the
     database of ``url`` (0 for SQLite, or a server elsewhere)."""
-    if not url.startswith("postgres"):
-        return 0.0
-    database = connect(url.replace("+pool", ""))
-    with database.connection_context():
-        pids = [pid for pid, in database.execute_sql(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()")]
-    database.close()
-    return sum(server_cpu(pid) for pid in pids)
+    from _common import postgres_server_pids
+
+    return sum(server_cpu(pid) for pid in postgres_server_pids(url))
 
 
 def newest_mail(url):
