@@ -149,8 +149,6 @@ def atomic():
     return db.database.atomic()
 
 
-
-
 @contextmanager
 def statements_run():
     """Collect the SQL statements this thread runs inside the block (for tests and

@@ -26,7 +26,9 @@ def active_topics():
     """The topics a citizen may choose, with their departments (a new ticket's), read at
     every call. The same rows as the last read give the same objects, made once per
     process: making them took longer than reading them (a tenth of the new-ticket form).
-    They are shared by the requests, so read them, never change them."""
+    They are shared by the requests, so read them, never change them. The objects are made
+    by the query's own cursor wrapper (peewee 4.5's ``_get_cursor_wrapper``, a private
+    method: check it when upgrading peewee)."""
     query, cursor = _active_topics.run()
     rows = cursor.fetchall()
     kept_rows, topics = _kept_topics[0]
