@@ -13,7 +13,7 @@ from flask_babel import force_locale, format_date, format_timedelta, gettext as 
 from flask_babel import lazy_gettext as _l
 from flask_security.recoverable import generate_reset_link
 
-from . import prepared, queries, reply_addresses
+from . import kept_mail, prepared, queries, reply_addresses
 from .display import when
 from .models import OutboxAttachment, OutboxMail, User
 from .outbox_models import recipient_of
@@ -27,9 +27,7 @@ def ticket_opened(ticket, entry, with_files=True):
     with force_locale(_locale_of(requester)):
         subject = _("[#%(number)s] We received your ticket: %(subject)s",
                     number=ticket.number, subject=ticket.subject)
-        receipt = _outbox_row(requester.email, subject,
-                              *_rendered("ticket_opened_requester", ticket=ticket,
-                                         user=requester, link=ticket_link(ticket)),
+        receipt = _outbox_row(requester.email, subject, *_receipt_bodies(ticket, requester),
                               kind="ticket_opened_requester",
                               headers=_requester_headers(ticket, first=True))
     _alert_staff(queries.agents_in(ticket.department_id), ticket, "ticket_opened_staff",
@@ -84,7 +82,7 @@ def status_link(ticket, requester, link, send=True):
         context = dict(ticket=ticket, user=requester, link=link,
                        hours=current_app.config["STATUS_LINK_HOURS"])
         if not send:
-            _rendered("ticket_link_requester", **context)
+            kept_mail.render("ticket_link_requester", context)
             return
         _queue_template("ticket_link_requester", requester.email, subject,
                         headers=_requester_headers(ticket), **context)
@@ -250,14 +248,41 @@ def _alert_staff(recipients, ticket, kind, headline, message=None, attachments=(
             text = str(headline())
             greeted = users[0] if len(users) == 1 else _(
                 "agents of %(department)s", department=ticket.department.name)
-            body, html = _rendered("ticket_alert_staff", ticket=ticket, addressee=greeted,
-                                   headline=text, message=message, attachments=files,
-                                   link=staff_link(ticket))
+            body, html = _alert_bodies(ticket, greeted, text, message, files)
         rows.append(_outbox_row(recipient_of(user.email for user in users),
                                 f"[#{ticket.number}] {text}: {ticket.subject}", body, html,
                                 kind=kind, headers=_thread_headers(ticket)))
     if rows:
         prepared.insert_many(OutboxMail, rows)
+
+
+def _receipt_bodies(ticket, requester):
+    """The new ticket's receipt, from the bodies kept for its language (``kept_mail``)."""
+    return kept_mail.bodies("ticket_opened_requester", dict(
+        addressee=str(requester), number=ticket.number, subject=ticket.subject,
+        topic=ticket.topic.name, due=when(ticket.due_at),
+        answer_due=when(ticket.answer_due_at), link=ticket_link(ticket)),
+        key=_intake_on())
+
+
+def _alert_bodies(ticket, addressee, headline, message, files):
+    """A staff alert, from the bodies kept for its language and what it branches on
+    (``kept_mail``); with attached files, rendered whole."""
+    shown = dict(addressee=str(addressee), number=ticket.number, headline=headline,
+                 subject=ticket.subject, requester=str(ticket.requester),
+                 requester_email=ticket.requester.email, topic=ticket.topic.name,
+                 department=ticket.department.name, status_label=ticket.status_label,
+                 status_lower=str(ticket.status_label).lower(), due=when(ticket.due_at),
+                 message=message, link=staff_link(ticket))
+    if files:
+        return kept_mail.render("ticket_alert_staff", dict(
+            shown, status=ticket.status, attachments=files))
+    return kept_mail.bodies("ticket_alert_staff", shown, dict(status=ticket.status))
+
+
+def _intake_on():
+    """What the citizens' mail templates read of the settings (``_citizen_note.txt``)."""
+    return bool(current_app.config.get("INTAKE_ADDRESS"))
 
 
 def _handlers(ticket):
@@ -319,19 +344,9 @@ def _domain_of(sender):
 
 
 def _queue_template(name, recipient, subject, headers=None, kind=None, files=(), **context):
-    body, html = _rendered(name, **context)
+    body, html = kept_mail.render(name, context)
     return queue_rendered(recipient, subject, body, html, kind=kind or name, headers=headers,
                           files=files)
-
-
-def _rendered(name, **context):
-    """The text and HTML bodies of ``templates/email/<name>``, rendered by the Jinja
-    environment alone: a mail reads none of what the context processors add for pages
-    (the request, the signed-in user, Flask-Security's helpers), which Flask's
-    ``render_template`` ran for each body (four for a new ticket)."""
-    environment = current_app.jinja_env
-    return (environment.get_template(f"email/{name}.txt").render(context),
-            environment.get_template(f"email/{name}.html").render(context))
 
 
 def _thread_headers(ticket, first=False):
