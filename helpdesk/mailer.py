@@ -58,8 +58,9 @@ def deliver_pending(now=None, limit=BATCH, give_up=True):
         return 0, 0
     files = _files_of(claimed)
     sent = failed = 0
+    marks = _Marks()
     try:
-        with _transport() as send:
+        with _transport() as send, marks:
             for row in claimed:
                 try:
                     refused = send(_message(row, files.get(row.id, ())))
@@ -71,7 +72,7 @@ def deliver_pending(now=None, limit=BATCH, give_up=True):
                     if refused:  # the server took it for some of its recipients only
                         _refused_apart(row, smtplib.SMTPRecipientsRefused(refused), now)
                     else:
-                        _sent(row)
+                        _sent(row, marks)
                     sent += 1
     except (OSError, smtplib.SMTPException) as exc:  # could not connect (or sign in) at all
         if is_permanent(exc):  # a setting to fix: the mail waits, failed, for Retry all
@@ -129,13 +130,46 @@ def _files_of(rows):
     return files
 
 
+MARK_SECONDS = 0.2  # how often a run marks what the server took (see _Marks)
+
 _mark_sent = Prepared(lambda: OutboxMail.update(sent_at=slot("at"), last_error=None).where(
     OutboxMail.id == slot("id")))
 
 
-def _sent(row):
-    """Marked as soon as the server took it: a process killed later sends no copy of it."""
-    _mark_sent.run(at=OutboxMail.sent_at.db_value(utcnow()), id=row.id)
+def _sent(row, marks):
+    """To be marked sent (``_Marks``): the server took it."""
+    marks.add(row.id)
+
+
+class _Marks:
+    """The rows a run sent, marked in one statement at the end of the run, or sooner once
+    MARK_SECONDS have passed since the last mark: a process killed between sending and
+    marking sends again what it sent in that time (with the same Message-ID), and a run
+    of many messages writes once instead of once per message (on PostgreSQL each mark was
+    a commit of its own, waiting for the disk)."""
+
+    def __init__(self):
+        self.ids, self.since = [], time.monotonic()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.mark()
+
+    def add(self, id):
+        self.ids.append(id)
+        if time.monotonic() - self.since >= MARK_SECONDS:
+            self.mark()
+
+    def mark(self):
+        ids, self.ids, self.since = self.ids, [], time.monotonic()
+        at = OutboxMail.sent_at.db_value(utcnow())
+        if len(ids) == 1:
+            _mark_sent.run(at=at, id=ids[0])
+        elif ids:
+            OutboxMail.update(sent_at=at, last_error=None).where(
+                OutboxMail.id.in_(ids)).execute()
 
 
 def _failed(row, exc, now):

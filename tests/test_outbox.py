@@ -255,7 +255,7 @@ def test_a_copy_sent_again_after_a_lost_claim_keeps_the_message_id(app, mailbox,
     [row] = queue(app, "warga@contoh.id")
     message_id = json.loads(row.headers)["Message-ID"]
 
-    def die(row):
+    def die(row, marks):
         raise Killed
     monkeypatch.setattr(mailer, "_sent", die)
     with pytest.raises(Killed):
@@ -271,6 +271,41 @@ def test_a_copy_sent_again_after_a_lost_claim_keeps_the_message_id(app, mailbox,
     copies = mailbox.to("warga@contoh.id", count=2)
     assert [m["Message-ID"] for m in copies] == [message_id, message_id]
     assert fresh(row).sent_at is not None
+
+
+def test_a_run_marks_its_mail_sent_at_once_and_a_kill_resends_only_what_was_unmarked(
+        app, mailbox, monkeypatch):
+    """The rows a run sent are marked together at its end (one statement for the run);
+    after MARK_SECONDS they are marked before the next is sent, so a process killed then
+    sends again only the mail sent since."""
+    app.extensions["mail_dispatcher"].stop()
+    rows = queue(app, "satu@contoh.id", "dua@contoh.id", "tiga@contoh.id")
+    marks, mark = [], mailer._Marks.mark
+    monkeypatch.setattr(mailer._Marks, "mark", lambda self: (
+        marks.append(list(self.ids)), mark(self)))
+    assert deliver(app) == (3, 0)
+    assert [ids for ids in marks if ids] == [[row.id for row in rows]]
+    assert all(fresh(row).sent_at is not None for row in rows)
+    mailbox.wait(3)
+
+    rows = queue(app, "empat@contoh.id", "lima@contoh.id", "enam@contoh.id")
+    monkeypatch.setattr(mailer, "MARK_SECONDS", 0)  # each one marked at once
+    sent = mailer._sent
+
+    def die_at_the_third(row, marks):
+        if row.id == rows[2].id:
+            raise Killed
+        sent(row, marks)
+    monkeypatch.setattr(mailer, "_sent", die_at_the_third)
+    with pytest.raises(Killed):
+        deliver(app)
+    assert [fresh(row).sent_at is not None for row in rows] == [True, True, False]
+    monkeypatch.setattr(mailer, "_sent", sent)
+    with app.app_context():
+        assert mailer.deliver_pending(now=utcnow() + mailer.LEASE + timedelta(seconds=1)) \
+            == (1, 0)
+    assert len(mailbox.to("enam@contoh.id", count=2)) == 2
+    assert len(mailbox.to("empat@contoh.id")) == 1
 
 
 # --- upgrading ----------------------------------------------------------------------------
