@@ -1,7 +1,7 @@
 """The read side: every ticket or file a user sees is loaded through a scoped query here."""
 import time
 
-from peewee import JOIN, fn
+from peewee import JOIN, SQL, fn
 
 from .db import among, on_sqlite, unindexed
 from .models import (
@@ -298,17 +298,20 @@ def public_thread(ticket):
 
 
 def _entries(ticket):
-    """The ticket's thread entries in time order, with their authors' names."""
-    return (ThreadEntry.select(ThreadEntry, *named(User))
+    """The ticket's thread entries in time order, with their authors' names and whether
+    they have attachments (``has_files``: a page whose entries have none reads none)."""
+    files = fn.EXISTS(Attachment.select(SQL("1")).where(Attachment.entry == ThreadEntry.id))
+    return (ThreadEntry.select(ThreadEntry, files.alias("has_files"), *named(User))
             .join(User, on=(ThreadEntry.author == User.id))
             .where(ThreadEntry.ticket == ticket)
             .order_by(ThreadEntry.created_at, ThreadEntry.id))
 
 
 def attachments_by_entry(entries):
-    """{entry id: [attachments]} for the given entries (of one ticket), in one query."""
+    """{entry id: [attachments]} for the given entries (of one ticket), in one query, or
+    none when no entry has any."""
     grouped = {entry.id: [] for entry in entries}
-    if grouped:
+    if any(entry.has_files for entry in entries):
         for attachment in _attachments(ticket=entries[0].ticket_id):
             if attachment.entry_id in grouped:  # not a note's, on the requester's page
                 grouped[attachment.entry_id].append(attachment)

@@ -4,9 +4,10 @@ import pytest
 
 from helpdesk import lifecycle
 from helpdesk.db import statements_run
-from helpdesk.models import OutboxMail
+from helpdesk.models import OutboxMail, Ticket
 
 from conftest import login
+from samples import PDF
 from test_tickets import post_ticket
 
 DESK_PAGES = ["/admin/", "/admin/ticket/", "/admin/ticket/?flt0_status=open",
@@ -76,21 +77,30 @@ def test_opening_a_ticket_runs_as_many_statements_with_more_tickets(
 
 
 @pytest.mark.parametrize("persona,url,expected", [
-    # the user with its roles; the ticket (in the user's scope); its thread, events and
-    # files; which entries came by e-mail; the choices of the reply, transfer and assign
-    # forms, in one statement
-    ("supervisor", "/admin/ticket/details/?id={ticket.id}", 7),
+    # the user with its roles; the ticket (in the user's scope); its thread (with whether
+    # each entry has files) and events; which entries came by e-mail; the choices of the
+    # reply, transfer and assign forms, in one statement
+    ("supervisor", "/admin/ticket/details/?id={ticket.id}", 6),
     # an agent: whether they may act on it, and no assign form
-    ("agent", "/admin/ticket/details/?id={ticket.id}", 8),
-    ("citizen", "/tickets/{ticket.number}", 5),  # the user; the ticket; thread, events, files
+    ("agent", "/admin/ticket/details/?id={ticket.id}", 7),
+    ("citizen", "/tickets/{ticket.number}", 4),  # the user; the ticket; thread, events
 ])
+@pytest.mark.parametrize("files", [False, True], ids=["no files", "files"])
 def test_a_ticket_page_runs_one_statement_per_thing_it_shows(request, client_of, citizen,
-                                                             make_ticket, persona, url,
-                                                             expected):
-    ticket = make_ticket(citizen, subject="Tidak bisa login SIKS-NG")
+                                                             make_ticket, topic, persona,
+                                                             url, expected, files):
+    """A ticket whose entries have attachments reads them in one more statement."""
+    if files:
+        sent = post_ticket(client_of(citizen), topic, subject="Tidak bisa login SIKS-NG",
+                           files=[("surat.pdf", PDF)])
+        assert sent.status_code == 302, sent.text
+        ticket = Ticket.select().order_by(Ticket.id.desc()).get()
+    else:
+        ticket = make_ticket(citizen, subject="Tidak bisa login SIKS-NG")
     browser = client_of(request.getfixturevalue(persona))
     statements(browser, url.format(ticket=ticket))
-    assert statements(browser, url.format(ticket=ticket)) == expected
+    assert statements(browser, url.format(ticket=ticket)) == expected + files
+    assert ("surat.pdf" in browser.get(url.format(ticket=ticket)).text) == files
 
 
 def test_a_new_ticket_alerts_any_number_of_agents_in_the_same_statements(
