@@ -41,10 +41,27 @@ class Prepared:
     def __init__(self, build):
         self._build = build
         self._built = {}  # kind of database -> (query, sql, params with slots)
+        self._reading = {}  # kind of database -> how its rows are read (see __call__)
 
     def __call__(self, **values):
+        """The rows, read by the query's own cursor wrapper (peewee 4.5's private
+        ``_get_cursor_wrapper``: check it when upgrading peewee). What the wrapper works
+        out before its first row (which column goes to which model, with which
+        converter; some 0.1 ms for a join) depends only on the statement's columns, so it
+        is worked out at the first run and given to the later runs' wrappers."""
         query, cursor = self.run(**values)
-        return query._get_cursor_wrapper(cursor)
+        wrapper = query._get_cursor_wrapper(cursor)
+        kind = type(getattr(db.database, "obj", db.database))
+        reading = self._reading.get(kind)
+        if reading is None:
+            if cursor.description is None:
+                return wrapper
+            wrapper.initialize()
+            reading = self._reading[kind] = {
+                name: value for name, value in vars(wrapper).items() if name not in _PER_RUN}
+        vars(wrapper).update(reading)
+        wrapper.initialized = True
+        return wrapper
 
     def run(self, **values):
         """Run the statement; returns the query it was built from and the cursor (what an
@@ -72,6 +89,10 @@ class Prepared:
     def first(self, **values):
         """The first row (or None); the query says ``.limit(1)`` itself."""
         return next(iter(self(**values)), None)
+
+
+# a cursor wrapper's own state for one run; the rest is how it reads rows
+_PER_RUN = frozenset(("cursor", "count", "index", "initialized", "populated", "row_cache"))
 
 
 def execute(sql, params, later=False):
