@@ -18,6 +18,11 @@ The scenarios, each run for --seconds by every client at once:
 - search: the queue searched for a subject word
 - citizen opens a ticket: the form, its POST and the ticket page the redirect leads to
 
+``--floor`` first measures the floor on the same database, gunicorn and clients
+(``floor_app.py``, a bare Flask app): one indexed 50-row page, and a committed one-row
+insert. Machines differ by half or more in what they serve; the floor says how fast this
+one is, and the helpdesk's figures are read against it.
+
 The clients run in this process and share its cores with the server: on a small machine
 the figures are lower than a separate load generator would show, and noisy; repeat them.
 ``cpu ms`` is the app server's CPU per page (gunicorn's processes, until their mail
@@ -184,6 +189,60 @@ def wait_for_mail(url, after, timeout=300):
     return time.monotonic() - started
 
 
+def measure_floor(url, args):
+    """The floor (``floor_app.py``: a bare Flask app) under the same gunicorn and clients:
+    one indexed 50-row page, and one committed one-row insert per request."""
+    import subprocess
+    from floor_app import create_probe_table
+
+    create_probe_table(url)
+    port = free_port()
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "--bind", f"127.0.0.1:{port}",
+         "--workers", str(args.workers), "floor_app:app"], cwd=ROOT / "benchmarks",
+        env={**os.environ, "FLOOR_DATABASE_URL": url}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    base, rows = f"http://127.0.0.1:{port}", []
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                Browser(base).get("/page")
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("the floor app did not start")
+                time.sleep(0.1)
+        for name, page in (
+                ("floor: bare Flask, one indexed 50-row page", lambda b: b.get(
+                    "/page").status == 200),
+                ("floor: bare Flask, a one-row insert", lambda b: b.post(
+                    "/insert", {"note": "beban"}).status == 204)):
+            browsers = [Browser(base) for _ in range(args.clients)]
+            for browser in browsers:
+                page(browser)
+            before, served = server_cpu(process.pid), database_cpu(url)
+            clients_before = time.process_time()
+            rate, p50, p95, failed = run(browsers, page, args.seconds)
+            pages = max(1, rate * args.seconds)
+            rows.append((name, rate, p50, p95, failed,
+                         (server_cpu(process.pid) - before) * 1000 / pages,
+                         (time.process_time() - clients_before) * 1000 / pages,
+                         (database_cpu(url) - served) * 1000 / pages))
+    finally:
+        process.terminate()
+        process.wait(10)
+    return rows
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def measure(url, args):
     folder = Path(tempfile.mkdtemp(prefix="helpdesk-load-"))
     ids = ticket_ids(url)
@@ -234,6 +293,8 @@ def main():
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only", default="", help="the scenarios whose name contains this")
+    parser.add_argument("--floor", action="store_true",
+                        help="first measure a bare Flask app on the same database")
     args = parser.parse_args()
     urls = {"sqlite": args.sqlite_url, "postgresql": args.postgres_url}
     for tickets in (int(n) for n in args.tickets.split(",")):
@@ -245,7 +306,8 @@ def main():
                 fill(url, tickets)
             print(f"  {'scenario':<50} {'pages/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
                   f"{'failed':>6} {'cpu ms':>7} {'clients':>7} {'db ms':>6}")
-            for name, rate, p50, p95, failed, cpu, clients, served in measure(url, args):
+            rows = measure_floor(url, args) if args.floor else []
+            for name, rate, p50, p95, failed, cpu, clients, served in rows + measure(url, args):
                 print(f"  {name:<50} {rate:8.1f} {p50:8.1f} {p95:8.1f} {failed:6d} {cpu:7.1f}"
                       f" {clients:7.1f} {served:6.1f}", flush=True)
 
