@@ -62,12 +62,17 @@ def _moment(moment):
     return [moment, day, datetime.combine(day, time())]
 
 
-def _before(moment, day, midnight, day_column, column, filters, inclusive):
+def _before(moment, day, midnight, day_column, column, filters, inclusive, since=False):
     """Open tickets whose ``column`` is before ``moment`` (or at it when ``inclusive``),
     as two queries: whole days (before ``day``) from the tally, the day of ``moment``
-    (from ``midnight``) from the tickets."""
+    (from ``midnight``) from the tickets. ``since``: the tally's part is instead the
+    tickets of ``day`` and later, to be taken from all the open ones: the tally's index
+    leads with the day created, so that reads only the recent days (at a million tickets
+    a sum per day boundary over the whole tally cost 2.7 ms of the desk home's 6)."""
     upto = column <= moment if inclusive else column < moment
-    return (_tallied(filters.condition(OpenTally) & (day_column < day)),
+    days = (day_column >= day) if since else (day_column < day)
+    return (OpenTally.select(fn.COALESCE(fn.SUM(OpenTally.tickets), 0)).where(
+                filters.condition(OpenTally) & days),
             Ticket.select(fn.COUNT(SQL("*"))).where(
                 filters.condition(), Ticket.status == TicketStatus.OPEN,
                 column >= midnight, upto))
@@ -99,15 +104,15 @@ def backlog(filters, now, ages):
         parts["overdue_days"], parts["overdue_today"] = _before(
             *moments[:3], OpenTally.due_day, Ticket.due_at, shaped, False)
         for n, days in enumerate(boundaries, start=1):
-            parts[f"by_{days}_days"], parts[f"by_{days}_today"] = _before(
+            parts[f"since_{days}_days"], parts[f"by_{days}_today"] = _before(
                 *moments[3 * n:3 * n + 3], OpenTally.created_day, Ticket.created_at,
-                shaped, True)
+                shaped, True, since=True)
         return parts
 
     counts = _counts(("backlog", shape, tuple(boundaries)), named, values)
 
     def opened(days):
-        return counts[f"by_{days}_days"] + counts[f"by_{days}_today"]
+        return counts["open"] - counts[f"since_{days}_days"] + counts[f"by_{days}_today"]
 
     figures = {"overdue": counts["overdue_days"] + counts["overdue_today"],
                "open": counts["open"]}
