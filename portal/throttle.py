@@ -196,8 +196,10 @@ def init_app(app, admin):
     app.extensions["throttle"] = limiter
     if not any(app.config.get(name) for name in EVERY_REQUEST):
         # Nothing limits another method: spare each such request (the pages) Flask-Limiter
-        # resolving the desk's limits, some tenth of a short page's time, to drop them.
+        # resolving the desk's limits, some tenth of a short page's time, to drop them,
+        # and then its check itself (its exemptions and context, before the filter).
         limiter.request_filter(_not_limited)
+        _check_limited_methods_only(app, limiter)
     views = app.view_functions
 
     sign_in = limiter.limit(_setting("THROTTLE_SIGN_IN_ADDRESS"), key_func=_address,
@@ -234,6 +236,19 @@ def init_app(app, admin):
     tf_profile_changed.connect(_code_accepted, app)
     app.after_request(remember_device)
     return limiter
+
+
+def _check_limited_methods_only(app, limiter):
+    """Flask-Limiter's check before each request, run for the LIMITED methods only."""
+    check = limiter._check_request_limit  # what Flask-Limiter registered (4.1)
+    hooks = app.before_request_funcs.setdefault(None, [])
+    if check not in hooks:
+        return
+
+    def _check_request_limit():
+        if request.method in LIMITED:
+            return check()
+    hooks[hooks.index(check)] = _check_request_limit
 
 
 def _limit_codes(limiter, views):
