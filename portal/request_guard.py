@@ -30,10 +30,14 @@ def refuse_forbidden_characters():
 
 def _texts():
     yield request.path
-    for source in (request.args, request.form):
-        for name, value in source.items(multi=True):
-            yield name
-            yield value
+    for name, value in request.args.items(multi=True):
+        yield name
+        yield value
+    if not (request.content_length or request.headers.get("Transfer-Encoding")):
+        return  # no body (the pages): no form to parse
+    for name, value in request.form.items(multi=True):
+        yield name
+        yield value
     for name, upload in request.files.items(multi=True):
         yield name
         yield upload.filename or ""

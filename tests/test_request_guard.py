@@ -67,6 +67,15 @@ def test_a_query_string_with_nul_is_refused(client, citizen):
     assert_refused(client.get("/tickets/?x%00=1"))
 
 
+def test_a_form_body_is_checked_whatever_the_method(client, citizen):
+    """Pages without a body are checked without parsing one; a GET that carries a form
+    body is checked like a POST."""
+    login(client, citizen)
+    assert client.get("/tickets/").status_code == 200
+    assert_refused(client.get("/tickets/", data={"q": "data\x00ganda"}))
+    assert_refused(client.delete("/tickets/", data={"x\x01": "1"}))
+
+
 def test_registration_with_nul_in_the_name_is_refused(client):
     page = client.get("/register")
     response = client.post("/register", data={
