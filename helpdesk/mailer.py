@@ -218,8 +218,8 @@ def _refused_apart(row, exc, now):
                 row.recipient = recipient_of(addresses)
                 OutboxMail.update(recipient=row.recipient).where(
                     OutboxMail.id == row.id).execute()
-            if name == "sent":
-                _sent(part)
+            if name == "sent":  # marked with the split, in its transaction
+                _mark_sent.run(at=OutboxMail.sent_at.db_value(utcnow()), id=part.id)
             else:
                 _failed(part, smtplib.SMTPRecipientsRefused(
                     {a: answers[a.lower()] for a in addresses}), now)
