@@ -164,7 +164,7 @@ class TicketPage:
         cards = _cards(ticket, forms, oversees, limits) if actionable else {}
         return self.render(
             "admin/ticket/details.html", ticket=ticket, entries=entries,
-            files=queries.attachments_by_entry(entries), mailed=_mailed(ticket),
+            files=queries.attachments_by_entry(entries), mailed=_mailed(ticket, entries),
             timeline=events.timeline(ticket, entries), actionable=actionable,
             oversees=oversees, forms=forms, cards=cards, limits=limits)
 
@@ -188,8 +188,11 @@ _visible_ticket = {shape: Prepared(lambda shape=shape: _ticket_query(shape))
                    for shape in ("all", "agent", "none")}
 
 
-def _mailed(ticket):
-    """The thread's entries that came by e-mail: {entry id: InboundMail}."""
+def _mailed(ticket, entries):
+    """The thread's entries that came by e-mail: {entry id: InboundMail} (not read when
+    none did)."""
+    if not any(entry.by_mail for entry in entries):
+        return {}
     return {mail.entry_id: mail for mail in _inbound(ticket=ticket.id)}
 
 

@@ -10,6 +10,7 @@ from .models import (
     Department,
     EntryKind,
     HelpTopic,
+    InboundMail,
     Role,
     STAFF_ROLES,
     Ticket,
@@ -267,7 +268,8 @@ def events_of(ticket, kinds=None):
 # The ticket pages' own reads, prepared (helpdesk/prepared.py): they run on every view
 _events = Prepared(lambda: events_of(slot("ticket")))
 _status_events = Prepared(lambda: events_of(slot("ticket"), STATUS_EVENTS))
-_thread = Prepared(lambda: _entries(slot("ticket")))
+_thread = Prepared(lambda: _entries(slot("ticket")).select_extend(fn.EXISTS(
+    InboundMail.select(SQL("1")).where(InboundMail.entry == ThreadEntry.id)).alias("by_mail")))
 _public_thread = Prepared(
     lambda: _entries(slot("ticket")).where(ThreadEntry.kind.in_(EntryKind.PUBLIC)))
 _attachments = Prepared(lambda: Attachment.select().where(Attachment.ticket == slot("ticket"))
@@ -288,7 +290,8 @@ def history(ticket, public=False):
 
 
 def thread(ticket):
-    """Everything staff see on a ticket: messages, responses and internal notes."""
+    """Everything staff see on a ticket: messages, responses and internal notes, each with
+    whether it came by e-mail (``by_mail``)."""
     return list(_thread(ticket=ticket.id))
 
 

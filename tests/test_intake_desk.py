@@ -27,6 +27,8 @@ def test_the_ticket_page_offers_the_original_and_flags_a_failed_check(
     page = client.get(desk_url(ticket)).text
     assert "Pengirim belum terverifikasi" in page and "spf=fail" in page
     mail = InboundMail.get()
+    assert f'href="/admin/ticket/mail/?id={ticket.id}&amp;mail={mail.id}"' in page
+    assert page.count('class="badge badge-info by-mail"') == 1
     original = client.get(f"/admin/ticket/mail/?id={ticket.id}&mail={mail.id}")
     assert original.status_code == 200 and original.data == raw
     assert original.headers["Content-Disposition"].startswith("attachment")
