@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_security.recoverable import generate_reset_link
 
 from . import kept_mail, prepared, queries, reply_addresses
-from .display import when
+from .display import clock, when
 from .models import OutboxAttachment, OutboxMail, User
 from .outbox_models import recipient_of
 from .spreadsheet import XLSX_MIMETYPE
@@ -258,10 +258,11 @@ def _alert_staff(recipients, ticket, kind, headline, message=None, attachments=(
 
 def _receipt_bodies(ticket, requester):
     """The new ticket's receipt, from the bodies kept for its language (``kept_mail``)."""
+    read = clock()  # the zone and the language's months, looked up once for both times
     return kept_mail.bodies("ticket_opened_requester", dict(
         addressee=str(requester), number=ticket.number, subject=ticket.subject,
-        topic=ticket.topic.name, due=when(ticket.due_at),
-        answer_due=when(ticket.answer_due_at), link=ticket_link(ticket)),
+        topic=ticket.topic.name, due=read(ticket.due_at),
+        answer_due=read(ticket.answer_due_at), link=ticket_link(ticket)),
         key=_intake_on())
 
 

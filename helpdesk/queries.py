@@ -30,19 +30,27 @@ def active_topics():
     They are shared by the requests, so read them, never change them. The objects are made
     by the query's own cursor wrapper (peewee 4.5's ``_get_cursor_wrapper``, a private
     method: check it when upgrading peewee)."""
-    query, cursor = _active_topics.run()
-    rows = cursor.fetchall()
-    kept_rows, topics = _kept_topics[0]
-    if kept_rows != rows:
-        topics = tuple(query._get_cursor_wrapper(_Fetched(cursor.description, rows)))
-        _kept_topics[0] = (rows, topics)
-    return topics
+    return _reused_objects(_active_topics, None)
 
 
 _active_topics = Prepared(lambda: (
     HelpTopic.select(HelpTopic, Department).join(Department)
     .where(HelpTopic.active).order_by(HelpTopic.sort_order, HelpTopic.name)))
-_kept_topics = [(None, ())]  # (the rows last read, the topics made of them)
+_kept_objects = {}  # (prepared query, key) -> (the rows last read, the objects made of them)
+
+
+def _reused_objects(prepared, key, **values):
+    """The rows of ``prepared`` run with ``values``, as objects made once per process for
+    the same rows (under ``key``): see ``active_topics``."""
+    query, cursor = prepared.run(**values)
+    rows = cursor.fetchall()
+    kept_rows, objects = _kept_objects.get((prepared, key), (None, ()))
+    if kept_rows != rows:
+        objects = tuple(query._get_cursor_wrapper(_Fetched(cursor.description, rows)))
+        if len(_kept_objects) >= 256:
+            _kept_objects.clear()
+        _kept_objects[prepared, key] = (rows, objects)
+    return objects
 
 
 class _Fetched:
@@ -237,8 +245,9 @@ def agents_of(department):
 
 def agents_in(department_id):
     """``agents_of`` a department, as a list of what an alert needs of them (their
-    names, addresses and languages), prepared: every new ticket alerts them."""
-    return list(_agents_in(department=department_id))
+    names, addresses and languages), prepared: every new ticket alerts them. The same
+    rows give the same objects (``_reused_objects``): read them, never change them."""
+    return list(_reused_objects(_agents_in, department_id, department=department_id))
 
 
 _agents_in = Prepared(lambda: agents_of(slot("department")).select(*named(User), User.locale))
