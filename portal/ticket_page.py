@@ -1,13 +1,13 @@
 """A requester's ticket page and their answers on it, the same whether they are signed in
 (``portal.ticket``) or came through a status link (``status.ticket``): the page, the
 reply, "Yes, close it", "No, it isn't" with a message, and closing an open ticket."""
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from helpdesk import lifecycle, queries, survey
 from helpdesk.db import utcnow
 
-from .forms import ANSWER_FORMS, AnswerForms, ReplyForm, upload_limits
+from .forms import ANSWER_FORMS, AnswerForms, Blank, ReplyForm, upload_limits
 
 # what each page's links are called in both blueprints
 ENDPOINTS = {"page": "ticket", "answer": "answer", "file": "attachment"}
@@ -28,8 +28,8 @@ def urls_for(blueprint, **values):
 
 def show(ticket, *, by, ticket_url, linked=False):
     """The ticket page with its reply form; a valid reply is added as ``by``."""
-    form = ReplyForm()
-    if form.validate_on_submit():
+    form = ReplyForm() if request.method == "POST" else Blank(ReplyForm, formdata=None)
+    if form.is_submitted() and form.validate():
         try:
             lifecycle.reply(ticket, by=by, message=form.message.data,
                             files=form.attachments.checked)

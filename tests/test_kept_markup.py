@@ -2,7 +2,10 @@
 the topics, the language, the user and what was typed."""
 import re
 
+import pytest
+
 from helpdesk.models import HelpTopic
+from portal.forms import Blank, CloseForm, ReplyForm, UnsolvedForm
 
 from conftest import csrf_from, login
 
@@ -69,3 +72,18 @@ def test_the_staff_link_and_csrf_token_are_each_users_own(app, citizen, agent):
     assert ">Halaman Petugas</a>" not in citizen_page
     assert ">Halaman Petugas</a>" in staff.get("/").text
     assert csrf_from(staff_page) != csrf_from(citizen_page)
+
+
+@pytest.mark.parametrize("form_class,prefix", [(ReplyForm, ""), (CloseForm, "close"),
+                                               (UnsolvedForm, "unsolved")])
+def test_a_blank_form_shows_the_token_field_of_the_whole_form(app, form_class, prefix):
+    """A page's blank forms (``forms.Blank``) make their CSRF field alone: the same input,
+    name and token as the whole form's; another field makes the whole form."""
+    with app.test_request_context("/"):
+        blank = Blank(form_class, prefix=prefix, formdata=None)
+        whole = form_class(prefix=prefix, formdata=None)
+        assert str(blank.csrf_token()) == str(whole.csrf_token())
+        assert f'name="{prefix + "-" if prefix else ""}csrf_token"' in str(blank.csrf_token())
+        assert not blank.is_submitted() and blank.errors == {}
+        field = next(name for name in whole._fields if name != "csrf_token")
+        assert str(getattr(blank, field)()) == str(getattr(whole, field)())
