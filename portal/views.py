@@ -16,7 +16,7 @@ from . import ticket_page
 from .kept_markup import kept
 from .downloads import send_attachment
 from .fields import form_attachments, form_field, form_message, widget
-from .forms import TicketForm, upload_limits
+from .forms import BlankTicketForm, TicketForm, upload_limits
 
 portal = Blueprint("portal", __name__)
 PAGE_SIZE = 20
@@ -73,8 +73,9 @@ def pager(page, pages, around=2):
 @portal.route("/tickets/new", methods=("GET", "POST"))
 @login_required
 def new_ticket():
-    form = TicketForm(list(queries.active_topics()))
-    if form.validate_on_submit():
+    topics = list(queries.active_topics())
+    form = TicketForm(topics) if request.method == "POST" else BlankTicketForm(topics)
+    if form.is_submitted() and form.validate():
         try:
             ticket = lifecycle.open_ticket(
                 by=current_user, topic=form.chosen_topic, subject=form.subject.data,

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from helpdesk.models import HelpTopic
-from portal.forms import Blank, CloseForm, ReplyForm, UnsolvedForm
+from portal.forms import Blank, BlankTicketForm, CloseForm, ReplyForm, TicketForm, UnsolvedForm
 
 from conftest import csrf_from, login
 
@@ -87,3 +87,18 @@ def test_a_blank_form_shows_the_token_field_of_the_whole_form(app, form_class, p
         assert not blank.is_submitted() and blank.errors == {}
         field = next(name for name in whole._fields if name != "csrf_token")
         assert str(getattr(blank, field)()) == str(getattr(whole, field)())
+
+
+def test_a_blank_new_ticket_form_has_the_whole_forms_hidden_fields(app):
+    """Shown blank (``forms.BlankTicketForm``), the new-ticket form carries the same CSRF
+    token and a one-time key field like the whole form's, a new key each time."""
+    with app.test_request_context("/"):
+        topics = list(HelpTopic.select())
+        blank, again, whole = BlankTicketForm(topics), BlankTicketForm(topics), TicketForm(topics)
+        assert str(blank.csrf_token()) == str(whole.csrf_token())
+        keys = [re.sub(r'value="[^"]*"', 'value=""', str(form.submission_key()))
+                for form in (blank, whole)]
+        assert keys[0] == keys[1] and 'name="submission_key"' in keys[0]
+        assert blank.submission_key.data != again.submission_key.data
+        assert blank.topics_key == whole.topics_key and list(blank.topics) == list(whole.topics)
+        assert str(blank.subject()) == str(whole.subject())
