@@ -16,8 +16,9 @@ from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from helpdesk.models import Department, HelpTopic, User
+from helpdesk.models import Ticket, User
 
+from .export import Requester
 from .ticket_filters import DEPARTMENTS, STAFF, TOPICS, directory_options
 
 ROW = "__row__"  # stands for the row's id in a URL built once per page
@@ -34,22 +35,58 @@ def page_text(message):
     return texts[id(message)]
 
 
-class QueueRow(namedtuple("QueueRow", "ticket topic department assignee")):
-    """A ticket of the page, read-only, with its topic, department and assignee; any
-    other attribute is the ticket's."""
+class Named:
+    """A help topic or department as a row shows it: its id and name."""
+    __slots__ = ("id", "name")
+
+    def __init__(self, id, name):
+        self.id, self.name = id, name
+
+    def __str__(self):
+        return self.name
+
+
+class Person:
+    """A requester or assignee as a row shows them (``User.__str__``: the name, else the
+    e-mail address)."""
+    __slots__ = ("id", "full_name", "email")
+
+    def __init__(self, id, full_name, email):
+        self.id, self.full_name, self.email = id, full_name, email
+
+    def __str__(self):
+        return self.full_name or self.email
+
+
+# what the queue's cells (formatters.LIST, the row actions) read of a ticket: each column
+# read costs on every row; a foreign key is read as its id (``topic_id``)
+TICKET_FIELDS = ("id", "number", "subject", "status", "topic", "department", "requester",
+                 "assignee", "created_at", "updated_at", "due_at", "overdue", "next_due_at",
+                 "first_response_due_at", "first_response_at")
+_ROW_NAMES = tuple(getattr(Ticket._meta.fields[name], "object_id_name", name)
+                   for name in TICKET_FIELDS)
+SHOWN = (*(Ticket._meta.fields[name] for name in TICKET_FIELDS),
+         Requester.id, Requester.full_name, Requester.email)
+
+
+class QueueRow(namedtuple("QueueRow", (*_ROW_NAMES, "requester", "topic", "department",
+                                       "assignee"))):
+    """A ticket of the page, read-only: the ``TICKET_FIELDS`` and its requester, topic,
+    department and assignee (``Person``, ``Named``), as plain values: a page reads them
+    some five hundred times."""
     __slots__ = ()
 
-    def __getattr__(self, name):
-        return getattr(self.ticket, name)
 
-
-def with_directory(tickets):
-    """The page's ``tickets`` (with their requester) as ``QueueRow``s, their topic,
-    department and assignee from the directory the queue's filters read
-    (``directory_options``); an assignee who is no longer active staff is read with the
-    others of the page, in one statement."""
+def page_rows(query):
+    """The page's tickets of ``query`` (tickets joined to their requester) as
+    ``QueueRow``s, their topic, department and assignee from the directory the queue's
+    filters read (``directory_options``); an assignee who is no longer active staff is
+    read with the others of the page, in one statement."""
+    tickets = list(query.select(*SHOWN).tuples())
     names = {(kind, id): (name, email) for kind, id, name, email in directory_options()}
-    missing = {ticket.assignee_id for ticket in tickets} - {None} - {
+    at = _ROW_NAMES.index
+    topic, department, assignee = at("topic_id"), at("department_id"), at("assignee_id")
+    missing = {values[assignee] for values in tickets} - {None} - {
         id for kind, id in names if kind == STAFF}
     if missing:
         names.update(((STAFF, id), (name, email)) for id, name, email in User.select(
@@ -61,13 +98,14 @@ def with_directory(tickets):
             return None
         if (kind, id) not in made:
             name, email = names[kind, id]
-            made[kind, id] = User(id=id, full_name=name, email=email) if kind == STAFF \
-                else (HelpTopic if kind == TOPICS else Department)(id=id, name=name)
+            made[kind, id] = Person(id, name, email) if kind == STAFF else Named(id, name)
         return made[kind, id]
 
-    return [QueueRow(ticket, named(TOPICS, ticket.topic_id),
-                     named(DEPARTMENTS, ticket.department_id), named(STAFF, ticket.assignee_id))
-            for ticket in tickets]
+    shown = len(_ROW_NAMES)
+    return [QueueRow._make((*values[:shown], Person(*values[shown:]),
+                            named(TOPICS, values[topic]), named(DEPARTMENTS, values[department]),
+                            named(STAFF, values[assignee])))
+            for values in tickets]
 
 
 def url_with_id(endpoint, **kwargs):
