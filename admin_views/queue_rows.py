@@ -193,23 +193,47 @@ def _html(value):
     return str(value) if type(value) is Markup else str(escape(value))
 
 
-def row_cells(view, context, row):
-    """The cells of one row: the checkbox (when there are bulk actions), the row actions,
-    then every list column through the view's formatters."""
-    pk = view.get_pk_value(row)
-    parts = []
-    if context.resolve("actions"):
-        parts.append(f'<td>\n<input type="checkbox" name="rowid" class="action-checkbox"'
-                     f' value="{escape(pk)}" title="{escape(page_text(SELECT_RECORD))}" />'
-                     '\n</td>')
-    if view.column_display_actions:
-        parts.append('<td class="list-buttons-column">')
-        parts.extend(_html(action.render_ctx(context, pk, row))
-                     for action in context.resolve("list_row_actions"))
-        parts.append("</td>")
+def _cell_writers(view, context):
+    """For each list column, its cell's opening tag and ``cell(row)``, its HTML text: the
+    formatter's own per-page writer (``formatters.per_page``) when its HTML is final, else
+    Flask-Admin's way, cell by cell."""
+    def through_flask_admin(column, final):
+        return lambda row: _html(_value(view, context, row, column, final))
+
+    writers = []
     for column, opening, final in _cell_openings(view):
-        parts.append(f"{opening}{_html(_value(view, context, row, column, final))}</td>")
-    return Markup("\n".join(parts))
+        for_page = getattr(view.column_formatters.get(column), "for_page", None)
+        writers.append((opening, for_page(view, context, column) if final and for_page
+                        else through_flask_admin(column, final)))
+    return writers
+
+
+def row_writer(view, context):
+    """``write(row)``: the HTML of one row of the page: the checkbox (when there are bulk
+    actions), the row actions, then every list column through the view's formatters.
+    What every row shares (the words, the URLs, the formatters' writers) is looked up
+    once."""
+    checkbox = None
+    if context.resolve("actions"):
+        checkbox = ('<td>\n<input type="checkbox" name="rowid" class="action-checkbox"'
+                    ' value="{}" title="' + str(escape(page_text(SELECT_RECORD))) + '" />\n</td>')
+    actions = list(context.resolve("list_row_actions")) if view.column_display_actions \
+        else None
+    cells = _cell_writers(view, context)
+    pk_of = view.get_pk_value
+
+    def write(row):
+        pk = pk_of(row)
+        parts = []
+        if checkbox is not None:
+            parts.append(checkbox.format(escape(pk)))
+        if actions is not None:
+            parts.append('<td class="list-buttons-column">')
+            parts.extend(_html(action.render_ctx(context, pk, row)) for action in actions)
+            parts.append("</td>")
+        parts.extend(f"{opening}{cell(row)}</td>" for opening, cell in cells)
+        return "\n".join(parts)
+    return write
 
 
 @pass_context
@@ -219,4 +243,5 @@ def table_rows(view, context, rows):
     if not rows:
         return Markup('<tr>\n<td colspan="999">\n<div class="text-center">\n'
                       f'{escape(view.get_empty_list_message())}\n</div>\n</td>\n</tr>')
-    return Markup("\n".join(f"<tr>\n{row_cells(view, context, row)}\n</tr>" for row in rows))
+    write = row_writer(view, context)
+    return Markup("\n".join([f"<tr>\n{write(row)}\n</tr>" for row in rows]))
