@@ -2,6 +2,7 @@
 "2 Des 2026, 08.05 WIB" ("2 Dec 2026, 08:05 WIB" in English) and "45 B", "1,2 KB",
 "2,5 MB" (decimal point in English). Needs a Flask-Babel context (request or force_locale)."""
 from datetime import timezone
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import format_decimal, get_locale, get_timezone
@@ -27,8 +28,10 @@ def when(value):
 
 def clock():
     """``when`` for the current locale and zone, looked up once: a page that shows many
-    times (the queue) keeps it for the page instead of looking them up for each time."""
-    zone, locale, name = get_timezone(), get_locale(), zone_name()
+    times (the queue) keeps it for the page instead of looking them up for each time.
+    The zone is the standard library's (as the exports'): pytz's conversion costs
+    several times more, and the two agree on every time of Indonesia's zones since 1933."""
+    zone, locale, name = ZoneInfo(str(get_timezone())), get_locale(), zone_name()
     months = locale.months["format"]["abbreviated"]
     colon = ":" if locale.language == "en" else "."
 
