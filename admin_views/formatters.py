@@ -12,7 +12,7 @@ from helpdesk.display import clock
 from helpdesk.models import TicketStatus, utcnow
 from helpdesk.survey_index import rounded
 
-from .queue_rows import page_text, url_with_id
+from .queue_rows import href_with_id, page_text
 
 
 NONE = "\u2014"  # an em dash: no value (no ticket answered yet, no share known)
@@ -64,18 +64,22 @@ def per_page(cells):
     """A Flask-Admin column formatter made of ``cells(view, context, name)``, which looks
     up what every row of a page shares and returns ``cell(row)``: the cell's HTML text.
     The queue's rows (``queue_rows.table_rows``) call ``cells`` once per column and page,
-    Flask-Admin's way once per cell (an empty cell as "")."""
+    Flask-Admin's way once per request and column, then per cell (an empty cell as "").
+    ``cells`` must not depend on ``context``."""
     def formatter(view, context, model, name):
-        text = cells(view, context, name)(model)
+        writers = g.setdefault("page_cell_writers", {})
+        if (cells, name) not in writers:
+            writers[cells, name] = cells(view, context, name)
+        text = writers[cells, name](model)
         return Markup(text) if text else ""
     formatter.for_page = cells
     return formatter
 
 
 def _page_clock():
-    """``display.clock()``, one locale and zone for the whole page."""
+    """``display.clock(html=True)``, one locale and zone for the whole page."""
     if "page_clock" not in g:
-        g.page_clock = clock()
+        g.page_clock = clock(html=True)
     return g.page_clock
 
 
@@ -95,29 +99,29 @@ def time_column(view, context, name):
         value = value_of(row)
         if not value:
             return ""
-        return f'<time datetime="{value.isoformat()}Z">{escape(read(value))}</time>'
+        return f'<time datetime="{value.isoformat()}Z">{read(value)}</time>'
     return cell
 
 
-def _details_urls():
-    """``url_for(".details_view", id=...)`` as a function of the id, built once per
-    request."""
-    if "ticket_details_url" not in g:
-        g.ticket_details_url = url_with_id(".details_view")
-    return g.ticket_details_url
+def _details_hrefs():
+    """``url_for(".details_view", id=...)`` as a function of the id, in HTML, built once
+    per request."""
+    if "ticket_details_href" not in g:
+        g.ticket_details_href = href_with_id(".details_view")
+    return g.ticket_details_href
 
 
 @per_page
 def number_column(view, context, name):
-    details = _details_urls()
-    return lambda row: (f'<a href="{escape(details(row.id))}" class="ticket-link">'
+    details = _details_hrefs()
+    return lambda row: (f'<a href="{details(row.id)}" class="ticket-link">'
                         f'#{escape(row.number)}</a>')
 
 
 @per_page
 def subject_column(view, context, name):
-    details = _details_urls()
-    return lambda row: f'<a href="{escape(details(row.id))}">{escape(row.subject)}</a>'
+    details = _details_hrefs()
+    return lambda row: f'<a href="{details(row.id)}">{escape(row.subject)}</a>'
 
 
 @per_page
@@ -138,13 +142,15 @@ def person_column(view, context, name):
 
 @per_page
 def status_column(view, context, name):
-    labels = {status: escape(page_text(label)) for status, label in TicketStatus.LABELS.items()}
+    badges = {}  # status -> its cell
 
     def cell(row):
         status = row.status
-        label = labels.get(status)
-        return (f'<span class="badge badge-status badge-status-{escape(status)}">'
-                f'{escape(status) if label is None else label}</span>')
+        if status not in badges:
+            label = TicketStatus.LABELS.get(status)
+            badges[status] = (f'<span class="badge badge-status badge-status-{escape(status)}">'
+                              f'{escape(status if label is None else page_text(label))}</span>')
+        return badges[status]
     return cell
 
 
@@ -173,8 +179,14 @@ def due_column(view, context, name):
 
 @per_page
 def related_name(view, context, name):
-    related = attrgetter(name)
-    return lambda row: str(escape(related(row).name))
+    related, shown = attrgetter(name), {}  # id -> its name, escaped
+
+    def cell(row):
+        item = related(row)
+        if item.id not in shown:
+            shown[item.id] = str(escape(item.name))
+        return shown[item.id]
+    return cell
 
 
 LIST = {

@@ -116,6 +116,15 @@ def url_with_id(endpoint, **kwargs):
     return lambda row_id: f"{head}{row_id}{tail}"
 
 
+def href_with_id(endpoint, **kwargs):
+    """``url_with_id`` as HTML attribute text: escaped once, an integer id (which needs
+    no escaping) put in per row."""
+    url = url_with_id(endpoint, **kwargs)
+    head, tail = (str(escape(part)) for part in url(ROW).split(ROW, 1))
+    return lambda row_id: f"{head}{row_id}{tail}" if type(row_id) is int \
+        else str(escape(url(row_id)))
+
+
 class PythonRowAction(BaseListRowAction):
     """A row action whose markup comes from ``html(row_id, row)``; the URLs it needs are
     built on its first row (actions are made anew for each request)."""
@@ -132,14 +141,15 @@ class DetailsLink(PythonRowAction):
 
     def __init__(self):
         super().__init__(admin_gettext("View Record"))
-        self._url = None
+        self._start = None
 
     def html(self, context, row_id, row):
-        if self._url is None:
-            self._url = url_with_id(".details_view", url=context.resolve("return_url"))
-        return Markup(f'<a class="icon" href="{escape(self._url(row_id))}" '
-                      f'title="{escape(self.title or "")}">\n  <span class="fa fa-eye '
-                      'glyphicon glyphicon-eye-open"></span>\n</a>')
+        if self._start is None:
+            self._start = (href_with_id(".details_view", url=context.resolve("return_url")),
+                           escape(self.title or ""))
+        href, title = self._start
+        return Markup(f'<a class="icon" href="{href(row_id)}" title="{title}">\n'
+                      '  <span class="fa fa-eye glyphicon glyphicon-eye-open"></span>\n</a>')
 
 
 class ClaimButton(PythonRowAction):
@@ -153,15 +163,17 @@ class ClaimButton(PythonRowAction):
         if row.assignee_id or row.status == "closed":
             return ""
         if self._start is None:
-            self._start = url_with_id(".claim_view"), generate_csrf(), request.full_path
-        url, token, here = self._start
-        label = page_text(CLAIM_TICKET) % {"number": row.number}
-        return Markup(
-            f'<form class="icon" method="post" action="{escape(url(row_id))}">\n'
-            f'  <input type="hidden" name="csrf_token" value="{escape(token)}">\n'
-            f'  <input type="hidden" name="next" value="{escape(here)}">\n'
-            '  <button type="submit" class="btn btn-sm btn-outline-primary claim-row" '
-            f'aria-label="{escape(label)}">{escape(page_text(CLAIM))}</button>\n</form>')
+            self._start = (href_with_id(".claim_view"),
+                           f'">\n  <input type="hidden" name="csrf_token" '
+                           f'value="{escape(generate_csrf())}">\n  <input type="hidden" '
+                           f'name="next" value="{escape(request.full_path)}">\n'
+                           '  <button type="submit" class="btn btn-sm btn-outline-primary '
+                           'claim-row" aria-label="',
+                           f'">{escape(page_text(CLAIM))}</button>\n</form>')
+        href, middle, end = self._start
+        label = escape(page_text(CLAIM_TICKET) % {"number": row.number})
+        return Markup(f'<form class="icon" method="post" action="{href(row_id)}{middle}'
+                      f'{label}{end}')
 
 
 def _cell_openings(view):
