@@ -163,17 +163,16 @@ class ClaimButton(PythonRowAction):
         if row.assignee_id or row.status == "closed":
             return ""
         if self._start is None:
-            self._start = (href_with_id(".claim_view"),
-                           f'">\n  <input type="hidden" name="csrf_token" '
-                           f'value="{escape(generate_csrf())}">\n  <input type="hidden" '
-                           f'name="next" value="{escape(request.full_path)}">\n'
-                           '  <button type="submit" class="btn btn-sm btn-outline-primary '
-                           'claim-row" aria-label="',
-                           f'">{escape(page_text(CLAIM))}</button>\n</form>')
-        href, middle, end = self._start
+            self._start = (href_with_id(".claim_view"), escape(generate_csrf()),
+                           escape(request.full_path), escape(page_text(CLAIM)))
+        href, token, here, claim = self._start
         label = escape(page_text(CLAIM_TICKET) % {"number": row.number})
-        return Markup(f'<form class="icon" method="post" action="{href(row_id)}{middle}'
-                      f'{label}{end}')
+        return Markup(
+            f'<form class="icon" method="post" action="{href(row_id)}">\n'
+            f'  <input type="hidden" name="csrf_token" value="{token}">\n'
+            f'  <input type="hidden" name="next" value="{here}">\n'
+            '  <button type="submit" class="btn btn-sm btn-outline-primary claim-row" '
+            f'aria-label="{label}">{claim}</button>\n</form>')
 
 
 def _cell_openings(view):
