@@ -15,7 +15,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from markupsafe import Markup, escape
+from peewee import BooleanField, DateTimeField
 
+from helpdesk.db import db
 from helpdesk.models import Ticket, User
 
 from .export import Requester
@@ -67,6 +69,11 @@ _ROW_NAMES = tuple(getattr(Ticket._meta.fields[name], "object_id_name", name)
                    for name in TICKET_FIELDS)
 SHOWN = (*(Ticket._meta.fields[name] for name in TICKET_FIELDS),
          Requester.id, Requester.full_name, Requester.email)
+# the columns whose driver value is not yet the Python one (times are text in SQLite, the
+# flag 0 or 1); the others are read as the driver gives them, without peewee's cursor
+# wrapper and a converter call per value
+_CONVERTED = tuple((at, field.python_value) for at, field in enumerate(SHOWN)
+                   if isinstance(field, (BooleanField, DateTimeField)))
 
 
 class QueueRow(namedtuple("QueueRow", (*_ROW_NAMES, "requester", "topic", "department",
@@ -82,7 +89,8 @@ def page_rows(query):
     ``QueueRow``s, their topic, department and assignee from the directory the queue's
     filters read (``directory_options``); an assignee who is no longer active staff is
     read with the others of the page, in one statement."""
-    tickets = list(query.select(*SHOWN).tuples())
+    tickets = [_converted(values) for values in
+               db.database.execute(query.select(*SHOWN)).fetchall()]
     names = {(kind, id): (name, email) for kind, id, name, email in directory_options()}
     at = _ROW_NAMES.index
     topic, department, assignee = at("topic_id"), at("department_id"), at("assignee_id")
@@ -106,6 +114,13 @@ def page_rows(query):
                             named(TOPICS, values[topic]), named(DEPARTMENTS, values[department]),
                             named(STAFF, values[assignee])))
             for values in tickets]
+
+
+def _converted(values):
+    values = list(values)
+    for at, python_value in _CONVERTED:
+        values[at] = python_value(values[at])
+    return values
 
 
 def url_with_id(endpoint, **kwargs):
