@@ -10,8 +10,8 @@ from flask_babel import get_locale, lazy_gettext as _l
 from helpdesk.settings import PROJECT_ROOT
 from ops import headers
 
-from . import (audit_log, directory, inbound, outbox, reports, sla_admin, survey_admin,
-               tickets)
+from . import (audit_log, desk_menu, directory, inbound, outbox, reports, sla_admin,
+               survey_admin, tickets)
 from .base import SecureIndexView
 
 
@@ -42,6 +42,7 @@ def init_admin(app):
     reports.register(admin)
     audit_log.register(admin)
     survey_admin.register(admin)
+    app.add_template_global(desk_menu.menu_shown)
     app.after_request(_declare_language)
     return admin
 

@@ -1,6 +1,7 @@
 """How ticket values look in the queue (times in the desk's zone) and the reports' figures
 (durations in hours and minutes, shares in percent); exports: export.py."""
 from decimal import Decimal
+from operator import attrgetter
 
 from flask import g
 from flask_babel import format_decimal, format_number, format_percent, gettext as _, lazy_gettext as _l
@@ -11,7 +12,7 @@ from helpdesk.display import clock
 from helpdesk.models import TicketStatus, utcnow
 from helpdesk.survey_index import rounded
 
-from .queue_rows import page_text, url_with_id
+from .queue_rows import href_with_id, page_text
 
 
 NONE = "\u2014"  # an em dash: no value (no ticket answered yet, no share known)
@@ -48,8 +49,8 @@ def share(value):
 
 
 # The queue's cells: a page has some 250 of them, so they are joined with f-strings and
-# escape() (Markup.format costs several times more), the ticket's URL is built once and
-# their constant words translated once.
+# escape() (Markup.format costs several times more), and what is the same on every row
+# (the ticket's URL, the constant words, the clock) is looked up once per page.
 UNASSIGNED, OVERDUE = _l("unassigned"), _l("Overdue")
 # what the queue says of a clock that needs attention (``clock_risk``): (text, badge)
 RISKS = {(clock_risk.FIRST_RESPONSE, clock_risk.LATE): (_l("Response late"), "danger"),
@@ -59,72 +60,133 @@ RISKS = {(clock_risk.FIRST_RESPONSE, clock_risk.LATE): (_l("Response late"), "da
 PAUSED = _l("Paused")
 
 
-def time_column(view, context, model, name):
-    """The time with the zone's name; the ISO time in ``datetime``."""
-    value = getattr(model, name)
-    if not value:
-        return ""
-    if "page_clock" not in g:  # one locale and zone for the whole page
-        g.page_clock = clock()
-    return Markup(f'<time datetime="{value.isoformat()}Z">{escape(g.page_clock(value))}</time>')
+def per_page(cells):
+    """A Flask-Admin column formatter made of ``cells(view, context, name)``, which looks
+    up what every row of a page shares and returns ``cell(row)``: the cell's HTML text.
+    The queue's rows (``queue_rows.table_rows``) call ``cells`` once per column and page,
+    Flask-Admin's way once per request and column, then per cell (an empty cell as "").
+    ``cells`` must not depend on ``context``."""
+    def formatter(view, context, model, name):
+        writers = g.setdefault("page_cell_writers", {})
+        if (cells, name) not in writers:
+            writers[cells, name] = cells(view, context, name)
+        text = writers[cells, name](model)
+        return Markup(text) if text else ""
+    formatter.for_page = cells
+    return formatter
 
 
-def _details_url(ticket_id):
-    """``url_for(".details_view", id=ticket_id)``, its text built once per request."""
-    if "ticket_details_url" not in g:
-        g.ticket_details_url = url_with_id(".details_view")
-    return g.ticket_details_url(ticket_id)
+def _page_clock():
+    """``display.clock(html=True)``, one locale and zone for the whole page."""
+    if "page_clock" not in g:
+        g.page_clock = clock(html=True)
+    return g.page_clock
 
 
-def number_column(view, context, model, name):
-    return Markup(f'<a href="{escape(_details_url(model.id))}" class="ticket-link">'
-                  f'#{escape(model.number)}</a>')
-
-
-def subject_column(view, context, model, name):
-    return Markup(f'<a href="{escape(_details_url(model.id))}">{escape(model.subject)}</a>')
-
-
-def person_column(view, context, model, name):
-    person = getattr(model, name) if getattr(model, f"{name}_id") else None
-    if person is None:
-        return Markup(f'<span class="text-muted">{escape(page_text(UNASSIGNED))}</span>')
-    if name == "requester":
-        return Markup(f'{escape(str(person))}<br><small class="text-muted">'
-                      f'{escape(person.email)}</small>')
-    return escape(str(person))
-
-
-def status_column(view, context, model, name):
-    return Markup(f'<span class="badge badge-status badge-status-{escape(model.status)}">'
-                  f'{escape(_status_label(model.status))}</span>')
-
-
-def _status_label(status):
-    label = TicketStatus.LABELS.get(status)
-    return status if label is None else page_text(label)
-
-
-def due_column(view, context, model, name):
-    """The nearer due time of the running clocks, with a badge for each clock late or due
-    within the next working hours (``clock_risk``); "Paused" while awaiting the citizen."""
-    shown = time_column(view, context, model, name)
-    if model.status == TicketStatus.AWAITING:
-        return Markup(f'{shown} <span class="badge badge-secondary clock-paused">'
-                      f'{escape(page_text(PAUSED))}</span>')
+def _page_now():
+    """The time the page's clocks are measured against, the same for every row."""
     if "page_now" not in g:
         g.page_now = utcnow()
-    badges = [RISKS[risk] for risk in clock_risk.risks(model, g.page_now)]
-    if not badges:
-        return shown
-    late = any(kind == "danger" for _, kind in badges)
-    return Markup(f'<span class="{"overdue" if late else "at-risk"}">{shown}' + "".join(
-        f' <span class="badge badge-{kind}">{escape(page_text(text))}</span>'
-        for text, kind in badges) + "</span>")
+    return g.page_now
 
 
-def related_name(view, context, model, name):
-    return escape(getattr(model, name).name)
+@per_page
+def time_column(view, context, name):
+    """The time with the zone's name; the ISO time in ``datetime``."""
+    read, value_of = _page_clock(), attrgetter(name)
+
+    def cell(row):
+        value = value_of(row)
+        if not value:
+            return ""
+        return f'<time datetime="{value.isoformat()}Z">{read(value)}</time>'
+    return cell
+
+
+def _details_hrefs():
+    """``url_for(".details_view", id=...)`` as a function of the id, in HTML, built once
+    per request."""
+    if "ticket_details_href" not in g:
+        g.ticket_details_href = href_with_id(".details_view")
+    return g.ticket_details_href
+
+
+@per_page
+def number_column(view, context, name):
+    details = _details_hrefs()
+    return lambda row: (f'<a href="{details(row.id)}" class="ticket-link">'
+                        f'#{escape(row.number)}</a>')
+
+
+@per_page
+def subject_column(view, context, name):
+    details = _details_hrefs()
+    return lambda row: f'<a href="{details(row.id)}">{escape(row.subject)}</a>'
+
+
+@per_page
+def person_column(view, context, name):
+    nobody = f'<span class="text-muted">{escape(page_text(UNASSIGNED))}</span>'
+    person_of, id_of = attrgetter(name), attrgetter(f"{name}_id")
+
+    def cell(row):
+        person = person_of(row) if id_of(row) else None
+        if person is None:
+            return nobody
+        if name == "requester":
+            return (f'{escape(str(person))}<br><small class="text-muted">'
+                    f'{escape(person.email)}</small>')
+        return str(escape(str(person)))
+    return cell
+
+
+@per_page
+def status_column(view, context, name):
+    badges = {}  # status -> its cell
+
+    def cell(row):
+        status = row.status
+        if status not in badges:
+            label = TicketStatus.LABELS.get(status)
+            badges[status] = (f'<span class="badge badge-status badge-status-{escape(status)}">'
+                              f'{escape(status if label is None else page_text(label))}</span>')
+        return badges[status]
+    return cell
+
+
+@per_page
+def due_column(view, context, name):
+    """The nearer due time of the running clocks, with a badge for each clock late or due
+    within the next working hours (``clock_risk``); "Paused" while awaiting the citizen."""
+    shown_of, now = time_column.for_page(view, context, name), _page_now()
+    paused = (' <span class="badge badge-secondary clock-paused">'
+              f'{escape(page_text(PAUSED))}</span>')
+    badges = {risk: (f' <span class="badge badge-{kind}">{escape(page_text(text))}</span>',
+                     kind == "danger") for risk, (text, kind) in RISKS.items()}
+
+    def cell(row):
+        shown = shown_of(row)
+        if row.status == TicketStatus.AWAITING:
+            return shown + paused
+        found = [badges[risk] for risk in clock_risk.risks(row, now)]
+        if not found:
+            return shown
+        late = any(danger for _, danger in found)
+        return (f'<span class="{"overdue" if late else "at-risk"}">{shown}'
+                + "".join(badge for badge, _ in found) + "</span>")
+    return cell
+
+
+@per_page
+def related_name(view, context, name):
+    related, shown = attrgetter(name), {}  # id -> its name, escaped
+
+    def cell(row):
+        item = related(row)
+        if item.id not in shown:
+            shown[item.id] = str(escape(item.name))
+        return shown[item.id]
+    return cell
 
 
 LIST = {

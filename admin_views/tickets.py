@@ -29,13 +29,6 @@ from .ticket_filters import queue_filters
 from .ticket_page import TicketPage
 
 LIST_ARGS = ("search", "sort", "page", "page_size")
-# what the queue's cells (formatters.LIST, the row actions) show of a ticket and of its
-# requester, topic, department and assignee: each column read costs on every row
-SHOWN = (Ticket.id, Ticket.number, Ticket.subject, Ticket.status, Ticket.topic,
-         Ticket.department, Ticket.requester, Ticket.assignee, Ticket.created_at,
-         Ticket.updated_at, Ticket.due_at, Ticket.overdue, Ticket.next_due_at,
-         Ticket.first_response_due_at, Ticket.first_response_at,
-         Requester.id, Requester.full_name, Requester.email)
 
 
 class TicketView(StaffOnly, CheapUrls, TicketPage, KeyedFilters, ModelView):
@@ -106,7 +99,7 @@ class TicketView(StaffOnly, CheapUrls, TicketPage, KeyedFilters, ModelView):
     def get_query(self):
         """The tickets listed, with their requester. The page's rows take the names of
         their topic, department and assignee from the directory the filters read
-        (``queue_rows.with_directory``): a join of five tables took PostgreSQL longer
+        (``queue_rows.page_rows``): a join of five tables took PostgreSQL longer
         to plan than to run. The export and the actions join them (``_joined``)."""
         if g.get("queue_worked_on"):
             scope = queries.tickets_worked_on(current_user)
@@ -155,7 +148,7 @@ class TicketView(StaffOnly, CheapUrls, TicketPage, KeyedFilters, ModelView):
                 query = query.order_by(*found.order())
         if not execute:
             return count, query  # the export joins and picks its own columns
-        rows = queue_rows.with_directory(list(query.select(*SHOWN)))
+        rows = queue_rows.page_rows(query)
         g.search_snippets = search_query.snippets(found, [row.id for row in rows])
         return count, rows
 

@@ -2,9 +2,11 @@
 "2 Des 2026, 08.05 WIB" ("2 Dec 2026, 08:05 WIB" in English) and "45 B", "1,2 KB",
 "2,5 MB" (decimal point in English). Needs a Flask-Babel context (request or force_locale)."""
 from datetime import timezone
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import format_decimal, get_locale, get_timezone
+from markupsafe import escape
 
 # The zones of Indonesia by their Indonesian names, which citizens use in every language.
 ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
@@ -25,11 +27,17 @@ def when(value):
     return clock()(value)
 
 
-def clock():
+def clock(html=False):
     """``when`` for the current locale and zone, looked up once: a page that shows many
-    times (the queue) keeps it for the page instead of looking them up for each time."""
-    zone, locale, name = get_timezone(), get_locale(), zone_name()
-    months = locale.months["format"]["abbreviated"]
+    times (the queue) keeps it for the page instead of looking them up for each time.
+    The zone is the standard library's (as the exports'): pytz's conversion costs
+    several times more, and the two agree on every time of Indonesia's zones since 1933.
+    With ``html``, the words come escaped: the time reads as HTML text."""
+    zone, locale, name = ZoneInfo(str(get_timezone())), get_locale(), zone_name()
+    months = {number: str(escape(month)) if html else month
+              for number, month in locale.months["format"]["abbreviated"].items()}
+    if html:
+        name = str(escape(name))
     colon = ":" if locale.language == "en" else "."
 
     def read(value):
