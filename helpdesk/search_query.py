@@ -159,7 +159,8 @@ def _newest_matches(query, public_only, within, top=None):
         sql += " AND s.public" if public_only else ""
         sql += f" AND s.ticket IN ({within_sql})" if within is not None else ""
         sql = f"SELECT ticket, ts_rank(document, query), id FROM ({sql + limit}) s"
-        rows = list(db.database.execute_sql(sql, [query, *within_params]))
+        rows = list(db.database.execute_sql(search_recent.ALONE + sql,
+                                            [query, *within_params]))
         if len(rows) > RANK_LIMIT:  # not ranked, as the parts read them (search_recent)
             return [(ticket, 0, row) for ticket, _, row in rows]
         return rows
