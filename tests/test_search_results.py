@@ -56,6 +56,20 @@ def test_a_term_too_common_to_rank_lists_every_match_newest_first(
     assert re.findall(r'href="/tickets/(\d+)"', page)[::2] == [str(network[0].number)]
 
 
+@pytest.mark.parametrize("dense", [True, False])
+def test_a_term_of_several_words_too_common_to_rank_lists_those_holding_all(
+        monkeypatch, client_of, supervisor, other_citizen, network, dense):
+    """On PostgreSQL the tickets are probed one by one (``OFFSET 0``), not joined."""
+    monkeypatch.setattr(search_query, "RANK_LIMIT", 1)
+    monkeypatch.setattr(search_query, "_dense", lambda *args: dense)
+    most, once, same = network
+    page = client_of(supervisor).get(QUEUE + "printer+jaringan").text
+    assert numbers_in_order(page) == [same.number, once.number]
+    page = client_of(other_citizen).get("/tickets/?q=printer+jaringan").text
+    assert re.findall(r'href="/tickets/(\d+)"', page)[::2] == [str(same.number),
+                                                               str(once.number)]
+
+
 def test_a_word_common_in_another_department_is_read_from_its_matches(
         monkeypatch, client_of, agent, supervisor, citizen, other_citizen, make_ticket):
     """An agent's own few tickets holding a word that fills another department's: the
